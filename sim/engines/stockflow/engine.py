@@ -1,0 +1,202 @@
+"""Run a compiled stock-flow model and shape its reports into an :class:`xarray.Dataset`.
+
+Results follow one schema: dimensions ``draw, time`` then the report's own coordinates (e.g.
+``service``, ``quintile``); ``time`` is the start date of each recording period. Each variable
+carries ``units``, ``long_name`` and a CF ``cell_methods`` saying whether it is a total over the
+period (flows), a mean over it (occupancy) or the value at its end (stocks at the census).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+import numpy as np
+import xarray as xr
+
+from sim.engines.stockflow.compile import FLOW, LEVEL_END, LOOKUP, CompiledModel, compile_model
+from sim.engines.stockflow.kernels import KERNEL_ARRAYS, simulate_batch
+from sim.engines.stockflow.model import LEDGER, Model, ModelError
+
+_CELL_METHODS = {FLOW: "time: sum", LEVEL_END: "time: point", LOOKUP: "time: mean"}
+
+
+@dataclass(frozen=True)
+class RunOutput:
+    """Raw kernel output: ``reports[draw, report, period]`` and what produced it."""
+
+    compiled: CompiledModel
+    reports: np.ndarray
+    params: np.ndarray
+    initial: np.ndarray
+    dt_days: float
+    n_steps: int
+    record_every: int
+
+
+def run_arrays(
+    compiled: CompiledModel,
+    params: np.ndarray,
+    *,
+    n_steps: int,
+    series: np.ndarray | None = None,
+    initial: np.ndarray | None = None,
+    dt_days: float = 1.0,
+    record_every: int = 1,
+) -> RunOutput:
+    """Step a batch: ``params`` is ``(n_draws, n_params)`` (see ``param_matrix``).
+
+    ``series`` is ``(1 or n_draws, n_series, n_steps)`` (see ``series_array``); ``initial``
+    overrides the initial stocks, ``(n_draws, n_stocks)``. Inputs are checked before any work.
+    """
+    params = np.ascontiguousarray(params, dtype=np.float64)
+    n_draws = params.shape[0]
+    if params.ndim != 2 or params.shape[1] != len(compiled.param_names):
+        raise ModelError(f"params shape {params.shape}: expected (draws, {len(compiled.param_names)})")
+    if not (isinstance(n_steps, int | np.integer) and n_steps >= 1):
+        raise ModelError(f"n_steps = {n_steps!r}: must be an integer >= 1")
+    if not (dt_days > 0 and np.isfinite(dt_days)):
+        raise ModelError(f"dt_days = {dt_days!r}: must be > 0")
+    if not (isinstance(record_every, int | np.integer) and record_every >= 1):
+        raise ModelError(f"record_every = {record_every!r}: must be an integer >= 1")
+    _check_stage_lengths(compiled, params, dt_days)
+    if series is None:
+        series = compiled.series_array(None, n_steps, n_draws)
+    if series.shape[0] not in (1, n_draws) or series.shape[1:] != (
+        len(compiled.series_names),
+        n_steps,
+    ):
+        raise ModelError(f"series shape {series.shape} does not fit the model and run")
+    if initial is None:
+        initial = compiled.initial_stocks(params)
+    initial = np.ascontiguousarray(initial, dtype=np.float64)
+    if initial.shape != (n_draws, compiled.n_stocks) or (initial < 0).any():
+        raise ModelError(f"initial stocks: shape {initial.shape}, must be >= 0")
+    n_periods = -(-n_steps // record_every)
+    n_reports = len(compiled.report_index)
+    out = np.zeros((n_draws, n_reports, n_periods))
+    arrays = [compiled.arrays[k] for k in KERNEL_ARRAYS]
+    simulate_batch(
+        params,
+        initial,
+        np.ascontiguousarray(series),
+        float(dt_days),
+        int(n_steps),
+        int(record_every),
+        out,
+        *arrays,
+    )
+    return RunOutput(compiled, out, params, initial, float(dt_days), int(n_steps), record_every)
+
+
+def _check_stage_lengths(compiled: CompiledModel, params: np.ndarray, dt_days: float) -> None:
+    """A delay stage shorter than one step would be silently lengthened; refuse it."""
+    a = compiled.arrays
+    for o, name in enumerate(compiled.op_names):
+        if a["op_kind"][o] != 2:  # RESIDENCE
+            continue
+        stage_days = params[:, a["op_param"][o]] * a["op_scale"][o]
+        if (stage_days < dt_days * (1 - 1e-12)).any():
+            pname = compiled.param_names[a["op_param"][o]]
+            raise ModelError(
+                f"{name!r}: each delay stage lasts {stage_days.min():.4g} days (parameter "
+                f"{pname!r} / stages) but the step is {dt_days} days; use fewer stages or a "
+                f"shorter step"
+            )
+
+
+def to_dataset(
+    output: RunOutput,
+    *,
+    start_date: str = "2025-04-01",
+    attrs: Mapping[str, object] | None = None,
+) -> xr.Dataset:
+    """Shape raw reports into a Dataset with named dimensions, units and cell methods."""
+    compiled = output.compiled
+    n_draws, _, n_periods = output.reports.shape
+    period_days = output.record_every * output.dt_days
+    start = np.datetime64(start_date, "ns")
+    offsets_ns = np.round(np.arange(n_periods) * period_days * 86400e9).astype("timedelta64[ns]")
+    coords: dict[str, object] = {
+        "draw": np.arange(n_draws),
+        "time": start + offsets_ns,
+    }
+    groups: dict[str, list[int]] = {}
+    for r, (var, _) in enumerate(compiled.report_index):
+        groups.setdefault(var, []).append(r)
+    info = dict(compiled.model.variables)
+    kinds = compiled.arrays["rep_kind"]
+    data_vars = {}
+    for var, rows in groups.items():
+        cells = [dict(compiled.report_index[r][1]) for r in rows]
+        dims = list(cells[0])
+        labels = {d: list(dict.fromkeys(c[d] for c in cells)) for d in dims}
+        shape = (n_draws, n_periods, *(len(labels[d]) for d in dims))
+        arr = np.full(shape, np.nan)
+        for r, cell in zip(rows, cells, strict=True):
+            index = tuple(labels[d].index(cell[d]) for d in dims)
+            arr[(slice(None), slice(None), *index)] = output.reports[:, r, :]
+        units, long_name = (
+            LEDGER[var] if var in LEDGER else (info[var].units, info[var].long_name)
+        )
+        data_vars[var] = xr.Variable(
+            ("draw", "time", *dims),
+            arr,
+            attrs={
+                "units": units,
+                "long_name": long_name,
+                "cell_methods": _CELL_METHODS.get(int(kinds[rows[0]]), "time: mean"),
+            },
+        )
+        for d in dims:
+            if d in coords and list(coords[d]) != labels[d]:  # type: ignore[arg-type]
+                raise ModelError(f"dimension {d!r} has different labels in different variables")
+            coords[d] = labels[d]
+    data_vars["people_initial"] = xr.Variable(
+        ("draw",),
+        output.initial.sum(axis=1),
+        attrs={"units": "people", "long_name": "People in all stocks at the start"},
+    )
+    ds = xr.Dataset(data_vars, coords=coords)
+    ds["time"].attrs = {
+        "long_name": "Start of recording period",
+        "period_days": period_days,
+    }
+    ds["draw"].attrs = {"long_name": "Parameter draw"}
+    ds.attrs.update(
+        {
+            "model": compiled.model.name,
+            "engine": "stockflow",
+            "dt_days": output.dt_days,
+            "period_days": period_days,
+            "n_steps": output.n_steps,
+            "start_date": str(start_date),
+        }
+    )
+    ds.attrs.update(dict(attrs or {}))
+    return ds
+
+
+def run(
+    model: Model | CompiledModel,
+    *,
+    n_steps: int,
+    params: Mapping[str, float | np.ndarray] | None = None,
+    series: Mapping[str, np.ndarray] | None = None,
+    n_draws: int | None = None,
+    dt_days: float = 1.0,
+    record_every: int = 1,
+    start_date: str = "2025-04-01",
+) -> xr.Dataset:
+    """Declare-and-run convenience: compile (if needed), build inputs, step, shape results.
+
+    ``params`` maps parameter names to scalars or per-draw arrays; ``series`` maps series names
+    to ``(n_steps,)`` or ``(n_draws, n_steps)`` arrays.
+    """
+    compiled = model if isinstance(model, CompiledModel) else compile_model(model)
+    mat = compiled.param_matrix(params, n_draws)
+    z = compiled.series_array(series, n_steps, mat.shape[0])
+    out = run_arrays(
+        compiled, mat, n_steps=n_steps, series=z, dt_days=dt_days, record_every=record_every
+    )
+    return to_dataset(out, start_date=start_date)
