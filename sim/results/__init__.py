@@ -1,0 +1,1 @@
+"""Result storage: atomic NetCDF/text writers, loaders and run provenance."""
