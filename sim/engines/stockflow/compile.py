@@ -20,8 +20,14 @@ from sim.engines.stockflow.model import LEDGER, Model, ModelError, _check_value
 INFLOW, HAZARD, RESIDENCE, DRAIN, TRANSFER = 0, 1, 2, 3, 4
 _KIND = {"inflow": INFLOW, "hazard": HAZARD, "residence": RESIDENCE, "drain": DRAIN}
 # Report kinds.
-LEVEL_END, LEVEL_MEAN, FLOW, LOOKUP = 0, 1, 2, 3
-_REPORT_KIND = {"level_end": LEVEL_END, "level_mean": LEVEL_MEAN, "flow": FLOW, "lookup": LOOKUP}
+LEVEL_END, LEVEL_MEAN, FLOW, LOOKUP, LIMIT = 0, 1, 2, 3, 4
+_REPORT_KIND = {
+    "level_end": LEVEL_END,
+    "level_mean": LEVEL_MEAN,
+    "flow": FLOW,
+    "lookup": LOOKUP,
+    "limit": LIMIT,
+}
 
 
 @dataclass(frozen=True)
@@ -191,7 +197,7 @@ def compile_model(model: Model) -> CompiledModel:
     }
     arrays.update(_lookup_arrays(model, lks, s_ix, c_ix))
     reports, report_index = _reports_with_ledger(model, arcs)
-    arrays.update(_report_arrays(reports, s_ix, arc_ix, l_ix))
+    arrays.update(_report_arrays(reports, s_ix, arc_ix, l_ix, c_ix))
     for key in ("stock_init_param",):
         arrays[key] = arrays[key].astype(np.int64)
     return CompiledModel(
@@ -339,12 +345,18 @@ def _reports_with_ledger(model: Model, arcs) -> tuple[list, list]:
     return reports, [(r.var, r.coords) for r in reports]
 
 
-def _report_arrays(reports, s_ix, arc_ix, l_ix) -> dict[str, np.ndarray]:
+def _report_arrays(reports, s_ix, arc_ix, l_ix, c_ix) -> dict[str, np.ndarray]:
     kind, t0, t1, target, weight, lookup = [], [], [], [], [], []
     for r in reports:
         kind.append(_REPORT_KIND[r.kind])
         t0.append(len(target))
-        table = {"level_end": s_ix, "level_mean": s_ix, "flow": arc_ix, "lookup": l_ix}[r.kind]
+        table = {
+            "level_end": s_ix,
+            "level_mean": s_ix,
+            "flow": arc_ix,
+            "lookup": l_ix,
+            "limit": c_ix,
+        }[r.kind]
         for name, w, lk in r.terms:
             target.append(table[name])
             weight.append(w)

@@ -23,10 +23,11 @@ _CELL_METHODS = {FLOW: "time: sum", LEVEL_END: "time: point", LOOKUP: "time: mea
 
 @dataclass(frozen=True)
 class RunOutput:
-    """Raw kernel output: ``reports[draw, report, period]`` and what produced it."""
+    """Raw kernel output: ``reports[draw, report, period]``, the final stocks and the inputs."""
 
     compiled: CompiledModel
     reports: np.ndarray
+    final: np.ndarray
     params: np.ndarray
     initial: np.ndarray
     dt_days: float
@@ -52,7 +53,9 @@ def run_arrays(
     params = np.ascontiguousarray(params, dtype=np.float64)
     n_draws = params.shape[0]
     if params.ndim != 2 or params.shape[1] != len(compiled.param_names):
-        raise ModelError(f"params shape {params.shape}: expected (draws, {len(compiled.param_names)})")
+        raise ModelError(
+            f"params shape {params.shape}: expected (draws, {len(compiled.param_names)})"
+        )
     if not (isinstance(n_steps, int | np.integer) and n_steps >= 1):
         raise ModelError(f"n_steps = {n_steps!r}: must be an integer >= 1")
     if not (dt_days > 0 and np.isfinite(dt_days)):
@@ -75,6 +78,7 @@ def run_arrays(
     n_periods = -(-n_steps // record_every)
     n_reports = len(compiled.report_index)
     out = np.zeros((n_draws, n_reports, n_periods))
+    final = np.zeros((n_draws, compiled.n_stocks))
     arrays = [compiled.arrays[k] for k in KERNEL_ARRAYS]
     simulate_batch(
         params,
@@ -84,9 +88,12 @@ def run_arrays(
         int(n_steps),
         int(record_every),
         out,
+        final,
         *arrays,
     )
-    return RunOutput(compiled, out, params, initial, float(dt_days), int(n_steps), record_every)
+    return RunOutput(
+        compiled, out, final, params, initial, float(dt_days), int(n_steps), int(record_every)
+    )
 
 
 def _check_stage_lengths(compiled: CompiledModel, params: np.ndarray, dt_days: float) -> None:
@@ -136,9 +143,7 @@ def to_dataset(
         for r, cell in zip(rows, cells, strict=True):
             index = tuple(labels[d].index(cell[d]) for d in dims)
             arr[(slice(None), slice(None), *index)] = output.reports[:, r, :]
-        units, long_name = (
-            LEDGER[var] if var in LEDGER else (info[var].units, info[var].long_name)
-        )
+        units, long_name = LEDGER[var] if var in LEDGER else (info[var].units, info[var].long_name)
         data_vars[var] = xr.Variable(
             ("draw", "time", *dims),
             arr,

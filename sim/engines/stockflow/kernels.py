@@ -19,7 +19,7 @@ import numpy as np
 from numba import njit, prange
 
 INFLOW, HAZARD, RESIDENCE, DRAIN, TRANSFER = 0, 1, 2, 3, 4
-LEVEL_END, LEVEL_MEAN, FLOW, LOOKUP = 0, 1, 2, 3
+LEVEL_END, LEVEL_MEAN, FLOW, LOOKUP, LIMIT = 0, 1, 2, 3, 4
 
 
 @njit(cache=True, inline="always")
@@ -38,7 +38,7 @@ def _interp(v: float, xs: np.ndarray, ys: np.ndarray, p0: int, p1: int) -> float
 
 @njit(cache=True)
 def simulate_draw(
-    b, P, X0, Z, dt, n_steps, record_every, out,
+    b, P, X0, Z, dt, n_steps, record_every, out, final,
     stock_same_step, stock_cap,
     op_kind, op_src, op_param, op_scale, op_series, op_lookup, op_cap, op_arc0, op_arc1,
     arc_src, arc_dst, arc_share,
@@ -46,7 +46,9 @@ def simulate_draw(
     lk_t0, lk_t1, lk_stock, lk_weight, lk_cap, lk_p0, lk_p1, lk_xs, lk_ys,
     rep_kind, rep_t0, rep_t1, rep_target, rep_weight, rep_lookup,
 ):  # fmt: skip
-    """Step draw ``b`` for ``n_steps`` and write its reports into ``out[b]``."""
+    """Step draw ``b`` for ``n_steps``; write its reports into ``out[b]``, its last state into
+    ``final[b]``.
+    """
     n_stocks = X0.shape[1]
     n_ops = op_kind.shape[0]
     n_caps = cap_param.shape[0]
@@ -94,9 +96,12 @@ def simulate_draw(
             a1 = op_arc1[o]
             if kind == TRANSFER:
                 c = op_cap[o]
+                zt = Z[zb, op_series[o], t]
                 demand = 0.0
                 for f in range(a0, a1):
-                    d = avail[arc_src[f]] * P[b, arc_share[f]]
+                    d = avail[arc_src[f]] * P[b, arc_share[f]] * zt
+                    if d > avail[arc_src[f]]:
+                        d = avail[arc_src[f]]
                     flow[f] = d
                     demand += d
                 free = room[c] if cap_per_day[c] else limit[c] - level[c]
@@ -198,6 +203,8 @@ def simulate_draw(
                     v += w
                 elif kind == LOOKUP:
                     v += rep_weight[j] * lk_val[i]
+                elif kind == LIMIT:
+                    v += rep_weight[j] * limit[i]
                 else:
                     v += rep_weight[j] * x[i]
             if kind == LEVEL_END:
@@ -213,11 +220,13 @@ def simulate_draw(
                     out[b, r, period] = acc[r] / steps_in_period
                 acc[r] = 0.0
             steps_in_period = 0
+    for s in range(n_stocks):
+        final[b, s] = x[s]
 
 
 @njit(parallel=True, cache=True)
 def simulate_batch(
-    P, X0, Z, dt, n_steps, record_every, out,
+    P, X0, Z, dt, n_steps, record_every, out, final,
     stock_same_step, stock_cap,
     op_kind, op_src, op_param, op_scale, op_series, op_lookup, op_cap, op_arc0, op_arc1,
     arc_src, arc_dst, arc_share,
@@ -228,7 +237,7 @@ def simulate_batch(
     """Step every draw of a batch in parallel (``prange`` over draws)."""
     for b in prange(P.shape[0]):
         simulate_draw(
-            b, P, X0, Z, dt, n_steps, record_every, out,
+            b, P, X0, Z, dt, n_steps, record_every, out, final,
             stock_same_step, stock_cap,
             op_kind, op_src, op_param, op_scale, op_series, op_lookup, op_cap, op_arc0,
             op_arc1, arc_src, arc_dst, arc_share,

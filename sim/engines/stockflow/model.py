@@ -70,7 +70,8 @@ class Stock:
 @dataclass(frozen=True)
 class Arc:
     """One route of an operation: ``share`` of its total (or, for a transfer, the fraction of
-    ``src`` demanded per step) goes from ``src`` to ``dst``; ``None`` means outside."""
+    ``src`` demanded per step) goes from ``src`` to ``dst``; ``None`` means outside.
+    """
 
     name: str
     src: str | None
@@ -113,7 +114,8 @@ class Capacity:
 @dataclass(frozen=True)
 class Lookup:
     """A table function ``y = f(x)``, piecewise linear and flat beyond its ends, where
-    ``x = sum(weight * stock)``, divided by the limit of ``per_capacity`` if given."""
+    ``x = sum(weight * stock)``, divided by the limit of ``per_capacity`` if given.
+    """
 
     name: str
     terms: tuple[tuple[str, float], ...]
@@ -125,10 +127,11 @@ class Lookup:
 @dataclass(frozen=True)
 class Report:
     """One recorded quantity: a weighted sum of stocks, arcs or a lookup, placed in variable
-    ``var`` at ``coords`` (extra dimensions beside ``draw`` and ``time``)."""
+    ``var`` at ``coords`` (extra dimensions beside ``draw`` and ``time``).
+    """
 
     var: str
-    kind: str  # "level_end" | "level_mean" | "flow" | "lookup"
+    kind: str  # "level_end" | "level_mean" | "flow" | "lookup" | "limit"
     terms: tuple[tuple[str, float, str | None], ...]  # (stock/arc/lookup name, weight, lookup)
     coords: tuple[tuple[str, str], ...]
 
@@ -290,25 +293,35 @@ class Model:
         self,
         name: str,
         capacity: str,
-        moves: Sequence[tuple[str, str]],
+        moves: Sequence[tuple[str, str] | tuple[str, str, Value]],
         *,
         fraction_per_day: Value = 1.0,
+        series: str | None = None,
     ) -> str:
-        """Capacity-limited moves ``(src, dst)``: each wants ``fraction_per_day`` of what is
-        available in its source; all moves share the free capacity in proportion to demand."""
+        """Capacity-limited moves ``(src, dst[, fraction])``: each wants its fraction (default
+        ``fraction_per_day``) x series(t)
+        (at most all) of what is available in its source; all moves share the free capacity in
+        proportion to demand. A fraction below 1 makes a first-come process wait of mean
+        ``1 / fraction_per_day`` days before capacity is even asked for.
+        """
         if capacity not in self.capacities:
             raise ModelError(f"transfer {name!r}: unknown capacity {capacity!r}")
-        frac = self._value(fraction_per_day, f"{name}.fraction_per_day", kind="share")
+        if series is not None and series not in self.series_names:
+            raise ModelError(f"transfer {name!r}: unknown series {series!r}")
         self._new_name(name, self.operations, "operation")
+        frac = self._value(fraction_per_day, f"{name}.fraction_per_day", kind="share")
         arcs = []
-        for src, dst in moves:
+        for move in moves:
+            src, dst = move[0], move[1]
             self._check_stock(src, f"transfer {name!r} source")
             self._check_stock(dst, f"transfer {name!r} destination")
-            arcs.append(Arc(f"{name}:{src}->{dst}", src, dst, frac))
+            arc_name = f"{name}:{src}->{dst}"
+            own = frac if len(move) == 2 else self._value(move[2], f"{arc_name}.fraction", "share")
+            arcs.append(Arc(arc_name, src, dst, own))
         if not arcs:
             raise ModelError(f"transfer {name!r} has no moves")
         self.operations[name] = Operation(
-            name, "transfer", None, None, None, None, capacity, tuple(arcs)
+            name, "transfer", None, None, series, None, capacity, tuple(arcs)
         )
         return name
 
@@ -372,7 +385,8 @@ class Model:
         series: str | None = None,
     ) -> str:
         """A limit on the total of ``stocks`` (beds, places), or with ``per_day`` on the people
-        moved per day by the transfers that use it (appointments, assessments)."""
+        moved per day by the transfers that use it (appointments, assessments).
+        """
         self._new_name(name, self.capacities, "capacity")
         lim = self._value(limit, f"{name}.limit")
         members = tuple(stocks)
@@ -433,17 +447,23 @@ class Model:
         stocks: Iterable[str] | Mapping[str, float] | None = None,
         flows: Iterable[str] | Mapping[str, float] | None = None,
         lookup: str | None = None,
+        capacity: str | None = None,
         at: str = "mean",
         coords: Mapping[str, str] | None = None,
     ) -> None:
         """Record a weighted sum of ``stocks`` (period mean, or ``at='end'``), of ``flows``
         (operation or arc names; period total, weighted by ``lookup`` if given), or the period
-        mean of a ``lookup`` alone, as one cell of ``var`` at ``coords``."""
+        mean of a ``capacity`` limit or of a ``lookup`` alone, as one cell of ``var``.
+        """
         if var not in self.variables:
             raise ModelError(f"report: describe variable {var!r} (units, long_name) first")
-        given = [x is not None for x in (stocks, flows)]
+        given = [x is not None for x in (stocks, flows, capacity)]
         if sum(given) != 1 and not (lookup is not None and not any(given)):
-            raise ModelError(f"report {var!r}: give exactly one of stocks, flows or a lookup")
+            raise ModelError(
+                f"report {var!r}: give exactly one of stocks, flows, capacity or a lookup"
+            )
+        if capacity is not None and capacity not in self.capacities:
+            raise ModelError(f"report {var!r}: unknown capacity {capacity!r}")
         if lookup is not None and lookup not in self.lookups:
             raise ModelError(f"report {var!r}: unknown lookup {lookup!r}")
         terms: list[tuple[str, float, str | None]] = []
@@ -458,6 +478,9 @@ class Model:
             kind = "flow"
             for ref, w in _weighted(flows):
                 terms.extend((a, w, lookup) for a in self.arcs_of(ref))
+        elif capacity is not None:
+            kind = "limit"
+            terms.append((capacity, 1.0, None))
         else:
             kind = "lookup"
             terms.append((lookup, 1.0, None))  # type: ignore[arg-type]

@@ -1,0 +1,1 @@
+"""Configuration: the typed schema Hydra composes into, its registration and validation."""

@@ -1,0 +1,242 @@
+"""The configuration schema: typed dataclasses that Hydra checks every YAML file against.
+
+Three groups: ``place`` (who lives there and what services they have), ``scenario`` (changes
+to the place; only ``baseline`` for now) and ``run`` (horizon, step, dates, seed, draws).
+Units are in the field names (``_per_head_year``, ``_days``, ``_per_1000_year``); every default
+value lives in a YAML file under ``configs/`` with its EVIDENCE.md row or the word
+``assumption`` and a reason beside it. Nodes are not frozen: Hydra overrides must write them.
+
+Per-age-band and per-segment lists follow the order of ``population.age_bands`` and
+``population.segments``; per-quintile lists run from quintile 1 (most deprived) to 5.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from omegaconf import MISSING
+
+
+@dataclass
+class Uncertain:
+    """A parameter known only within a range: ``central`` is used unless draws sample it."""
+
+    central: float = MISSING
+    low: float = MISSING
+    high: float = MISSING
+    source: str = MISSING
+
+
+@dataclass
+class RelativeUse:
+    """Relative rates by age band and by need segment (multiplied; rescaled to the mean)."""
+
+    age: list[float] = MISSING
+    segment: list[float] = MISSING
+
+
+@dataclass
+class PopulationCfg:
+    """Residents of the place, their cohorts and demography."""
+
+    size: float = MISSING
+    age_bands: list[str] = MISSING
+    age_band_years: list[float] = MISSING  # width of each band; 0 for the last (open) band
+    age_shares: list[float] = MISSING
+    segments: list[str] = MISSING
+    segment_shares: dict[str, list[float]] = MISSING  # age band -> shares of segments
+    quintile_shares: list[float] = MISSING
+    need_by_quintile: list[float] = MISSING  # multiplier on progression and on service use
+    births_per_1000_year: float = MISSING
+    net_migration_per_1000_year: float = MISSING
+    deaths_per_1000_year: dict[str, list[float]] = MISSING  # age band -> by segment
+    progression_per_1000_year: dict[str, list[float]] = MISSING  # age band -> next segment
+
+
+@dataclass
+class PrimaryCareCfg:
+    """General practice appointments; demand beyond capacity is displaced."""
+
+    appointments_per_head_year: float = MISSING
+    demand_over_capacity: float = MISSING
+    unmet_to_111_share: float = MISSING
+    relative_use: RelativeUse = MISSING
+
+
+@dataclass
+class Nhs111Cfg:
+    """NHS 111 calls and where they send people."""
+
+    calls_per_head_year: float = MISSING
+    to_ambulance: float = MISSING
+    to_ed: float = MISSING
+    to_home: float = MISSING
+
+
+@dataclass
+class AmbulanceCfg:
+    """999 incidents, their outcomes and handover delays at ED."""
+
+    incidents_per_head_year: float = MISSING
+    hear_and_treat: float = MISSING
+    see_and_treat: float = MISSING
+    see_and_treat_to_ucr: float = MISSING
+    see_and_convey: float = MISSING
+    relative_use: RelativeUse = MISSING
+    handover_bed_pressure: list[float] = MISSING  # (acute patients + boarders) / beds
+    handover_minutes_lost: list[float] = MISSING  # minutes beyond 15 per conveyance
+
+
+@dataclass
+class EdCfg:
+    """Emergency department attendances and admissions."""
+
+    attendances_per_head_year: float = MISSING
+    type1_share: float = MISSING
+    type1_admitted_share: float = MISSING
+    direct_admissions_per_head_year: float = MISSING
+    relative_use: RelativeUse = MISSING
+    relative_admission: RelativeUse = MISSING
+
+
+@dataclass
+class AcuteCfg:
+    """General and acute beds, lengths of stay and discharge pathways."""
+
+    beds: float = MISSING
+    zero_los_share: float = MISSING
+    los_days: list[float] = MISSING  # clinical stay by age band (not counting delays)
+    los_segment_ratio: list[float] = MISSING
+    max_stages: int = 3
+    death_share: list[float] = MISSING  # by age band, of stays
+    pathway_shares: dict[str, list[float]] = MISSING  # age band -> P0, P1, P2, P3
+    pathway_wait_days: list[float] = MISSING  # P1, P2, P3: assessment and sourcing
+    decondition_per_day: list[float] = MISSING  # awaiting P1 -> P2, awaiting P2 -> P3
+    weekend_pathway_factor: float = MISSING
+    waiting_deaths_per_1000_day: float = MISSING
+
+
+@dataclass
+class ServiceCfg:
+    """A community service: capacity, mean length of episode and where people go after."""
+
+    capacity: float = MISSING
+    mean_days: float = MISSING
+    stages: int = 1
+    to_home: float = MISSING
+    to_hospital: float = MISSING
+    to_care_home: float = 0.0
+    died: float = 0.0
+
+
+@dataclass
+class VirtualWardCfg(ServiceCfg):
+    """Hospital at home: step-up instead of admission, step-down to leave hospital early."""
+
+    step_up_share: float = MISSING  # of decided admissions of eligible cohorts
+    step_up_segments: list[str] = MISSING
+    step_down_per_day: float = MISSING  # of patients in the last stage of an acute stay
+
+
+@dataclass
+class DistrictNursingCfg(ServiceCfg):
+    """District nursing caseload of housebound people with complex needs or frailty.
+
+    Emergency use while on the caseload is the ``to_hospital`` share of its episodes.
+    """
+
+    referrals_per_1000_year: float = MISSING
+    segments: list[str] = MISSING
+
+
+@dataclass
+class CareHomeCfg:
+    """Long-term care homes (P3 and direct admissions from the community)."""
+
+    beds: float = MISSING
+    residents: float = MISSING
+    community_admissions_per_1000_year: float = MISSING  # of frail people at home
+    deaths_per_1000_year: float = MISSING
+
+
+@dataclass
+class FollowUpCfg:
+    """The weeks after discharge home: readmissions, deaths, moves to care homes."""
+
+    days: float = MISSING
+    stages: int = 3
+    readmissions_per_1000_day: float = MISSING
+    deaths_per_1000_day: float = MISSING
+
+
+@dataclass
+class SeasonalityCfg:
+    """Winter pressure on emergency demand: ``1 + amplitude * cos(2 pi (day - peak) / 365)``."""
+
+    winter_amplitude: float = MISSING
+    peak_day_of_year: int = MISSING
+
+
+@dataclass
+class PlaceCfg:
+    """A place: its people and its health and care services."""
+
+    name: str = MISSING
+    description: str = ""
+    population: PopulationCfg = MISSING
+    primary_care: PrimaryCareCfg = MISSING
+    nhs111: Nhs111Cfg = MISSING
+    ambulance: AmbulanceCfg = MISSING
+    ed: EdCfg = MISSING
+    acute: AcuteCfg = MISSING
+    ucr: ServiceCfg = MISSING
+    reablement: ServiceCfg = MISSING
+    ic_beds: ServiceCfg = MISSING
+    virtual_ward: VirtualWardCfg = MISSING
+    district_nursing: DistrictNursingCfg = MISSING
+    care_home: CareHomeCfg = MISSING
+    follow_up: FollowUpCfg = MISSING
+    seasonality: SeasonalityCfg = MISSING
+    uncertain: dict[str, Uncertain] = field(default_factory=dict)  # dotted key -> range
+
+
+@dataclass
+class ScenarioCfg:
+    """A care shift: documented changes to the place (only ``baseline`` so far)."""
+
+    name: str = MISSING
+    description: str = MISSING
+
+
+@dataclass
+class RunCfg:
+    """How to run: engine, horizon, step, start date, seed and parameter draws."""
+
+    engine: str = "stockflow"
+    horizon_years: float = 10.0
+    step_days: float = 1.0
+    start_date: str = "2025-04-01"
+    record_every_days: int = 1
+    seed: int = 20251123
+    draws: int = 1
+    name: str | None = None  # results/<name>; a timestamp when empty
+    output_dir: str = "results"
+    charts: bool = True
+
+
+@dataclass
+class Config:
+    """The whole configuration, as composed from ``configs/config.yaml``."""
+
+    defaults: list[Any] = field(
+        default_factory=lambda: [
+            "_self_",
+            {"place": "synthetic_800k"},
+            {"scenario": "baseline"},
+            {"run": "default"},
+        ]
+    )
+    place: PlaceCfg = MISSING
+    scenario: ScenarioCfg = MISSING
+    run: RunCfg = MISSING

@@ -1,0 +1,16 @@
+"""Register the schema with Hydra's ConfigStore so every YAML is checked against it."""
+
+from __future__ import annotations
+
+from hydra.core.config_store import ConfigStore
+
+from sim.config.schema import Config, PlaceCfg, RunCfg, ScenarioCfg
+
+
+def register() -> None:
+    """Store the schema nodes the YAML files name in their ``defaults`` lists."""
+    cs = ConfigStore.instance()
+    cs.store(name="base_config", node=Config)
+    cs.store(group="place", name="base_place", node=PlaceCfg)
+    cs.store(group="scenario", name="base_scenario", node=ScenarioCfg)
+    cs.store(group="run", name="base_run", node=RunCfg)

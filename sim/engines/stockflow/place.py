@@ -1,0 +1,473 @@
+"""The place on the stock-flow engine: every cohort's journey declared as stocks and flows.
+
+Each cohort (age band x need segment x quintile) has its own stocks, so people return to the
+cohort they came from. A person is always in exactly one stock:
+
+``home`` -> front doors (same-day hubs: ``gp``, ``nhs111``, ``amb``, ``ucr_hub``, ``ed``,
+``admit``) -> ``boarding`` (decided to admit, waiting for a bed) -> ``acute`` (Erlang stay) ->
+``await_p1/p2/p3`` (no criteria to reside, still in a bed) -> ``reab`` (P1), ``icb`` (P2),
+``care_home`` (P3), or ``follow`` (91 days after going home, with readmissions) -> ``home``.
+Also ``vw`` (virtual ward, step-up from ``admit``, step-down from the last stage of ``acute``),
+``ucr`` (urgent community response, from 999) and ``dn`` (district nursing caseload).
+
+The feedback loop at the heart of the model: pathway capacity limits how fast people leave
+``await_*``; waiting there deconditions them (P1 -> P2 -> P3) and fills beds; full beds keep
+decided admissions ``boarding`` in ED; bed pressure lengthens ambulance handovers.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from sim.engines.stockflow.model import Model
+from sim.model.place import DAYS_PER_YEAR, PATHWAYS, Place
+
+SERVICES = (
+    "acute_beds",
+    "reablement",
+    "ic_beds",
+    "virtual_ward",
+    "ucr",
+    "district_nursing",
+    "care_home",
+)
+"""Services with a capacity, in the order of the ``service`` dimension of results."""
+
+WINTER, WEEKDAY = "winter", "weekday_pathway"
+
+
+def stage_count(mean_days: float, max_stages: int, dt_days: float) -> int:
+    """Erlang stages for a stay: as many as ``max_stages`` while each lasts at least a step."""
+    return int(max(1, min(max_stages, np.floor(mean_days / dt_days + 1e-9))))
+
+
+def build_model(place: Place, dt_days: float = 1.0) -> Model:
+    """Declare the place as a stock-flow :class:`Model` (structure and default parameters)."""
+    cfg = place.cfg
+    m = Model(f"place:{cfg.name}")
+    m.series(WINTER)
+    m.series(WEEKDAY)
+    labels = [c.label for c in place.cohorts]
+    sto = _declare_stocks(m, place, labels, dt_days)
+    _declare_capacities(m, place, sto)
+    _declare_population(m, place, labels, sto)
+    _declare_front_doors(m, place, labels, sto)
+    _declare_hospital(m, place, labels, sto)
+    _declare_community(m, place, labels, sto)
+    _declare_reports(m, place, labels, sto)
+    return m
+
+
+# -- stocks and capacities ---------------------------------------------------------------------
+def _declare_stocks(m: Model, place: Place, labels: list[str], dt: float) -> dict:
+    """All stocks, as ``sto[kind][cohort] -> name`` (delays map to their stage list)."""
+    cfg = place.cfg
+    sto: dict[str, dict[str, object]] = {}
+
+    def one(kind: str, **kw) -> None:
+        sto[kind] = {}
+        for i, lab in enumerate(labels):
+            init = kw.get("initial")
+            value = float(init[i]) if init is not None else 0.0
+            sto[kind][lab] = m.stock(f"{kind}[{lab}]", value, same_step=kw.get("same_step", False))
+
+    one("home", initial=place.at_home)
+    one("care_home", initial=place.in_care_home)
+    for hub in ("gp", "nhs111", "amb", "ucr_hub", "ed", "admit", "boarding"):
+        one(hub, same_step=True)
+    for p in ("p1", "p2", "p3"):
+        one(f"await_{p}")
+    # Delays: declared later with routing; stage names are fixed here.
+    sto["acute_stages"] = {
+        lab: stage_count(place.los_days[i], cfg.acute.max_stages, dt)
+        for i, lab in enumerate(labels)
+    }
+    return sto
+
+
+def _declare_capacities(m: Model, place: Place, sto: dict) -> None:
+    """Per-day capacities now; occupancy capacities once their delays exist (see below)."""
+    cfg = place.cfg
+    gp_per_day = cfg.primary_care.appointments_per_head_year * cfg.population.size / DAYS_PER_YEAR
+    m.capacity("gp_appointments", m.param("primary_care.appointments_per_day", gp_per_day),
+               per_day=True)  # fmt: skip
+
+
+# -- population --------------------------------------------------------------------------------
+def _declare_population(m: Model, place: Place, labels: list[str], sto: dict) -> None:
+    """Births, migration, deaths, ageing and progression between need segments."""
+    home = sto["home"]
+    ages, segs = place.labels("age"), place.labels("segment")
+    births = place.births_per_day
+    m.inflow(
+        "births",
+        {home[lab]: births[i] / births.sum() for i, lab in enumerate(labels) if births[i] > 0},
+        m.param("population.births_per_day", float(births.sum()), units="people/day"),
+    )
+    mig = place.migration_per_day
+    m.inflow(
+        "net_migration",
+        {home[lab]: mig[i] / mig.sum() for i, lab in enumerate(labels)},
+        m.param("population.net_migration_per_day", float(mig.sum()), units="people/day"),
+    )
+    for i, c in enumerate(place.cohorts):
+        lab = labels[i]
+        m.outflow(f"death[{lab}]", home[lab], place.rate["death"][i], None, exit="death")
+        si, ai = segs.index(c.segment), ages.index(c.age)
+        if place.rate["progression"][i] > 0:
+            nxt = f"{c.age}|{segs[si + 1]}|{c.quintile}"
+            m.outflow(f"progression[{lab}]", home[lab], place.rate["progression"][i], home[nxt])
+        if place.rate["ageing"][i] > 0:
+            nxt = f"{ages[ai + 1]}|{c.segment}|{c.quintile}"
+            m.outflow(f"ageing[{lab}]", home[lab], place.rate["ageing"][i], home[nxt])
+    ch_death = place.cfg.care_home.deaths_per_1000_year / 1000 / DAYS_PER_YEAR
+    rate = m.param("care_home.deaths_per_day", ch_death, units="1/day")
+    for lab in labels:
+        m.outflow(f"care_home_death[{lab}]", sto["care_home"][lab], rate, None, exit="death")
+
+
+# -- front doors -------------------------------------------------------------------------------
+def _declare_front_doors(m: Model, place: Place, labels: list[str], sto: dict) -> None:
+    """Primary care, NHS 111, 999 and ED: where demand arrives and where it is sent."""
+    cfg = place.cfg
+    home, gp, n111, amb, ucr_hub, ed, admit = (
+        sto[k] for k in ("home", "gp", "nhs111", "amb", "ucr_hub", "ed", "admit")
+    )
+    t1 = m.param("ed.walk_in_type1_share", place.front_door.walk_in_type1_share, kind="share")
+    t3 = m.param("ed.walk_in_other_share", 1 - place.front_door.walk_in_type1_share, kind="share")
+    for i, lab in enumerate(labels):
+        m.outflow(f"gp_demand[{lab}]", home[lab], place.rate["gp_demand"][i], gp[lab])
+        m.outflow(f"nhs111_call[{lab}]", home[lab], place.rate["nhs111"][i], n111[lab])
+        m.outflow(f"call_999[{lab}]", home[lab], place.rate["ambulance"][i], amb[lab],
+                  series=WINTER)  # fmt: skip
+        # Walk-ins: type 1 go to the ED hub; other types (UTC, MIU) go home the same day.
+        m.outflow(f"walk_in[{lab}]", home[lab], place.rate["walk_in"][i],
+                  {ed[lab]: t1, home[lab]: t3}, series=WINTER)  # fmt: skip
+        m.outflow(f"direct_admission[{lab}]", home[lab], place.rate["direct_admission"][i],
+                  admit[lab], series=WINTER)  # fmt: skip
+    m.transfer("gp_appointment", "gp_appointments", [(gp[lab], home[lab]) for lab in labels])
+    pc, c111, a = cfg.primary_care, cfg.nhs111, cfg.ambulance
+    to111 = m.param("primary_care.unmet_to_111_share", pc.unmet_to_111_share, kind="share")
+    wait = m.param("primary_care.unmet_wait_share", 1 - pc.unmet_to_111_share, kind="share")
+    r111 = {k: m.param(f"nhs111.{k}", getattr(c111, k), kind="share")
+            for k in ("to_ambulance", "to_ed", "to_home")}  # fmt: skip
+    treat = m.param(
+        "ambulance.treated_not_conveyed", a.hear_and_treat + a.see_and_treat, kind="share"
+    )
+    to_ucr = m.param("ambulance.see_and_treat_to_ucr", a.see_and_treat_to_ucr, kind="share")
+    convey = m.param("ambulance.see_and_convey", a.see_and_convey, kind="share")
+    for lab in labels:
+        m.outflow(f"gp_unmet[{lab}]", gp[lab], np.inf, {n111[lab]: to111, home[lab]: wait})
+        m.outflow(f"nhs111_outcome[{lab}]", n111[lab], np.inf,
+                  {amb[lab]: r111["to_ambulance"], ed[lab]: r111["to_ed"],
+                   home[lab]: r111["to_home"]})  # fmt: skip
+        m.outflow(f"ambulance_outcome[{lab}]", amb[lab], np.inf,
+                  {home[lab]: treat, ucr_hub[lab]: to_ucr, ed[lab]: convey})  # fmt: skip
+
+
+# -- hospital ----------------------------------------------------------------------------------
+def _declare_hospital(m: Model, place: Place, labels: list[str], sto: dict) -> None:
+    """ED decisions, admission, boarding, the stay, discharge pathways and their waits."""
+    cfg = place.cfg
+    ac = cfg.acute
+    ed, admit, boarding = sto["ed"], sto["admit"], sto["boarding"]
+    fu = cfg.follow_up
+    # Follow-up after going home (91 days): readmissions and deaths on the way.
+    sto["follow"] = {}
+    for lab in labels:
+        sto["follow"][lab] = m.delay(f"follow[{lab}]", m_param(m, "follow_up.days", fu.days),
+                                     fu.stages, sto["home"][lab])  # fmt: skip
+    readmit = m.param("follow_up.readmissions_per_day", fu.readmissions_per_1000_day / 1000)
+    fu_death = m.param("follow_up.deaths_per_day", fu.deaths_per_1000_day / 1000)
+    for lab in labels:
+        for k, stage in enumerate(sto["follow"][lab]):
+            m.outflow(f"readmission[{lab}][{k + 1}]", stage, readmit, admit[lab])
+            m.outflow(f"follow_death[{lab}][{k + 1}]", stage, fu_death, None, exit="death")
+
+    zero = m.param("acute.zero_los_share", ac.zero_los_share, kind="share")
+    stay = m.param("acute.overnight_share", 1 - ac.zero_los_share, kind="share")
+    sto["acute"] = {}
+    awaits = [sto[f"await_{p}"] for p in ("p1", "p2", "p3")]
+    for i, lab in enumerate(labels):
+        adm = place.share["type1_admitted"][i]
+        m.outflow(f"ed_outcome[{lab}]", ed[lab], np.inf,
+                  {admit[lab]: adm, sto["home"][lab]: 1 - adm})  # fmt: skip
+        died = place.share["acute_death"][i]
+        routes: dict = {None: died}
+        for p, share in enumerate(place.pathway_shares[i]):
+            dst = sto["follow"][lab][0] if p == 0 else awaits[p - 1][lab]
+            routes[dst] = (1 - died) * share
+        routes = {k: v for k, v in routes.items() if v > 0}
+        total = sum(routes.values())
+        routes = {k: v / total for k, v in routes.items()}
+        sto["acute"][lab] = m.delay(
+            f"acute[{lab}]", float(place.los_days[i]), sto["acute_stages"][lab], routes,
+            exit="death",
+        )  # fmt: skip
+    beds = m.capacity(
+        "acute_beds",
+        m.param("acute.beds", ac.beds, units="beds"),
+        stocks=[s for lab in labels for s in sto["acute"][lab]]
+        + [a[lab] for a in awaits for lab in labels],
+    )
+    # Virtual ward capacity exists before step-up and step-down transfers use it.
+    vw = cfg.virtual_ward
+    sto["vw"] = {lab: m.delay(f"vw[{lab}]", m_param(m, "virtual_ward.mean_days", vw.mean_days),
+                              vw.stages, _exits(m, "virtual_ward", vw, sto, lab, hospital="boarding"))
+                 for lab in labels}  # fmt: skip
+    m.capacity("virtual_ward", m.param("virtual_ward.capacity", vw.capacity, units="places"),
+               stocks=[s for lab in labels for s in sto["vw"][lab]])  # fmt: skip
+    m.transfer(
+        "vw_step_up",
+        "virtual_ward",
+        [(admit[lab], sto["vw"][lab][0], float(place.share["vw_step_up"][i]))
+         for i, lab in enumerate(labels) if place.share["vw_step_up"][i] > 0],
+    )  # fmt: skip
+    for lab in labels:
+        m.outflow(f"admission_route[{lab}]", admit[lab], np.inf,
+                  {sto["follow"][lab][0]: zero, boarding[lab]: stay})  # fmt: skip
+    m.transfer("admit_to_bed", beds, [(boarding[lab], sto["acute"][lab][0]) for lab in labels])
+    m.transfer(
+        "vw_step_down",
+        "virtual_ward",
+        [(sto["acute"][lab][-1], sto["vw"][lab][0]) for lab in labels],
+        fraction_per_day=m.param(
+            "virtual_ward.step_down_per_day", vw.step_down_per_day, kind="share"
+        ),
+    )
+    # Waiting for a pathway: deaths, deconditioning, then a start when capacity allows.
+    wait_death = m.param("acute.waiting_deaths_per_day", ac.waiting_deaths_per_1000_day / 1000)
+    d12 = m.param("acute.decondition_p1_to_p2_per_day", ac.decondition_per_day[0])
+    d23 = m.param("acute.decondition_p2_to_p3_per_day", ac.decondition_per_day[1])
+    for lab in labels:
+        for a in awaits:
+            m.outflow(f"waiting_death:{a[lab]}", a[lab], wait_death, None, exit="death")
+        m.outflow(f"decondition_p1[{lab}]", awaits[0][lab], d12, awaits[1][lab])
+        m.outflow(f"decondition_p2[{lab}]", awaits[1][lab], d23, awaits[2][lab])
+
+
+def m_param(m: Model, name: str, value: float) -> str:
+    """A shared named parameter, declared on first use."""
+    return name if name in m.params else m.param(name, float(value))
+
+
+def _exits(m: Model, key: str, svc, sto: dict, lab: str, hospital: str = "admit") -> dict:
+    """Where people go at the end of a community episode (shares from the service config)."""
+    after_discharge = key in ("reablement", "ic_beds", "virtual_ward")  # followed up 91 days
+    routes = {
+        sto["follow"][lab][0] if after_discharge else sto["home"][lab]: m_param(
+            m, f"{key}.to_home", svc.to_home
+        ),
+        sto[hospital][lab]: m_param(m, f"{key}.to_hospital", svc.to_hospital),
+    }
+    if svc.to_care_home > 0:
+        routes[sto["care_home_entry"][lab]] = m_param(m, f"{key}.to_care_home", svc.to_care_home)
+    if svc.died > 0:
+        routes[None] = m_param(m, f"{key}.died", svc.died)
+    return routes
+
+
+# -- community ---------------------------------------------------------------------------------
+def _declare_community(m: Model, place: Place, labels: list[str], sto: dict) -> None:
+    """Reablement (P1), intermediate-care beds (P2), care homes (P3), UCR, district nursing."""
+    cfg = place.cfg
+    ac = cfg.acute
+    awaits = [sto[f"await_{p}"] for p in ("p1", "p2", "p3")]
+    # Moves into care homes from services wait in a same-day hub for a free bed.
+    sto["care_home_entry"] = {lab: m.stock(f"care_home_entry[{lab}]", same_step=True)
+                              for lab in labels}  # fmt: skip
+    services = {"reablement": ("reab", cfg.reablement), "ic_beds": ("icb", cfg.ic_beds),
+                "ucr": ("ucr", cfg.ucr), "district_nursing": ("dn", cfg.district_nursing)}  # fmt: skip
+    for key, (kind, svc) in services.items():
+        mean = m_param(m, f"{key}.mean_days", svc.mean_days)
+        hospital = "ed" if key == "ucr" else "admit"
+        sto[kind] = {lab: m.delay(f"{kind}[{lab}]", mean, svc.stages,
+                                  _exits(m, key, svc, sto, lab, hospital=hospital))
+                     for lab in labels}  # fmt: skip
+        m.capacity(key, m.param(f"{key}.capacity", svc.capacity, units="places"),
+                   stocks=[s for lab in labels for s in sto[kind][lab]])  # fmt: skip
+    m.capacity("care_home", m.param("care_home.beds", cfg.care_home.beds, units="beds"),
+               stocks=list(sto["care_home"].values()))  # fmt: skip
+    weekday = WEEKDAY
+    for p, (key, kind) in enumerate((("reablement", "reab"), ("ic_beds", "icb"))):
+        m.transfer(f"start_p{p + 1}", key,
+                   [(awaits[p][lab], sto[kind][lab][0]) for lab in labels],
+                   fraction_per_day=m.param(f"acute.p{p + 1}_start_per_day",
+                                            1 / ac.pathway_wait_days[p], kind="share"),
+                   series=weekday)  # fmt: skip
+    m.transfer(
+        "start_p3",
+        "care_home",
+        [(awaits[2][lab], sto["care_home"][lab]) for lab in labels],
+        fraction_per_day=m.param(
+            "acute.p3_start_per_day", 1 / ac.pathway_wait_days[2], kind="share"
+        ),
+        series=weekday,
+    )
+    m.transfer("care_home_move", "care_home",
+               [(sto["care_home_entry"][lab], sto["care_home"][lab]) for lab in labels])  # fmt: skip
+    for lab in labels:  # no bed free today: the move waits at home
+        m.outflow(f"care_home_move_wait[{lab}]", sto["care_home_entry"][lab], np.inf,
+                  sto["home"][lab])  # fmt: skip
+    ch_rate = place.rate["care_home_admission"]
+    m.transfer("care_home_from_community", "care_home",
+               [(sto["home"][lab], sto["care_home"][lab], float(ch_rate[i]))
+                for i, lab in enumerate(labels) if ch_rate[i] > 0])  # fmt: skip
+    m.transfer("ucr_start", "ucr", [(sto["ucr_hub"][lab], sto["ucr"][lab][0]) for lab in labels])
+    for lab in labels:  # UCR full: the crew conveys instead
+        m.outflow(f"ucr_full[{lab}]", sto["ucr_hub"][lab], np.inf, sto["ed"][lab])
+    dn_rate = place.rate["dn_referral"]
+    m.transfer("dn_referral", "district_nursing",
+               [(sto["home"][lab], sto["dn"][lab][0], float(dn_rate[i]))
+                for i, lab in enumerate(labels) if dn_rate[i] > 0])  # fmt: skip
+
+
+# -- reports -----------------------------------------------------------------------------------
+def _declare_reports(m: Model, place: Place, labels: list[str], sto: dict) -> None:
+    """The results schema: population, occupancy, capacity, waits and activity."""
+    cfg = place.cfg
+    by_q: dict[str, list[str]] = {}
+    for c, lab in zip(place.cohorts, labels, strict=True):
+        by_q.setdefault(c.quintile, []).append(lab)
+    ages = place.labels("age")
+
+    def cohort_stocks(lab: str) -> list[str]:
+        return [s for kind, table in sto.items() if kind != "acute_stages"
+                for s in _as_list(table[lab])]  # fmt: skip
+
+    m.describe("population", units="people", long_name="Residents (all settings), end of period")
+    for c, lab in zip(place.cohorts, labels, strict=True):
+        m.report("population", stocks=cohort_stocks(lab), at="end",
+                 coords={"age_band": c.age, "segment": c.segment, "quintile": c.quintile})  # fmt: skip
+
+    service_stocks = {
+        "acute_beds": [s for lab in labels for s in sto["acute"][lab]]
+        + [sto[f"await_{p}"][lab] for p in ("p1", "p2", "p3") for lab in labels],
+        "reablement": _all(sto["reab"]),
+        "ic_beds": _all(sto["icb"]),
+        "virtual_ward": _all(sto["vw"]),
+        "ucr": _all(sto["ucr"]),
+        "district_nursing": _all(sto["dn"]),
+        "care_home": list(sto["care_home"].values()),
+    }
+    m.describe("occupied", units="people", long_name="Occupied beds or places (mean over period)")
+    m.describe("capacity", units="beds or places", long_name="Capacity (mean over period)")
+    for svc in SERVICES:
+        m.report("occupied", stocks=service_stocks[svc], coords={"service": svc})
+        m.report("capacity", capacity=svc, coords={"service": svc})
+    m.describe("nctr", units="patients", long_name="Patients with no criteria to reside, "
+               "waiting in an acute bed for their discharge pathway")  # fmt: skip
+    for p in ("p1", "p2", "p3"):
+        m.report("nctr", stocks=list(sto[f"await_{p}"].values()), coords={"waiting_for": p.upper()})
+    m.describe("boarding", units="patients", long_name="Decided admissions waiting in ED for a bed")
+    m.report("boarding", stocks=list(sto["boarding"].values()))
+    m.describe("acute_patients", units="patients", long_name="Patients in acute beds by age band")
+    for a in ages:
+        cells = [lab for c, lab in zip(place.cohorts, labels, strict=True) if c.age == a]
+        m.report("acute_patients", coords={"age_band": a},
+                 stocks=[s for lab in cells for s in sto["acute"][lab]]
+                 + [sto[f"await_{p}"][lab] for p in ("p1", "p2", "p3") for lab in cells])  # fmt: skip
+
+    a = cfg.ambulance
+    m.lookup("handover_minutes", {s: 1.0 for s in service_stocks["acute_beds"]
+                                  + list(sto["boarding"].values())},
+             a.handover_bed_pressure, a.handover_minutes_lost, per_capacity="acute_beds")  # fmt: skip
+    m.describe("bed_pressure_handover_minutes", units="minutes",
+               long_name="Handover minutes lost beyond 15 per conveyance at current bed pressure")  # fmt: skip
+    m.report("bed_pressure_handover_minutes", lookup="handover_minutes")
+
+    hear = a.hear_and_treat / (a.hear_and_treat + a.see_and_treat)
+    activity = {
+        # name: (units, long name, flows as {arc or operation pattern: weight})
+        "gp_appointments": ("appointments", "GP appointments given", {"gp_appointment:gp[{c}]->home[{c}]": 1}),
+        "gp_unmet": ("appointments", "GP appointments wanted but not available", {"gp_unmet[{c}]": 1}),
+        "nhs111_calls": ("calls", "NHS 111 calls", {"nhs111_call[{c}]": 1, "gp_unmet[{c}]->nhs111[{c}]": 1}),
+        "ambulance_incidents": ("incidents", "999 incidents", {"ambulance_outcome[{c}]": 1}),
+        "hear_and_treat": ("incidents", "Incidents closed by telephone advice", {"ambulance_outcome[{c}]->home[{c}]": hear}),
+        "see_and_treat": ("incidents", "Incidents treated at scene (not conveyed)", {"ambulance_outcome[{c}]->home[{c}]": 1 - hear, "ambulance_outcome[{c}]->ucr_hub[{c}]": 1}),
+        "conveyances": ("patients", "Patients conveyed to ED by ambulance", {"ambulance_outcome[{c}]->ed[{c}]": 1, "ucr_full[{c}]": 1}),
+        "ucr_starts": ("episodes", "Urgent community response episodes started", {"ucr_start:ucr_hub[{c}]->ucr[{c}][1]": 1}),
+        "ed_attendances": ("attendances", "A&E attendances, all types", {"walk_in[{c}]": 1, "ambulance_outcome[{c}]->ed[{c}]": 1, "ucr_full[{c}]": 1, "nhs111_outcome[{c}]->ed[{c}]": 1, "ucr[{c}].stage1->ed[{c}]": 1}),
+        "ed_type1_attendances": ("attendances", "Type 1 ED attendances", {"ed_outcome[{c}]": 1}),
+        "ed_admissions": ("admissions", "Type 1 ED attendances admitted", {"ed_outcome[{c}]->admit[{c}]": 1}),
+        "emergency_admissions": ("admissions", "Emergency admissions (incl. zero length of stay)", {"admission_route[{c}]": 1, "vw[{c}].stage1->boarding[{c}]": 1}),
+        "vw_step_up": ("patients", "Admissions avoided by virtual ward step-up", {}),
+        "vw_step_down": ("patients", "Early discharges to a virtual ward", {}),
+        "readmissions": ("admissions", "Readmissions within 91 days of going home", {"readmission[{c}][{k}]": 1}),
+        "at_home_91d": ("people", "People still at home 91 days after discharge", {"follow[{c}].stage{n}": 1}),
+        "care_home_admissions": ("people", "Permanent care-home admissions", {"start_p3:await_p3[{c}]->care_home[{c}]": 1, "care_home_move:care_home_entry[{c}]->care_home[{c}]": 1, "care_home_from_community:home[{c}]->care_home[{c}]": 1}),
+    }  # fmt: skip
+    fu_stages = cfg.follow_up.stages
+    for var, (units, long_name, pattern) in activity.items():
+        m.describe(var, units=units, long_name=long_name)
+        for q, cells in by_q.items():
+            flows: dict[str, float] = {}
+            for lab in cells:
+                if var == "vw_step_up":
+                    refs = [a for a in m.arcs_of("vw_step_up") if f":admit[{lab}]->" in a]
+                    flows.update(dict.fromkeys(refs, 1.0))
+                    continue
+                if var == "vw_step_down":
+                    refs = [a for a in m.arcs_of("vw_step_down") if f"[{lab}][" in a.split("->")[0]]
+                    flows.update(dict.fromkeys(refs, 1.0))
+                    continue
+                for pat, w in pattern.items():
+                    for k in range(1, fu_stages + 1):
+                        ref = pat.format(c=lab, k=k, n=fu_stages)
+                        if ref in flows or not _flow_exists(m, ref):
+                            continue
+                        flows[ref] = w
+            m.report(var, flows=flows, coords={"quintile": q})
+    m.describe("discharges", units="patients", long_name="Discharges from acute beds by pathway")
+    pathway_dst = {"P0": "follow[{c}][1]", "P1": "await_p1[{c}]", "P2": "await_p2[{c}]",
+                   "P3": "await_p3[{c}]"}  # fmt: skip
+    for pw in PATHWAYS:
+        for q, cells in by_q.items():
+            flows = {}
+            for lab in cells:
+                last = len(sto["acute"][lab])
+                ref = f"acute[{lab}].stage{last}->" + pathway_dst[pw].format(c=lab)
+                if _flow_exists(m, ref):
+                    flows[ref] = 1.0
+                if pw == "P0":
+                    for vref in m.arcs_of("vw_step_down"):
+                        if f"acute[{lab}][" in vref:
+                            flows[vref] = 1.0
+            m.report("discharges", flows=flows, coords={"pathway": pw, "quintile": q})
+    m.describe("handover_hours_lost", units="hours",
+               long_name="Ambulance hours lost to handover delays beyond 15 minutes")  # fmt: skip
+    conv = {f"ambulance_outcome[{lab}]->ed[{lab}]": 1 / 60 for lab in labels}
+    conv.update({f"ucr_full[{lab}]": 1 / 60 for lab in labels})
+    m.report("handover_hours_lost", flows=conv, lookup="handover_minutes")
+    m.describe("hospital_deaths", units="people", long_name="Deaths in acute beds")
+    hd = {f"acute[{lab}].stage{len(sto['acute'][lab])}->death": 1.0 for lab in labels}
+    hd.update({f"waiting_death:{sto[f'await_{p}'][lab]}": 1.0 for p in ("p1", "p2", "p3")
+               for lab in labels})  # fmt: skip
+    m.report("hospital_deaths", flows={k: v for k, v in hd.items() if _flow_exists(m, k)})
+
+
+def _flow_exists(m: Model, ref: str) -> bool:
+    try:
+        m.arcs_of(ref)
+    except ValueError:
+        return False
+    return True
+
+
+def _as_list(x: object) -> list[str]:
+    return list(x) if isinstance(x, list) else [x]  # type: ignore[list-item]
+
+
+def _all(table: dict[str, list[str]]) -> list[str]:
+    return [s for stages in table.values() for s in stages]
+
+
+def series_values(place: Place, start_date: str, n_steps: int, dt_days: float) -> dict:
+    """Per-step inputs: winter seasonality of emergency demand and weekday pathway starts."""
+    seas = place.cfg.seasonality
+    days = np.datetime64(start_date, "D") + np.floor(np.arange(n_steps) * dt_days).astype(int)
+    doy = (days - days.astype("datetime64[Y]")).astype(int) + 1
+    winter = 1 + seas.winter_amplitude * np.cos(2 * np.pi * (doy - seas.peak_day_of_year) / 365.0)
+    weekday = ((days.astype(int) + 3) % 7) < 5  # 1970-01-01 was a Thursday
+    factor = np.where(weekday, 1.0, place.cfg.acute.weekend_pathway_factor)
+    return {WINTER: winter, WEEKDAY: factor}

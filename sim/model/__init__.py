@@ -1,0 +1,1 @@
+"""The model declaration: the place (cohorts, services, rates), independent of any engine."""

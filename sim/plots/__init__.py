@@ -1,0 +1,1 @@
+"""Charts of results Datasets (matplotlib), labelled from the variables' units and names."""

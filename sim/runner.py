@@ -1,0 +1,165 @@
+"""From a validated configuration to a results Dataset, and from a Dataset to a run folder.
+
+``simulate(cfg)``: build the place (one per parameter draw), declare it on the stock-flow engine,
+warm it up, run the batch in one compiled call and return one Dataset with provenance.
+``save_run(ds, cfg)``: write ``results/<run>/`` (results.nc, config.yaml, summary.txt, charts)
+into a hidden folder first and rename it into place, so no half-written run is ever left.
+"""
+
+from __future__ import annotations
+
+import logging
+import shutil
+from pathlib import Path
+
+import numpy as np
+import xarray as xr
+from omegaconf import OmegaConf
+
+from sim.config.errors import ConfigError
+from sim.config.schema import Config
+from sim.engines.stockflow import compile_model, run_arrays, to_dataset
+from sim.engines.stockflow.compile import CompiledModel
+from sim.engines.stockflow.place import build_model, series_values
+from sim.model.place import DAYS_PER_YEAR, build_place
+from sim.model.uncertainty import place_for_draw, sample_uncertain
+from sim.results.io import run_directory, write_dataset_atomic, write_text_atomic
+from sim.results.provenance import provenance
+
+log = logging.getLogger(__name__)
+
+WARMUP_DAYS = 365.0
+"""Days simulated before the start date so services begin in their usual state."""
+
+
+def n_steps(cfg: Config) -> int:
+    """Steps in the horizon."""
+    return int(round(cfg.run.horizon_years * DAYS_PER_YEAR / cfg.run.step_days))
+
+
+def simulate(cfg: Config) -> xr.Dataset:
+    """Run the configured place and scenario; returns the results Dataset (not yet saved)."""
+    run = cfg.run
+    dt = run.step_days
+    place = build_place(cfg.place)
+    compiled = compile_model(build_model(place, dt))
+    samples = sample_uncertain(cfg.place, run.draws, run.seed)
+    params = _param_matrix(cfg, compiled, samples)
+    steps = n_steps(cfg)
+    if steps % run.record_every_days and run.record_every_days > steps:
+        raise ConfigError(f"run.record_every_days = {run.record_every_days}: longer than the run")
+    series = compiled.series_array(
+        series_values(place, run.start_date, steps, dt), steps, params.shape[0]
+    )
+    log.info("warming up %d draw(s) for %d days", params.shape[0], WARMUP_DAYS)
+    initial = warm_start(compiled, params, series, dt)
+    log.info("running %d draw(s) x %d steps of %g days", params.shape[0], steps, dt)
+    out = run_arrays(compiled, params, n_steps=steps, series=series, initial=initial,
+                     dt_days=dt, record_every=run.record_every_days)  # fmt: skip
+    attrs = {
+        **provenance(),
+        "place": cfg.place.name,
+        "scenario": cfg.scenario.name,
+        "seed": run.seed,
+        "draws": run.draws,
+        "warmup_days": WARMUP_DAYS,
+        "config_yaml": OmegaConf.to_yaml(OmegaConf.structured(cfg)),
+        "conventions": "stocks are counted at the end of each day (midnight census); flows "
+        "are totals over each period; `time` is the start of the period",
+    }
+    ds = to_dataset(out, start_date=run.start_date, attrs=attrs)
+    return add_derived(ds, samples)
+
+
+def _param_matrix(cfg: Config, compiled: CompiledModel, samples: dict) -> np.ndarray:
+    """One parameter row per draw: the place rebuilt with each draw's uncertain values."""
+    if cfg.run.draws == 1:
+        return compiled.param_matrix()
+    rows = []
+    names = compiled.param_names
+    for i in range(cfg.run.draws):
+        values = {k: float(v[i]) for k, v in samples.items()}
+        model = build_model(build_place(place_for_draw(cfg.place, values)), cfg.run.step_days)
+        if tuple(model.params) != names:
+            raise ConfigError(
+                f"draw {i}: uncertain values {values} change the model's structure (e.g. the "
+                f"number of stages of a stay); narrow their ranges"
+            )
+        rows.append([model.params[p].value for p in names])
+    return compiled.param_matrix({p: np.array(col) for p, col in zip(names, zip(*rows))})
+
+
+def warm_start(
+    compiled: CompiledModel, params: np.ndarray, series: np.ndarray, dt: float
+) -> np.ndarray:
+    """Initial stocks after a warm-up: services as the model runs them, residents as given.
+
+    The place runs for :data:`WARMUP_DAYS` with every series held at its mean; then each
+    cohort's care-home residents are reset to their configured number and its people at home
+    to the configured cohort size less everyone in services, so each cohort starts at its
+    configured size.
+    """
+    x0 = compiled.initial_stocks(params)
+    n = int(round(WARMUP_DAYS / dt))
+    mean = series[:, :, : min(series.shape[2], n)].mean(axis=2, keepdims=True)
+    warm = run_arrays(compiled, params, n_steps=n, series=np.repeat(mean, n, axis=2),
+                      initial=x0, dt_days=dt, record_every=n)  # fmt: skip
+    x = warm.final.copy()
+    cohort = np.array([_cohort_of(s) for s in compiled.stock_names])
+    kind = np.array([s.split("[", 1)[0] for s in compiled.stock_names])
+    for lab in dict.fromkeys(c for c in cohort if c):
+        mine = cohort == lab
+        home = np.flatnonzero(mine & (kind == "home"))[0]
+        care = np.flatnonzero(mine & (kind == "care_home"))[0]
+        target = x0[:, home] + x0[:, care]
+        x[:, care] = x0[:, care]
+        others = x[:, mine].sum(axis=1) - x[:, home] - x[:, care]
+        x[:, home] = np.maximum(target - x0[:, care] - others, 0.0)
+    return x
+
+
+def _cohort_of(stock: str) -> str:
+    """The cohort label inside a stock name such as ``acute[65-79|frail|q1][2]``."""
+    return stock.split("[", 1)[1].split("]", 1)[0] if "|" in stock else ""
+
+
+def add_derived(ds: xr.Dataset, samples: dict[str, np.ndarray]) -> xr.Dataset:
+    """Occupancy and the sampled uncertain values, with units and descriptions."""
+    ds["occupancy"] = (ds["occupied"] / ds["capacity"]).assign_attrs(
+        units="1", long_name="Occupancy (occupied / capacity)", cell_methods="time: mean"
+    )
+    if samples:
+        keys = list(samples)
+        ds["parameter_draws"] = xr.DataArray(
+            np.array([samples[k] for k in keys]).T,
+            dims=("draw", "uncertain_key"),
+            coords={"uncertain_key": keys},
+            attrs={"units": "as the key", "long_name": "Sampled values of uncertain keys"},
+        )
+    return ds
+
+
+def save_run(ds: xr.Dataset, cfg: Config, *, charts: bool | None = None) -> Path:
+    """Write the run folder atomically; returns its path."""
+    from sim.plots.charts import save_charts
+    from sim.results.summary import format_summary
+
+    root = Path(cfg.run.output_dir)
+    final = run_directory(root, cfg.run.name)
+    if final.exists():
+        raise ConfigError(f"run.name = {cfg.run.name!r}: {final} exists; choose another name")
+    tmp = final.with_name(f".{final.name}.partial")
+    if tmp.exists():
+        shutil.rmtree(tmp)
+    tmp.mkdir(parents=True)
+    try:
+        write_text_atomic(OmegaConf.to_yaml(OmegaConf.structured(cfg)), tmp / "config.yaml")
+        write_dataset_atomic(ds, tmp / "results.nc")
+        write_text_atomic(format_summary(ds), tmp / "summary.txt")
+        if cfg.run.charts if charts is None else charts:
+            save_charts(ds, tmp)
+        tmp.rename(final)
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
+    return final
