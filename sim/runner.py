@@ -52,7 +52,7 @@ def simulate(cfg: Config) -> xr.Dataset:
         series_values(place, run.start_date, steps, dt), steps, params.shape[0]
     )
     log.info("warming up %d draw(s) for %d days", params.shape[0], WARMUP_DAYS)
-    initial = warm_start(compiled, params, series, dt)
+    initial, params = warm_start(compiled, params, series, dt)
     log.info("running %d draw(s) x %d steps of %g days", params.shape[0], steps, dt)
     out = run_arrays(compiled, params, n_steps=steps, series=series, initial=initial,
                      dt_days=dt, record_every=run.record_every_days)  # fmt: skip
@@ -89,33 +89,52 @@ def _param_matrix(cfg: Config, compiled: CompiledModel, samples: dict) -> np.nda
     return compiled.param_matrix({p: np.array(col) for p, col in zip(names, zip(*rows))})
 
 
+FRONT_DOORS = ("gp_demand", "nhs111_call", "call_999", "walk_in", "direct_admission")
+"""Operations whose rates are per resident in the evidence but apply to people at home."""
+
+
 def warm_start(
     compiled: CompiledModel, params: np.ndarray, series: np.ndarray, dt: float
-) -> np.ndarray:
-    """Initial stocks after a warm-up: services as the model runs them, residents as given.
+) -> tuple[np.ndarray, np.ndarray]:
+    """Initial stocks after a warm-up, and the parameters calibrated on it.
 
-    The place runs for :data:`WARMUP_DAYS` with every series held at its mean; then each
-    cohort's care-home residents are reset to their configured number and its people at home
-    to the configured cohort size less everyone in services, so each cohort starts at its
-    configured size.
+    The place runs for :data:`WARMUP_DAYS` with every series held at its mean. Each cohort's
+    care-home residents are then reset to their configured number and its people at home to
+    the configured cohort size less everyone in services, so each cohort starts at its
+    configured size. Front-door rates are per resident (EVIDENCE counts every resident) but
+    only people at home use front doors in the model (people in follow-up, reablement or on a
+    virtual ward reach hospital through their service's own exits), so each cohort's
+    front-door rates are divided by its share of people at home after the warm-up; the
+    warm-up is then repeated with the calibrated rates.
     """
     x0 = compiled.initial_stocks(params)
     n = int(round(WARMUP_DAYS / dt))
     mean = series[:, :, : min(series.shape[2], n)].mean(axis=2, keepdims=True)
-    warm = run_arrays(compiled, params, n_steps=n, series=np.repeat(mean, n, axis=2),
-                      initial=x0, dt_days=dt, record_every=n)  # fmt: skip
-    x = warm.final.copy()
+    z = np.repeat(mean, n, axis=2)
     cohort = np.array([_cohort_of(s) for s in compiled.stock_names])
     kind = np.array([s.split("[", 1)[0] for s in compiled.stock_names])
-    for lab in dict.fromkeys(c for c in cohort if c):
-        mine = cohort == lab
-        home = np.flatnonzero(mine & (kind == "home"))[0]
-        care = np.flatnonzero(mine & (kind == "care_home"))[0]
-        target = x0[:, home] + x0[:, care]
-        x[:, care] = x0[:, care]
-        others = x[:, mine].sum(axis=1) - x[:, home] - x[:, care]
-        x[:, home] = np.maximum(target - x0[:, care] - others, 0.0)
-    return x
+    labels = list(dict.fromkeys(c for c in cohort if c))
+    p_index = {p: i for i, p in enumerate(compiled.param_names)}
+    calibrated = params.copy()
+    for _ in range(2):
+        warm = run_arrays(compiled, calibrated, n_steps=n, series=z, initial=x0, dt_days=dt,
+                          record_every=n)  # fmt: skip
+        x = warm.final.copy()
+        for lab in labels:
+            mine = cohort == lab
+            home = np.flatnonzero(mine & (kind == "home"))[0]
+            care = np.flatnonzero(mine & (kind == "care_home"))[0]
+            target = x0[:, home] + x0[:, care]
+            x[:, care] = x0[:, care]
+            others = x[:, mine].sum(axis=1) - x[:, home] - x[:, care]
+            x[:, home] = np.maximum(target - x0[:, care] - others, 0.0)
+            at_home = np.divide(x[:, home], target - x0[:, care],
+                                out=np.ones(len(x)), where=target - x0[:, care] > 0)  # fmt: skip
+            for door in FRONT_DOORS:
+                j = p_index.get(f"{door}[{lab}].rate_per_day")
+                if j is not None:
+                    calibrated[:, j] = params[:, j] / np.maximum(at_home, 0.5)
+    return x, calibrated
 
 
 def _cohort_of(stock: str) -> str:

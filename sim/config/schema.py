@@ -115,6 +115,9 @@ class AcuteCfg:
     decondition_per_day: list[float] = MISSING  # awaiting P1 -> P2, awaiting P2 -> P3
     weekend_pathway_factor: float = MISSING
     waiting_deaths_per_1000_day: float = MISSING
+    pressure_bed_pressure: list[float] = MISSING  # (acute patients + boarders) / beds
+    pressure_discharge_speed: list[float] = MISSING  # multiplier on the speed of stays
+    boarding_discharge_per_day: float = MISSING  # boarders sent home from ED, per day
 
 
 @dataclass

@@ -146,6 +146,9 @@ def _validate_acute(place: PlaceCfg) -> None:
     _length(ac.decondition_per_day, ["P1->P2", "P2->P3"], "place.acute.decondition_per_day",
             "transition")  # fmt: skip
     _share(ac.weekend_pathway_factor, "place.acute.weekend_pathway_factor")
+    _increasing(ac.pressure_bed_pressure, ac.pressure_discharge_speed, "place.acute.pressure")
+    for i, v in enumerate(ac.pressure_discharge_speed):
+        _check(v > 0, f"place.acute.pressure_discharge_speed.{i}", v, "must be > 0")
     _check(ac.max_stages >= 1, "place.acute.max_stages", ac.max_stages, "must be >= 1")
 
 

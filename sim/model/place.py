@@ -143,7 +143,13 @@ def build_place(cfg: PlaceCfg) -> Place:
     admit_rr = (
         np.asarray(ed.relative_admission.age)[ai] * np.asarray(ed.relative_admission.segment)[si]
     )
-    type1_weight = people * spread(1.0, ed.relative_use)
+    # Type 1 attendances by cohort, from every route (walk-in, conveyed, sent by 111), so the
+    # admitted share averages to its national figure over the real attendance mix.
+    type1_weight = at_home * (
+        spread(fd.ed_walk_in * fd.walk_in_type1_share, ed.relative_use)
+        + spread(amb.incidents_per_head_year * amb.see_and_convey, amb.relative_use)
+        + spread(cfg.nhs111.calls_per_head_year * cfg.nhs111.to_ed, gp.relative_use)
+    )
     admitted = (
         ed.type1_admitted_share * admit_rr / (np.sum(type1_weight * admit_rr) / type1_weight.sum())
     )

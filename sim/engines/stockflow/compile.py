@@ -149,6 +149,9 @@ def compile_model(model: Model) -> CompiledModel:
     series = ["<ones>", *model.series_names]
     z_ix = {z: i for i, z in enumerate(series)}
 
+    for op in model.operations.values():  # lookups may be declared after their users
+        if op.lookup is not None and op.lookup not in l_ix:
+            raise ModelError(f"{op.name!r}: unknown lookup {op.lookup!r}")
     stock_cap = np.full(len(stocks), -1, dtype=np.int64)
     for c, cap in model.capacities.items():
         for s in cap.stocks:

@@ -343,8 +343,6 @@ class Model:
             self._check_stock(src, f"{name!r} source")
         if series is not None and series not in self.series_names:
             raise ModelError(f"{name!r}: unknown series {series!r}")
-        if lookup is not None and lookup not in self.lookups:
-            raise ModelError(f"{name!r}: unknown lookup {lookup!r}")
         if exit not in ("outflow", "death"):
             raise ModelError(f"{name!r}: exit {exit!r} must be 'outflow' or 'death'")
         routes: Mapping[str | None, Value] = to if isinstance(to, Mapping) else {to: 1.0}

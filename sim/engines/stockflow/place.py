@@ -188,6 +188,7 @@ def _declare_hospital(m: Model, place: Place, labels: list[str], sto: dict) -> N
     stay = m.param("acute.overnight_share", 1 - ac.zero_los_share, kind="share")
     sto["acute"] = {}
     awaits = [sto[f"await_{p}"] for p in ("p1", "p2", "p3")]
+
     for i, lab in enumerate(labels):
         adm = place.share["type1_admitted"][i]
         m.outflow(f"ed_outcome[{lab}]", ed[lab], np.inf,
@@ -202,7 +203,7 @@ def _declare_hospital(m: Model, place: Place, labels: list[str], sto: dict) -> N
         routes = {k: v / total for k, v in routes.items()}
         sto["acute"][lab] = m.delay(
             f"acute[{lab}]", float(place.los_days[i]), sto["acute_stages"][lab], routes,
-            exit="death",
+            exit="death", lookup="discharge_speed",
         )  # fmt: skip
     beds = m.capacity(
         "acute_beds",
@@ -210,6 +211,14 @@ def _declare_hospital(m: Model, place: Place, labels: list[str], sto: dict) -> N
         stocks=[s for lab in labels for s in sto["acute"][lab]]
         + [a[lab] for a in awaits for lab in labels],
     )
+    # Bed pressure: acute patients (incl. those awaiting a pathway) plus ED boarders per bed.
+    # It speeds discharges (a balancing loop) and lengthens ambulance handovers.
+    pressure = {s: 1.0 for s in m.capacities[beds].stocks} | {b: 1.0 for b in boarding.values()}
+    m.lookup("discharge_speed", pressure, ac.pressure_bed_pressure, ac.pressure_discharge_speed,
+             per_capacity=beds)  # fmt: skip
+    amb = cfg.ambulance
+    m.lookup("handover_minutes", pressure, amb.handover_bed_pressure, amb.handover_minutes_lost,
+             per_capacity=beds)  # fmt: skip
     # Virtual ward capacity exists before step-up and step-down transfers use it.
     vw = cfg.virtual_ward
     sto["vw"] = {lab: m.delay(f"vw[{lab}]", m_param(m, "virtual_ward.mean_days", vw.mean_days),
@@ -227,6 +236,9 @@ def _declare_hospital(m: Model, place: Place, labels: list[str], sto: dict) -> N
         m.outflow(f"admission_route[{lab}]", admit[lab], np.inf,
                   {sto["follow"][lab][0]: zero, boarding[lab]: stay})  # fmt: skip
     m.transfer("admit_to_bed", beds, [(boarding[lab], sto["acute"][lab][0]) for lab in labels])
+    sent_home = m.param("acute.boarding_discharge_per_day", ac.boarding_discharge_per_day)
+    for lab in labels:  # still no bed after a night: some are treated in ED and sent home
+        m.outflow(f"boarding_sent_home[{lab}]", boarding[lab], sent_home, sto["follow"][lab][0])
     m.transfer(
         "vw_step_down",
         "virtual_ward",
@@ -369,9 +381,6 @@ def _declare_reports(m: Model, place: Place, labels: list[str], sto: dict) -> No
                  + [sto[f"await_{p}"][lab] for p in ("p1", "p2", "p3") for lab in cells])  # fmt: skip
 
     a = cfg.ambulance
-    m.lookup("handover_minutes", {s: 1.0 for s in service_stocks["acute_beds"]
-                                  + list(sto["boarding"].values())},
-             a.handover_bed_pressure, a.handover_minutes_lost, per_capacity="acute_beds")  # fmt: skip
     m.describe("bed_pressure_handover_minutes", units="minutes",
                long_name="Handover minutes lost beyond 15 per conveyance at current bed pressure")  # fmt: skip
     m.report("bed_pressure_handover_minutes", lookup="handover_minutes")
