@@ -14,8 +14,8 @@ from pathlib import Path
 
 import numpy as np
 import xarray as xr
-from omegaconf import OmegaConf
 
+from sim.config.compose import to_yaml
 from sim.config.errors import ConfigError
 from sim.config.schema import Config
 from sim.engines.stockflow import compile_model, run_arrays, to_dataset
@@ -57,13 +57,13 @@ def simulate(cfg: Config) -> xr.Dataset:
     out = run_arrays(compiled, params, n_steps=steps, series=series, initial=initial,
                      dt_days=dt, record_every=run.record_every_days)  # fmt: skip
     attrs = {
-        **provenance(),
+        **{k: v for k, v in provenance().items() if k != "created_utc"},
         "place": cfg.place.name,
         "scenario": cfg.scenario.name,
         "seed": run.seed,
         "draws": run.draws,
         "warmup_days": WARMUP_DAYS,
-        "config_yaml": OmegaConf.to_yaml(OmegaConf.structured(cfg)),
+        "config_yaml": to_yaml(cfg),
         "conventions": "stocks are counted at the end of each day (midnight census); flows "
         "are totals over each period; `time` is the start of the period",
     }
@@ -86,7 +86,8 @@ def _param_matrix(cfg: Config, compiled: CompiledModel, samples: dict) -> np.nda
                 f"number of stages of a stay); narrow their ranges"
             )
         rows.append([model.params[p].value for p in names])
-    return compiled.param_matrix({p: np.array(col) for p, col in zip(names, zip(*rows))})
+    matrix = np.array(rows)
+    return compiled.param_matrix({p: matrix[:, j] for j, p in enumerate(names)})
 
 
 FRONT_DOORS = ("gp_demand", "nhs111_call", "call_999", "walk_in", "direct_admission")
@@ -121,19 +122,19 @@ def warm_start(
                           record_every=n)  # fmt: skip
         x = warm.final.copy()
         for lab in labels:
-            mine = cohort == lab
-            home = np.flatnonzero(mine & (kind == "home"))[0]
-            care = np.flatnonzero(mine & (kind == "care_home"))[0]
-            target = x0[:, home] + x0[:, care]
-            x[:, care] = x0[:, care]
-            others = x[:, mine].sum(axis=1) - x[:, home] - x[:, care]
-            x[:, home] = np.maximum(target - x0[:, care] - others, 0.0)
-            at_home = np.divide(x[:, home], target - x0[:, care],
-                                out=np.ones(len(x)), where=target - x0[:, care] > 0)  # fmt: skip
-            for door in FRONT_DOORS:
-                j = p_index.get(f"{door}[{lab}].rate_per_day")
-                if j is not None:
-                    calibrated[:, j] = params[:, j] / np.maximum(at_home, 0.5)
+            mine = np.flatnonzero(cohort == lab)
+            home = mine[kind[mine] == "home"][0]
+            care = mine[kind[mine] == "care_home"][0]
+            others = mine[(kind[mine] != "home") & (kind[mine] != "care_home")]
+            doors = [p_index[f"{d}[{lab}].rate_per_day"] for d in FRONT_DOORS
+                     if f"{d}[{lab}].rate_per_day" in p_index]  # fmt: skip
+            for b in range(len(x)):  # per draw, so a draw never depends on the batch size
+                residents = x0[b, home]
+                x[b, care] = x0[b, care]
+                x[b, home] = max(residents - float(np.sum(x[b, others])), 0.0)
+                at_home = x[b, home] / residents if residents > 0 else 1.0
+                for j in doors:
+                    calibrated[b, j] = params[b, j] / max(at_home, 0.5)
     return x, calibrated
 
 
@@ -171,8 +172,9 @@ def save_run(ds: xr.Dataset, cfg: Config, *, charts: bool | None = None) -> Path
     if tmp.exists():
         shutil.rmtree(tmp)
     tmp.mkdir(parents=True)
+    ds = ds.assign_attrs(created_utc=provenance()["created_utc"])
     try:
-        write_text_atomic(OmegaConf.to_yaml(OmegaConf.structured(cfg)), tmp / "config.yaml")
+        write_text_atomic(to_yaml(cfg), tmp / "config.yaml")
         write_dataset_atomic(ds, tmp / "results.nc")
         write_text_atomic(format_summary(ds), tmp / "summary.txt")
         if cfg.run.charts if charts is None else charts:

@@ -14,7 +14,7 @@ from pathlib import Path
 from hydra import compose, initialize_config_dir
 from hydra.core.global_hydra import GlobalHydra
 from hydra.errors import HydraException
-from omegaconf import OmegaConf
+from omegaconf import OmegaConf, open_dict
 from omegaconf.errors import OmegaConfBaseException
 
 from sim.config.errors import ConfigError
@@ -84,3 +84,11 @@ def _one_line(exc: Exception) -> str:
     if key:
         return f"{key.group(1)}: {first}"
     return first
+
+
+def to_yaml(cfg: Config) -> str:
+    """The resolved configuration as YAML (what was run), without Hydra's defaults list."""
+    node = OmegaConf.structured(cfg)
+    with open_dict(node):
+        node.pop("defaults", None)
+    return OmegaConf.to_yaml(node)
