@@ -27,6 +27,15 @@ def _band(ax, da: xr.DataArray, label: str, **kw) -> None:
         ax.plot(da.time.values, da.isel(draw=0), label=label, **kw)
 
 
+def _legend(ax, ds: xr.Dataset, **kw) -> None:
+    """A legend that says what the shaded bands are when there are several draws."""
+    n = ds.sizes.get("draw", 1)
+    title = kw.pop("title", None)
+    if n > 1:
+        title = (f"{title}: " if title else "") + f"median, band P10-P90 of {n} draws"
+    ax.legend(title=title, **kw)
+
+
 def _weekly(da: xr.DataArray) -> xr.DataArray:
     """7-day means, for readable daily series."""
     return da.coarsen(time=7, boundary="trim").mean()
@@ -39,7 +48,7 @@ def plot_beds(ds: xr.Dataset, ax) -> None:
           color="C3")  # fmt: skip
     _band(ax, _weekly(ds["capacity"].sel(service="acute_beds")), "beds", color="k", ls="--")
     ax.set(title="Acute (G&A) beds, weekly mean", ylabel="beds", xlabel="date")
-    ax.legend(loc="center right")
+    _legend(ax, ds, loc="center right")
 
 
 def plot_nctr(ds: xr.Dataset, ax) -> None:
@@ -47,7 +56,7 @@ def plot_nctr(ds: xr.Dataset, ax) -> None:
     for i, p in enumerate(ds["nctr"].waiting_for.values):
         _band(ax, _weekly(ds["nctr"].sel(waiting_for=p)), f"waiting for {p}", color=f"C{i}")
     ax.set(title="No criteria to reside, by pathway awaited", ylabel="patients", xlabel="date")
-    ax.legend()
+    _legend(ax, ds)
 
 
 def plot_activity(ds: xr.Dataset, ax) -> None:
@@ -58,8 +67,8 @@ def plot_activity(ds: xr.Dataset, ax) -> None:
                                       ("ambulance_incidents", "999 incidents"),
                                       ("conveyances", "conveyances"))):  # fmt: skip
         ax.plot(a.year, a[var] / 1000, marker="o", label=label, color=f"C{i}")
-    ax.set(title="Annual urgent and emergency activity", ylabel="thousands a year",
-           xlabel="simulation year")  # fmt: skip
+    ax.set(title="Annual urgent and emergency activity (median of draws)",
+           ylabel="thousands a year", xlabel="simulation year")  # fmt: skip
     ax.legend()
 
 
@@ -69,7 +78,7 @@ def plot_population(ds: xr.Dataset, ax) -> None:
     for i, band in enumerate(pop.age_band.values):
         _band(ax, pop.sel(age_band=band) / 1000, str(band), color=f"C{i}")
     ax.set(title="Population by age band", ylabel="thousand people", xlabel="date")
-    ax.legend(title="age band")
+    _legend(ax, ds, title="age band")
 
 
 CHARTS = {

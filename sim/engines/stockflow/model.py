@@ -167,6 +167,7 @@ class Model:
     series_names: list[str] = field(default_factory=list)
     reports: list[Report] = field(default_factory=list)
     variables: dict[str, VariableInfo] = field(default_factory=dict)
+    arcs: dict[str, Arc] = field(default_factory=dict)  # every arc by name
 
     # -- parameters and series -----------------------------------------------------------------
     def param(
@@ -320,9 +321,7 @@ class Model:
             arcs.append(Arc(arc_name, src, dst, own))
         if not arcs:
             raise ModelError(f"transfer {name!r} has no moves")
-        self.operations[name] = Operation(
-            name, "transfer", None, None, series, None, capacity, tuple(arcs)
-        )
+        self._store(Operation(name, "transfer", None, None, series, None, capacity, tuple(arcs)))
         return name
 
     def _operation(
@@ -367,10 +366,15 @@ class Model:
         if all_fixed and abs(fixed_total - 1.0) > 1e-9:
             shares = {str(k): v for k, v in routes.items()}
             raise ModelError(f"{name!r}: routing shares {shares} sum to {fixed_total}, not 1")
-        self.operations[name] = Operation(
-            name, kind, src, rate, series, lookup, None, tuple(arcs), rate_scale
-        )
+        self._store(Operation(name, kind, src, rate, series, lookup, None, tuple(arcs), rate_scale))
         return name
+
+    def _store(self, op: Operation) -> None:
+        for a in op.arcs:
+            if a.name in self.arcs:
+                raise ModelError(f"flow {a.name!r} is declared twice")
+            self.arcs[a.name] = a
+        self.operations[op.name] = op
 
     # -- capacities and lookups ---------------------------------------------------------------
     def capacity(
@@ -488,10 +492,8 @@ class Model:
         """Arc names for an operation name (all its arcs) or an arc name."""
         if ref in self.operations:
             return [a.name for a in self.operations[ref].arcs]
-        for op in self.operations.values():
-            for a in op.arcs:
-                if a.name == ref:
-                    return [a.name]
+        if ref in self.arcs:
+            return [ref]
         raise ModelError(f"unknown flow {ref!r} (neither an operation nor an arc)")
 
     # -- helpers -----------------------------------------------------------------------------
