@@ -123,7 +123,7 @@ class CompiledModel:
         z = np.ones((n_draws if per_draw else 1, len(self.series_names), n_steps))
         for name, v in values.items():
             arr = np.asarray(v, dtype=float)
-            if arr.shape[-1] != n_steps or arr.ndim not in (1, 2):
+            if arr.ndim not in (1, 2) or arr.shape[-1] != n_steps:
                 raise ModelError(
                     f"series {name!r}: shape {arr.shape}, expected ({n_steps},) or "
                     f"({n_draws}, {n_steps})"
@@ -191,6 +191,9 @@ def compile_model(model: Model) -> CompiledModel:
         "arc_src": np.array([idx(s_ix, a.src) for a in arcs], dtype=np.int64),
         "arc_dst": np.array([idx(s_ix, a.dst) for a in arcs], dtype=np.int64),
         "arc_share": np.array([p_ix[a.share_param] for a in arcs], dtype=np.int64),
+        # Capacity groups an arc leaves / enters (-1 when it stays within its group).
+        "arc_cap_out": np.array([_crossing(a.src, a.dst, stock_cap, s_ix) for a in arcs], np.int64),
+        "arc_cap_in": np.array([_crossing(a.dst, a.src, stock_cap, s_ix) for a in arcs], np.int64),
         "cap_per_day": np.array([model.capacities[c].per_day for c in caps], dtype=np.bool_),
         "cap_param": np.array([p_ix[model.capacities[c].limit_param] for c in caps], np.int64),
         "cap_series": np.array(
@@ -215,18 +218,35 @@ def compile_model(model: Model) -> CompiledModel:
     )
 
 
+def _crossing(here: str | None, there: str | None, stock_cap: np.ndarray, s_ix) -> int:
+    """The capacity group of ``here`` if an arc between ``here`` and ``there`` crosses its
+    boundary, else -1.
+    """
+    if here is None:
+        return -1
+    c_here = int(stock_cap[s_ix[here]])
+    c_there = int(stock_cap[s_ix[there]]) if there is not None else -1
+    return c_here if c_here != c_there else -1
+
+
 def _check_capacity_entries(model: Model, stock_cap: np.ndarray, s_ix: Mapping[str, int]) -> None:
     """Only transfers may bring people into an occupancy capacity from outside it."""
     for op in model.operations.values():
         if op.kind == "transfer":
             cap = model.capacities[op.capacity]  # type: ignore[index]
-            if not cap.per_day:
-                for a in op.arcs:
-                    if a.dst not in cap.stocks:
-                        raise ModelError(
-                            f"transfer {op.name!r} uses capacity {cap.name!r} but moves into "
-                            f"{a.dst!r}, which is not one of its stocks"
-                        )
+            for a in op.arcs:
+                if not cap.per_day and a.dst not in cap.stocks:
+                    raise ModelError(
+                        f"transfer {op.name!r} uses capacity {cap.name!r} but moves into "
+                        f"{a.dst!r}, which is not one of its stocks"
+                    )
+                c_dst = stock_cap[s_ix[a.dst]]
+                if cap.per_day and c_dst >= 0 and c_dst != stock_cap[s_ix[a.src]]:
+                    raise ModelError(
+                        f"transfer {op.name!r} moves into {a.dst!r}, which is limited by "
+                        f"capacity {list(model.capacities)[c_dst]!r}; a move into it must be a "
+                        f"transfer using that capacity, not the per-day capacity {cap.name!r}"
+                    )
             continue
         for a in op.arcs:
             if a.dst is None:

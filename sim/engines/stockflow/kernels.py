@@ -36,12 +36,24 @@ def _interp(v: float, xs: np.ndarray, ys: np.ndarray, p0: int, p1: int) -> float
     return ys[i] + w * (ys[i + 1] - ys[i])
 
 
+@njit(cache=True, inline="always")
+def _step_fraction(kind: int, rate: float, mult: float, dt: float) -> float:
+    """Share of a stock leaving in one step: exact ``1 - exp(-k dt)`` for a hazard ``k`` per
+    day; ``dt / stage_days`` (at most 1) for a delay stage, whose ``rate`` is its mean days.
+    ``mult`` scales the rate (hazard) or the speed (stage).
+    """
+    if kind == HAZARD:
+        return -math.expm1(-rate * mult * dt)
+    p = dt * mult / rate
+    return 1.0 if p > 1.0 else p
+
+
 @njit(cache=True)
 def simulate_draw(
     b, P, X0, Z, dt, n_steps, record_every, out, final,
     stock_same_step, stock_cap,
     op_kind, op_src, op_param, op_scale, op_series, op_lookup, op_cap, op_arc0, op_arc1,
-    arc_src, arc_dst, arc_share,
+    arc_src, arc_dst, arc_share, arc_cap_out, arc_cap_in,
     cap_per_day, cap_param, cap_series,
     lk_t0, lk_t1, lk_stock, lk_weight, lk_cap, lk_p0, lk_p1, lk_xs, lk_ys,
     rep_kind, rep_t0, rep_t1, rep_target, rep_weight, rep_lookup,
@@ -65,7 +77,29 @@ def simulate_draw(
     room = np.zeros(n_caps)
     lk_val = np.zeros(n_lk)
     acc = np.zeros(n_rep)
+    n_arcs = arc_src.shape[0]
+    flow_acc = np.zeros(n_arcs)
+    level_acc = np.zeros(n_stocks)
+    lk_acc = np.zeros(n_lk)
+    limit_acc = np.zeros(n_caps)
+    rep_stepwise = np.zeros(n_rep, dtype=np.bool_)
+    for r in range(n_rep):
+        for j in range(rep_t0[r], rep_t1[r]):
+            if rep_lookup[j] >= 0:
+                rep_stepwise[r] = True
     steps_in_period = 0
+    share = np.empty(n_arcs)  # routing shares / transfer fractions of this draw, contiguous
+    for f in range(n_arcs):
+        share[f] = P[b, arc_share[f]]
+    # Fractions of hazard and residence operations with constant rates: once per draw.
+    step_frac = np.full(n_ops, -1.0)
+    for o in range(n_ops):
+        if op_series[o] == 0 and op_lookup[o] < 0:
+            rate = P[b, op_param[o]] * op_scale[o]
+            if op_kind[o] == HAZARD:
+                step_frac[o] = _step_fraction(HAZARD, rate, 1.0, dt)
+            elif op_kind[o] == RESIDENCE:
+                step_frac[o] = _step_fraction(RESIDENCE, rate, 1.0, dt)
 
     for t in range(n_steps):
         # Capacities: limits this step, current occupancy, per-day allowances.
@@ -99,7 +133,7 @@ def simulate_draw(
                 zt = Z[zb, op_series[o], t]
                 demand = 0.0
                 for f in range(a0, a1):
-                    d = avail[arc_src[f]] * P[b, arc_share[f]] * zt
+                    d = avail[arc_src[f]] * share[f] * zt
                     if d > avail[arc_src[f]]:
                         d = avail[arc_src[f]]
                     flow[f] = d
@@ -122,13 +156,10 @@ def simulate_draw(
                     x_new[d] += a
                     if stock_same_step[d]:
                         avail[d] += a
-                    cs = stock_cap[s]
-                    cd = stock_cap[d]
-                    if cs != cd:
-                        if cs >= 0:
-                            level[cs] -= a
-                        if cd >= 0:
-                            level[cd] += a
+                    if arc_cap_out[f] >= 0:
+                        level[arc_cap_out[f]] -= a
+                    if arc_cap_in[f] >= 0:
+                        level[arc_cap_in[f]] += a
                 if cap_per_day[c]:
                     room[c] -= moved
                 continue
@@ -136,89 +167,94 @@ def simulate_draw(
             s = op_src[o]
             if kind == DRAIN:
                 total = avail[s]
+            elif kind == INFLOW:
+                total = P[b, op_param[o]] * op_scale[o] * Z[zb, op_series[o], t] * dt
             else:
-                rate = P[b, op_param[o]] * op_scale[o]
-                mult = Z[zb, op_series[o], t]
-                if op_lookup[o] >= 0:
-                    mult *= lk_val[op_lookup[o]]
-                if kind == INFLOW:
-                    total = rate * mult * dt
-                else:
-                    base = avail[s] if stock_same_step[s] else x[s]
-                    if kind == HAZARD:
-                        total = -base * math.expm1(-rate * mult * dt)
-                    else:  # RESIDENCE: rate is the mean residence of one stage, days
-                        p = dt * mult / rate
-                        if p > 1.0:
-                            p = 1.0
-                        total = base * p
-                    if total > avail[s]:
-                        total = avail[s]
+                f = step_frac[o]
+                if f < 0.0:
+                    mult = Z[zb, op_series[o], t]
+                    if op_lookup[o] >= 0:
+                        mult *= lk_val[op_lookup[o]]
+                    f = _step_fraction(kind, P[b, op_param[o]] * op_scale[o], mult, dt)
+                total = (avail[s] if stock_same_step[s] else x[s]) * f
+                if total > avail[s]:
+                    total = avail[s]
             remaining = total
             for f in range(a0, a1):
                 if f == a1 - 1:
                     a = remaining
                 else:
-                    a = total * P[b, arc_share[f]]
+                    a = total * share[f]
                     if a > remaining:
                         a = remaining
                 remaining -= a
                 flow[f] = a
                 d = arc_dst[f]
-                cs = -1
                 if s >= 0:
                     avail[s] -= a
                     x_new[s] -= a
-                    cs = stock_cap[s]
-                cd = -1
                 if d >= 0:
                     x_new[d] += a
                     if stock_same_step[d]:
                         avail[d] += a
-                    cd = stock_cap[d]
-                if cs != cd:
-                    if cs >= 0:
-                        level[cs] -= a
-                    if cd >= 0:
-                        level[cd] += a
+                if arc_cap_out[f] >= 0:
+                    level[arc_cap_out[f]] -= a
+                if arc_cap_in[f] >= 0:
+                    level[arc_cap_in[f]] += a
 
         for s in range(n_stocks):
             x[s] = x_new[s]
 
-        # Reports: accumulate this step; write at the end of each period.
+        # Reports are linear in flows, levels, lookups and limits: accumulate those each step
+        # and evaluate reports once per period. Only flows weighted by a lookup (e.g. handover
+        # minutes per conveyance) must be multiplied step by step.
         steps_in_period += 1
-        period_end = steps_in_period == record_every or t == n_steps - 1
-        period = t // record_every
+        for f in range(n_arcs):
+            flow_acc[f] += flow[f]
+        for s in range(n_stocks):
+            level_acc[s] += x[s]
+        for k in range(n_lk):
+            lk_acc[k] += lk_val[k]
+        for c in range(n_caps):
+            limit_acc[c] += limit[c]
         for r in range(n_rep):
-            kind = rep_kind[r]
-            if kind == LEVEL_END and not period_end:
-                continue
-            v = 0.0
-            for j in range(rep_t0[r], rep_t1[r]):
-                i = rep_target[j]
-                if kind == FLOW:
-                    w = rep_weight[j] * flow[i]
+            if rep_stepwise[r]:
+                v = 0.0
+                for j in range(rep_t0[r], rep_t1[r]):
+                    w = rep_weight[j] * flow[rep_target[j]]
                     if rep_lookup[j] >= 0:
                         w *= lk_val[rep_lookup[j]]
                     v += w
-                elif kind == LOOKUP:
-                    v += rep_weight[j] * lk_val[i]
-                elif kind == LIMIT:
-                    v += rep_weight[j] * limit[i]
-                else:
-                    v += rep_weight[j] * x[i]
-            if kind == LEVEL_END:
-                out[b, r, period] = v
-            else:
                 acc[r] += v
-        if period_end:
+        if steps_in_period == record_every or t == n_steps - 1:
+            period = t // record_every
             for r in range(n_rep):
                 kind = rep_kind[r]
-                if kind == FLOW:
+                if rep_stepwise[r]:
                     out[b, r, period] = acc[r]
-                elif kind != LEVEL_END:
-                    out[b, r, period] = acc[r] / steps_in_period
-                acc[r] = 0.0
+                    acc[r] = 0.0
+                    continue
+                v = 0.0
+                for j in range(rep_t0[r], rep_t1[r]):
+                    i = rep_target[j]
+                    if kind == FLOW:
+                        v += rep_weight[j] * flow_acc[i]
+                    elif kind == LEVEL_END:
+                        v += rep_weight[j] * x[i]
+                    elif kind == LEVEL_MEAN:
+                        v += rep_weight[j] * level_acc[i]
+                    elif kind == LOOKUP:
+                        v += rep_weight[j] * lk_acc[i]
+                    else:  # LIMIT
+                        v += rep_weight[j] * limit_acc[i]
+                if kind == FLOW or kind == LEVEL_END:
+                    out[b, r, period] = v
+                else:
+                    out[b, r, period] = v / steps_in_period
+            flow_acc[:] = 0.0
+            level_acc[:] = 0.0
+            lk_acc[:] = 0.0
+            limit_acc[:] = 0.0
             steps_in_period = 0
     for s in range(n_stocks):
         final[b, s] = x[s]
@@ -229,7 +265,7 @@ def simulate_batch(
     P, X0, Z, dt, n_steps, record_every, out, final,
     stock_same_step, stock_cap,
     op_kind, op_src, op_param, op_scale, op_series, op_lookup, op_cap, op_arc0, op_arc1,
-    arc_src, arc_dst, arc_share,
+    arc_src, arc_dst, arc_share, arc_cap_out, arc_cap_in,
     cap_per_day, cap_param, cap_series,
     lk_t0, lk_t1, lk_stock, lk_weight, lk_cap, lk_p0, lk_p1, lk_xs, lk_ys,
     rep_kind, rep_t0, rep_t1, rep_target, rep_weight, rep_lookup,
@@ -240,7 +276,7 @@ def simulate_batch(
             b, P, X0, Z, dt, n_steps, record_every, out, final,
             stock_same_step, stock_cap,
             op_kind, op_src, op_param, op_scale, op_series, op_lookup, op_cap, op_arc0,
-            op_arc1, arc_src, arc_dst, arc_share,
+            op_arc1, arc_src, arc_dst, arc_share, arc_cap_out, arc_cap_in,
             cap_per_day, cap_param, cap_series,
             lk_t0, lk_t1, lk_stock, lk_weight, lk_cap, lk_p0, lk_p1, lk_xs, lk_ys,
             rep_kind, rep_t0, rep_t1, rep_target, rep_weight, rep_lookup,
@@ -251,7 +287,7 @@ KERNEL_ARRAYS = (
     "stock_same_step", "stock_cap",
     "op_kind", "op_src", "op_param", "op_scale", "op_series", "op_lookup", "op_cap",
     "op_arc0", "op_arc1",
-    "arc_src", "arc_dst", "arc_share",
+    "arc_src", "arc_dst", "arc_share", "arc_cap_out", "arc_cap_in",
     "cap_per_day", "cap_param", "cap_series",
     "lk_t0", "lk_t1", "lk_stock", "lk_weight", "lk_cap", "lk_p0", "lk_p1", "lk_xs", "lk_ys",
     "rep_kind", "rep_t0", "rep_t1", "rep_target", "rep_weight", "rep_lookup",

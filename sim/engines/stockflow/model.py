@@ -243,6 +243,11 @@ class Model:
         hub). The rate is multiplied by ``series(t)`` and by ``lookup`` when given.
         """
         if isinstance(rate_per_day, int | float) and math.isinf(rate_per_day):
+            if series is not None or lookup is not None:
+                raise ModelError(
+                    f"outflow {name!r}: an infinite rate (move everything) takes no series or "
+                    f"lookup; give a finite rate to scale it"
+                )
             return self._operation(name, "drain", src, None, to, exit=exit)
         rate = self._value(rate_per_day, f"{name}.rate_per_day")
         return self._operation(
@@ -429,6 +434,10 @@ class Model:
             raise ModelError(f"lookup {name!r}: xs {list(xs)} must be strictly increasing")
         if not all(math.isfinite(v) for v in (*xs, *ys)):
             raise ModelError(f"lookup {name!r}: table values must be finite")
+        if min(ys) < 0:
+            raise ModelError(
+                f"lookup {name!r}: ys {list(ys)} must be >= 0 (they multiply rates and flows)"
+            )
         self.lookups[name] = Lookup(
             name, terms, per_capacity, tuple(map(float, xs)), tuple(map(float, ys))
         )
