@@ -48,20 +48,18 @@ def build_model(place: Place, dt_days: float = 1.0) -> Model:
     m.series(WINTER)
     m.series(WEEKDAY)
     labels = [c.label for c in place.cohorts]
-    sto = _declare_stocks(m, place, labels, dt_days)
-    _declare_capacities(m, place, sto)
+    sto = _declare_stocks(m, place, labels)
     _declare_population(m, place, labels, sto)
     _declare_front_doors(m, place, labels, sto)
-    _declare_hospital(m, place, labels, sto)
+    _declare_hospital(m, place, labels, sto, dt_days)
     _declare_community(m, place, labels, sto)
     _declare_reports(m, place, labels, sto)
     return m
 
 
 # -- stocks and capacities ---------------------------------------------------------------------
-def _declare_stocks(m: Model, place: Place, labels: list[str], dt: float) -> dict:
-    """All stocks, as ``sto[kind][cohort] -> name`` (delays map to their stage list)."""
-    cfg = place.cfg
+def _declare_stocks(m: Model, place: Place, labels: list[str]) -> dict:
+    """Single stocks, as ``sto[kind][cohort] -> name``; delays add their stage lists later."""
     sto: dict[str, dict[str, object]] = {}
 
     def one(kind: str, **kw) -> None:
@@ -77,20 +75,7 @@ def _declare_stocks(m: Model, place: Place, labels: list[str], dt: float) -> dic
         one(hub, same_step=True)
     for p in ("p1", "p2", "p3"):
         one(f"await_{p}")
-    # Delays: declared later with routing; stage names are fixed here.
-    sto["acute_stages"] = {
-        lab: stage_count(place.los_days[i], cfg.acute.max_stages, dt)
-        for i, lab in enumerate(labels)
-    }
     return sto
-
-
-def _declare_capacities(m: Model, place: Place, sto: dict) -> None:
-    """Per-day capacities now; occupancy capacities once their delays exist (see below)."""
-    cfg = place.cfg
-    gp_per_day = cfg.primary_care.appointments_per_head_year * cfg.population.size / DAYS_PER_YEAR
-    m.capacity("gp_appointments", m.param("primary_care.appointments_per_day", gp_per_day),
-               per_day=True)  # fmt: skip
 
 
 # -- population --------------------------------------------------------------------------------
@@ -145,6 +130,9 @@ def _declare_front_doors(m: Model, place: Place, labels: list[str], sto: dict) -
                   {ed[lab]: t1, home[lab]: t3}, series=WINTER)  # fmt: skip
         m.outflow(f"direct_admission[{lab}]", home[lab], place.rate["direct_admission"][i],
                   admit[lab], series=WINTER)  # fmt: skip
+    gp_per_day = cfg.primary_care.appointments_per_head_year * cfg.population.size / DAYS_PER_YEAR
+    m.capacity("gp_appointments", m.param("primary_care.appointments_per_day", gp_per_day),
+               per_day=True)  # fmt: skip
     m.transfer("gp_appointment", "gp_appointments", [(gp[lab], home[lab]) for lab in labels])
     pc, c111, a = cfg.primary_care, cfg.nhs111, cfg.ambulance
     to111 = m.param("primary_care.unmet_to_111_share", pc.unmet_to_111_share, kind="share")
@@ -166,7 +154,7 @@ def _declare_front_doors(m: Model, place: Place, labels: list[str], sto: dict) -
 
 
 # -- hospital ----------------------------------------------------------------------------------
-def _declare_hospital(m: Model, place: Place, labels: list[str], sto: dict) -> None:
+def _declare_hospital(m: Model, place: Place, labels: list[str], sto: dict, dt: float) -> None:
     """ED decisions, admission, boarding, the stay, discharge pathways and their waits."""
     cfg = place.cfg
     ac = cfg.acute
@@ -202,7 +190,8 @@ def _declare_hospital(m: Model, place: Place, labels: list[str], sto: dict) -> N
         total = sum(routes.values())
         routes = {k: v / total for k, v in routes.items()}
         sto["acute"][lab] = m.delay(
-            f"acute[{lab}]", float(place.los_days[i]), sto["acute_stages"][lab], routes,
+            f"acute[{lab}]", float(place.los_days[i]),
+            stage_count(place.los_days[i], ac.max_stages, dt), routes,
             exit="death", lookup="discharge_speed",
         )  # fmt: skip
     beds = m.capacity(
@@ -344,8 +333,7 @@ def _declare_reports(m: Model, place: Place, labels: list[str], sto: dict) -> No
     ages = place.labels("age")
 
     def cohort_stocks(lab: str) -> list[str]:
-        return [s for kind, table in sto.items() if kind != "acute_stages"
-                for s in _as_list(table[lab])]  # fmt: skip
+        return [s for table in sto.values() for s in _as_list(table[lab])]
 
     m.describe("population", units="people", long_name="Residents (all settings), end of period")
     for c, lab in zip(place.cohorts, labels, strict=True):
