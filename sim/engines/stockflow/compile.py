@@ -312,7 +312,7 @@ def _lookup_arrays(model, lks, s_ix, c_ix) -> dict[str, np.ndarray]:
         lk = model.lookups[name]
         t0.append(len(stock))
         for s, w in lk.terms:
-            stock.append(s_ix[s])
+            stock.append(s_ix[s] if s in s_ix else -1 - c_ix[s])  # < 0: a capacity's occupancy
             weight.append(w)
         t1.append(len(stock))
         cap.append(-1 if lk.per_capacity is None else c_ix[lk.per_capacity])

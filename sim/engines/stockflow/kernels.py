@@ -101,28 +101,32 @@ def simulate_draw(
             elif op_kind[o] == RESIDENCE:
                 step_frac[o] = _step_fraction(RESIDENCE, rate, 1.0, dt)
 
+    # State at the start of a step: x (census), avail (still free to leave), x_new (end of
+    # step, built up by moves) and the occupancy of each capacity; refreshed in one pass at the
+    # end of every step.
+    level_next = np.zeros(n_caps)
+    for s in range(n_stocks):
+        avail[s] = x[s]
+        x_new[s] = x[s]
+        if stock_cap[s] >= 0:
+            level_next[stock_cap[s]] += x[s]
+
     for t in range(n_steps):
         # Capacities: limits this step, current occupancy, per-day allowances.
         for c in range(n_caps):
             limit[c] = P[b, cap_param[c]] * Z[zb, cap_series[c], t]
             room[c] = limit[c] * dt
-            level[c] = 0.0
-        for s in range(n_stocks):
-            c = stock_cap[s]
-            if c >= 0:
-                level[c] += x[s]
-        # Lookups, from the start-of-step state.
+            level[c] = level_next[c]
+        # Lookups, from the start-of-step state (a term below 0 is a capacity's occupancy).
         for k in range(n_lk):
             v = 0.0
             for j in range(lk_t0[k], lk_t1[k]):
-                v += lk_weight[j] * x[lk_stock[j]]
+                i = lk_stock[j]
+                v += lk_weight[j] * (x[i] if i >= 0 else level[-1 - i])
             c = lk_cap[k]
             if c >= 0:
                 v = v / limit[c] if limit[c] > 0.0 else math.inf
             lk_val[k] = _interp(v, lk_xs, lk_ys, lk_p0[k], lk_p1[k])
-        for s in range(n_stocks):
-            avail[s] = x[s]
-            x_new[s] = x[s]
 
         for o in range(n_ops):
             kind = op_kind[o]
@@ -150,6 +154,7 @@ def simulate_draw(
                     if a > avail[s]:
                         a = avail[s]
                     flow[f] = a
+                    flow_acc[f] += a
                     moved += a
                     avail[s] -= a
                     x_new[s] -= a
@@ -189,6 +194,7 @@ def simulate_draw(
                         a = remaining
                 remaining -= a
                 flow[f] = a
+                flow_acc[f] += a
                 d = arc_dst[f]
                 if s >= 0:
                     avail[s] -= a
@@ -202,17 +208,20 @@ def simulate_draw(
                 if arc_cap_in[f] >= 0:
                     level[arc_cap_in[f]] += a
 
+        # One pass: commit the census, free it for the next step, accumulate levels and
+        # capacity occupancy. Reports are linear in flows (accumulated as they move), levels,
+        # lookups and limits, so they are evaluated once per period; only flows weighted by a
+        # lookup (e.g. handover minutes per conveyance) are multiplied step by step.
+        for c in range(n_caps):
+            level_next[c] = 0.0
         for s in range(n_stocks):
-            x[s] = x_new[s]
-
-        # Reports are linear in flows, levels, lookups and limits: accumulate those each step
-        # and evaluate reports once per period. Only flows weighted by a lookup (e.g. handover
-        # minutes per conveyance) must be multiplied step by step.
+            v = x_new[s]
+            x[s] = v
+            avail[s] = v
+            level_acc[s] += v
+            if stock_cap[s] >= 0:
+                level_next[stock_cap[s]] += v
         steps_in_period += 1
-        for f in range(n_arcs):
-            flow_acc[f] += flow[f]
-        for s in range(n_stocks):
-            level_acc[s] += x[s]
         for k in range(n_lk):
             lk_acc[k] += lk_val[k]
         for c in range(n_caps):

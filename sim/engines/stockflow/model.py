@@ -209,6 +209,8 @@ class Model:
     def stock(self, name: str, initial: Value = 0.0, *, same_step: bool = False) -> str:
         """Declare a stock of people; ``same_step`` lets inflows leave again in the same step."""
         self._new_name(name, self.stocks, "stock")
+        if name in self.capacities:
+            raise ModelError(f"stock {name!r}: the name is taken by a capacity")
         init = self._value(initial, f"{name}.initial")
         self.stocks[name] = Stock(name, init, 1.0, same_step)
         return name
@@ -395,6 +397,8 @@ class Model:
         moved per day by the transfers that use it (appointments, assessments).
         """
         self._new_name(name, self.capacities, "capacity")
+        if name in self.stocks:
+            raise ModelError(f"capacity {name!r}: the name is taken by a stock")
         lim = self._value(limit, f"{name}.limit")
         members = tuple(stocks)
         if per_day and members:
@@ -420,11 +424,17 @@ class Model:
         *,
         per_capacity: str | None = None,
     ) -> str:
-        """A piecewise-linear table function of ``sum(of)`` (optionally divided by a limit)."""
+        """A piecewise-linear table function of ``sum(of)`` (optionally divided by a limit).
+
+        ``of`` names stocks, or occupancy capacities (meaning the total of their stocks).
+        """
         self._new_name(name, self.lookups, "lookup")
         terms = of.items() if isinstance(of, Mapping) else ((s, 1.0) for s in of)
         terms = tuple((s, float(w)) for s, w in terms)
         for s, _ in terms:
+            cap = self.capacities.get(s)
+            if cap is not None and not cap.per_day:
+                continue
             self._check_stock(s, f"lookup {name!r}")
         if per_capacity is not None and per_capacity not in self.capacities:
             raise ModelError(f"lookup {name!r}: unknown capacity {per_capacity!r}")

@@ -202,7 +202,7 @@ def _declare_hospital(m: Model, place: Place, labels: list[str], sto: dict, dt: 
     )
     # Bed pressure: acute patients (incl. those awaiting a pathway) plus ED boarders per bed.
     # It speeds discharges (a balancing loop) and lengthens ambulance handovers.
-    pressure = {s: 1.0 for s in m.capacities[beds].stocks} | {b: 1.0 for b in boarding.values()}
+    pressure = {beds: 1.0} | {b: 1.0 for b in boarding.values()}
     m.lookup("discharge_speed", pressure, ac.pressure_bed_pressure, ac.pressure_discharge_speed,
              per_capacity=beds)  # fmt: skip
     amb = cfg.ambulance
