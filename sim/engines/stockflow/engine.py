@@ -14,7 +14,14 @@ from dataclasses import dataclass
 import numpy as np
 import xarray as xr
 
-from sim.engines.stockflow.compile import FLOW, LEVEL_END, LOOKUP, CompiledModel, compile_model
+from sim.engines.stockflow.compile import (
+    FLOW,
+    LEVEL_END,
+    LOOKUP,
+    RESIDENCE,
+    CompiledModel,
+    compile_model,
+)
 from sim.engines.stockflow.kernels import KERNEL_ARRAYS, simulate_batch
 from sim.engines.stockflow.model import LEDGER, Model, ModelError
 
@@ -100,7 +107,7 @@ def _check_stage_lengths(compiled: CompiledModel, params: np.ndarray, dt_days: f
     """A delay stage shorter than one step would be silently lengthened; refuse it."""
     a = compiled.arrays
     for o, name in enumerate(compiled.op_names):
-        if a["op_kind"][o] != 2:  # RESIDENCE
+        if a["op_kind"][o] != RESIDENCE:
             continue
         stage_days = params[:, a["op_param"][o]] * a["op_scale"][o]
         if (stage_days < dt_days * (1 - 1e-12)).any():
