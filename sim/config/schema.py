@@ -228,6 +228,99 @@ class RunCfg:
     charts: bool = True
 
 
+# -- finance: the money (sim/finance/; defaults and sources in configs/finance/default.yaml) --
+@dataclass
+class IndexCfg:
+    """Cost uplift index: growth of NHS pay and prices into each financial year."""
+
+    growth: dict[str, float] = MISSING  # "2017/18": 0.025 = 2.5% above 2016/17 prices
+    source: str = MISSING
+
+
+@dataclass
+class UnitCostCfg:
+    """A unit cost: GBP at its own price year, or ``times`` another unit cost (``of``)."""
+
+    unit: str = MISSING  # what one unit is, e.g. "admission", "bed day", "hour"
+    gbp: float | None = None
+    price_year: str | None = None  # e.g. "2016/17"; uplifted to finance.price_year
+    of: str | None = None
+    times: float = 1.0
+    source: str = MISSING
+
+
+@dataclass
+class CostLineCfg:
+    """A provider cost: a results driver x a unit cost, split fixed / semi-fixed / variable."""
+
+    provider: str = MISSING
+    driver: str = MISSING  # results variable, e.g. emergency_admissions, occupied.acute_beds
+    unit_cost: str = MISSING
+    share: float = 1.0  # of the driver this provider pays for
+    fixed_share: float = 0.0  # per available place (occupied.* drivers) or planned activity
+    semi_fixed_share: float = 0.0  # per step of `step` driver units (level drivers only)
+    step: float = 1.0  # e.g. a ward of 28 beds
+    decommission_lag_years: int | None = None  # fixed base follows falls vs plan after a lag
+    source: str = MISSING
+
+
+@dataclass
+class OutcomeCfg:
+    """The outcomes element of a blended payment: a pool earned by a change in a metric."""
+
+    metric: str = MISSING  # a results driver, e.g. emergency_admissions
+    target_change: float = MISSING  # vs plan: -0.05 = 5% fewer earns the whole pool
+    pool_share: float = MISSING  # of the planned value of the contract
+
+
+@dataclass
+class ContractCfg:
+    """A payment mechanism between a payer and a provider (see docs/money.md)."""
+
+    payer: str = MISSING
+    mechanism: str = MISSING  # block | activity | api | blended | capitation | risk_share
+    provider: str = ""  # not used by risk_share (its parties are `shares`)
+    prices: dict[str, str] = field(default_factory=dict)  # driver -> unit cost
+    price_scale: float = 1.0  # share of the priced value this contract pays
+    amount_gbp: float | None = None  # block/api: GBP a year; capitation: per person-year
+    amount_price_year: str | None = None  # price year of amount_gbp (default: price_year)
+    growth_per_year: float = 0.0  # real growth of amount_gbp from the first year
+    variable_rate: float = 0.0  # api, blended: share of unit prices paid on deviation
+    outcome: OutcomeCfg | None = None  # blended
+    cohort_age_bands: list[str] = field(default_factory=list)  # capitation; empty = all
+    cohort_segments: list[str] = field(default_factory=list)  # capitation; empty = all
+    shares: dict[str, float] = field(default_factory=dict)  # risk_share: org -> share
+    start_year: int = 1  # first financial year of the run in force (1 = the first)
+    years: int | None = None  # years in force; none = to the end
+    source: str = MISSING
+
+
+@dataclass
+class InvestmentCfg:
+    """An investment line: GBP a year from a payer to a provider, with a ramp-up."""
+
+    payer: str = MISSING
+    provider: str = MISSING
+    gbp_per_year: Uncertain = MISSING  # at the finance price year, once fully ramped up
+    start_year: int = 1  # 1 = the first financial year of the run
+    ramp_up_years: int = 0  # linear ramp: 1/n, 2/n, ... of the amount
+    end_year: int | None = None  # last year paid; none = to the end
+    cost: str = "capacity"  # capacity: costed by the cost lines | amount: spent as received
+
+
+@dataclass
+class FinanceCfg:
+    """The money: unit costs, provider cost lines, contracts and investments."""
+
+    price_year: str = MISSING  # every GBP output is at this price year, e.g. "2024/25"
+    index: IndexCfg = MISSING
+    unit_costs: dict[str, UnitCostCfg] = MISSING
+    costs: dict[str, CostLineCfg] = MISSING
+    contracts: dict[str, ContractCfg] = MISSING
+    investments: dict[str, InvestmentCfg] = field(default_factory=dict)
+    memo: dict[str, str] = field(default_factory=dict)  # driver -> unit cost, not in costs
+
+
 @dataclass
 class Config:
     """The whole configuration, as composed from ``configs/config.yaml``."""
@@ -238,8 +331,10 @@ class Config:
             {"place": "synthetic_800k"},
             {"scenario": "baseline"},
             {"run": "default"},
+            {"finance": "default"},
         ]
     )
     place: PlaceCfg = MISSING
     scenario: ScenarioCfg = MISSING
     run: RunCfg = MISSING
+    finance: FinanceCfg = MISSING

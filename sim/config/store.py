@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from hydra.core.config_store import ConfigStore
 
-from sim.config.schema import Config, PlaceCfg, RunCfg, ScenarioCfg
+from sim.config.schema import Config, FinanceCfg, PlaceCfg, RunCfg, ScenarioCfg
 
 
 def register() -> None:
@@ -14,3 +14,4 @@ def register() -> None:
     cs.store(group="place", name="base_place", node=PlaceCfg)
     cs.store(group="scenario", name="base_scenario", node=ScenarioCfg)
     cs.store(group="run", name="base_run", node=RunCfg)
+    cs.store(group="finance", name="base_finance", node=FinanceCfg)

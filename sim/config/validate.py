@@ -24,6 +24,9 @@ def validate(cfg: Config) -> None:
     """Raise :class:`ConfigError` on the first problem found; return quietly otherwise."""
     validate_run(cfg.run)
     validate_place(cfg.place)
+    from sim.finance.validate import validate_finance  # the money: sim/finance/
+
+    validate_finance(cfg.finance)
 
 
 def validate_run(run: RunCfg) -> None:
