@@ -17,14 +17,19 @@ import xarray as xr
 
 from sim.config.compose import to_yaml
 from sim.config.errors import ConfigError
-from sim.config.schema import Config
+from sim.config.schema import Config, PlaceCfg
 from sim.engines.stockflow import compile_model, run_arrays, to_dataset
 from sim.engines.stockflow.compile import CompiledModel
 from sim.engines.stockflow.place import build_model, series_values
+from sim.finance.money import compute_money
 from sim.model.place import DAYS_PER_YEAR, build_place
 from sim.model.uncertainty import place_for_draw, sample_uncertain
 from sim.results.io import run_directory, write_dataset_atomic, write_text_atomic
 from sim.results.provenance import provenance
+from sim.scenarios.contracting import last_years
+from sim.scenarios.effects import LeverPlan, lever_plan
+from sim.scenarios.investments import investment_factors
+from sim.scenarios.money import changes_anything, investment_amounts, plan_config, scenario_finance
 
 log = logging.getLogger(__name__)
 
@@ -38,21 +43,74 @@ def n_steps(cfg: Config) -> int:
 
 
 def simulate(cfg: Config) -> xr.Dataset:
-    """Run the configured place and scenario; returns the results Dataset (not yet saved)."""
+    """Run the configured place and scenario with its money; returns the results Dataset
+    (not yet saved).
+
+    A scenario that changes anything is measured against its plan: the same place, seed and
+    draws with no changes (common random numbers), which also sets the fixed elements of
+    payments. Under annual or multi-year contracting the run is repeated with each
+    investment stopped where the commissioner would have withdrawn it.
+    """
+    if cfg.run.engine == "patient":  # the patient-level engine (sim/engines/patient)
+        from sim.engines.patient import simulate_patient
+
+        return simulate_patient(cfg)
+    results = simulate_run(cfg)
+    fin = scenario_finance(cfg)
+    seed = cfg.run.seed
+    if not changes_anything(cfg.scenario):
+        money = compute_money(results, fin, None, investment_amounts(fin, results, seed))
+        return _with_money(results, money)
+    plan = simulate_run(plan_config(cfg))
+    plan_money = compute_money(plan, fin, None, None)
+    money = compute_money(results, fin, plan, investment_amounts(fin, results, seed))
+    last = last_years(cfg.scenario.contracting, cfg.scenario.investments, money, plan_money)
+    if last is not None:
+        log.info("contracting withdraws investments; running again")
+        results = simulate_run(cfg, last)
+        money = compute_money(results, fin, plan, investment_amounts(fin, results, seed, last))
+        for name, years in last.items():
+            results[f"last_year_paid:{name}"] = xr.DataArray(
+                years, dims="draw", attrs={"units": "financial year of the run (1 = first; "
+                "inf = never withdrawn)", "long_name": f"Last year investment {name} is paid"},
+            )  # fmt: skip
+    return _with_money(results, money)
+
+
+def _with_money(results: xr.Dataset, money: xr.Dataset) -> xr.Dataset:
+    """The results with the money's variables (dims ``draw, year, org ...``) added."""
+    money = money.rename({"days": "days_in_year"})
+    return xr.merge([results, money], combine_attrs="override")
+
+
+def simulate_run(cfg: Config, last_year: dict[str, np.ndarray] | None = None) -> xr.Dataset:
+    """One run of the configured place and scenario, without the money.
+
+    ``last_year`` (investment line -> last financial year paid, per draw) stops investments
+    early in some draws, as annual contracting does.
+    """
     run = cfg.run
     dt = run.step_days
-    place = build_place(cfg.place)
-    compiled = compile_model(build_model(place, dt))
-    samples = sample_uncertain(cfg.place, run.draws, run.seed)
-    params = _param_matrix(cfg, compiled, samples)
     steps = n_steps(cfg)
     if steps % run.record_every_days and run.record_every_days > steps:
         raise ConfigError(f"run.record_every_days = {run.record_every_days}: longer than the run")
+    samples = sample_uncertain(cfg.place, run.draws, run.seed)
+    places = draw_places(cfg, samples)
+    bought = investment_factors(cfg.scenario, cfg.finance, places, steps, dt, run.start_date,
+                                run.seed, last_year)  # fmt: skip
+    plan = lever_plan(cfg.scenario, places, steps, dt, run.start_date, run.seed, bought)
+    place = build_place(cfg.place)
+    compiled = compile_model(build_model(place, dt, plan.targets))
+    params = _param_matrix(cfg, compiled, places, plan)
+    names = compiled.series_names[1:]
     series = compiled.series_array(
-        series_values(place, run.start_date, steps, dt), steps, params.shape[0]
+        series_values(place, run.start_date, steps, dt, names, plan.paths), steps, run.draws
+    )
+    today = compiled.series_array(  # levers at their neutral values: the place as it is
+        series_values(place, run.start_date, steps, dt, names), steps, run.draws
     )
     log.info("warming up %d draw(s) for %d days", params.shape[0], WARMUP_DAYS)
-    initial, params = warm_start(compiled, params, series, dt)
+    initial, params = warm_start(compiled, params, today, dt)
     log.info("running %d draw(s) x %d steps of %g days", params.shape[0], steps, dt)
     out = run_arrays(compiled, params, n_steps=steps, series=series, initial=initial,
                      dt_days=dt, record_every=run.record_every_days)  # fmt: skip
@@ -68,21 +126,32 @@ def simulate(cfg: Config) -> xr.Dataset:
         "are totals over each period; `time` is the start of the period",
     }
     ds = to_dataset(out, start_date=run.start_date, attrs=attrs)
-    return add_derived(ds, samples)
+    return add_derived(ds, samples, plan, record_every=run.record_every_days)
 
 
-def _param_matrix(cfg: Config, compiled: CompiledModel, samples: dict) -> np.ndarray:
+def draw_places(cfg: Config, samples: dict[str, np.ndarray]) -> list[PlaceCfg]:
+    """The place config of each draw (the configured place itself for one draw)."""
+    if cfg.run.draws == 1:
+        return [cfg.place]
+    return [
+        place_for_draw(cfg.place, {k: float(v[i]) for k, v in samples.items()})
+        for i in range(cfg.run.draws)
+    ]
+
+
+def _param_matrix(
+    cfg: Config, compiled: CompiledModel, places: list[PlaceCfg], plan: LeverPlan
+) -> np.ndarray:
     """One parameter row per draw: the place rebuilt with each draw's uncertain values."""
     if cfg.run.draws == 1:
         return compiled.param_matrix()
     rows = []
     names = compiled.param_names
-    for i in range(cfg.run.draws):
-        values = {k: float(v[i]) for k, v in samples.items()}
-        model = build_model(build_place(place_for_draw(cfg.place, values)), cfg.run.step_days)
+    for i, place in enumerate(places):
+        model = build_model(build_place(place), cfg.run.step_days, plan.targets)
         if tuple(model.params) != names:
             raise ConfigError(
-                f"draw {i}: uncertain values {values} change the model's structure (e.g. the "
+                f"draw {i}: uncertain values change the model's structure (e.g. the "
                 f"number of stages of a stay); narrow their ranges"
             )
         rows.append([model.params[p].value for p in names])
@@ -143,8 +212,12 @@ def _cohort_of(stock: str) -> str:
     return stock.split("[", 1)[1].split("]", 1)[0] if "|" in stock else ""
 
 
-def add_derived(ds: xr.Dataset, samples: dict[str, np.ndarray]) -> xr.Dataset:
-    """Occupancy and the sampled uncertain values, with units and descriptions."""
+def add_derived(
+    ds: xr.Dataset, samples: dict[str, np.ndarray], plan: LeverPlan, record_every: int
+) -> xr.Dataset:
+    """Occupancy, the sampled uncertain values and the scenario's lever paths (mean per
+    period), with units and descriptions.
+    """
     ds["occupancy"] = (ds["occupied"] / ds["capacity"]).assign_attrs(
         units="1", long_name="Occupancy (occupied / capacity)", cell_methods="time: mean"
     )
@@ -156,6 +229,20 @@ def add_derived(ds: xr.Dataset, samples: dict[str, np.ndarray]) -> xr.Dataset:
             coords={"uncertain_key": keys},
             attrs={"units": "as the key", "long_name": "Sampled values of uncertain keys"},
         )
+    if plan.paths:
+        levers = sorted(plan.paths)
+        starts = np.arange(ds.sizes["time"]) * record_every
+        counts = np.diff(np.append(starts, plan.paths[levers[0]].shape[1]))
+        per_period = np.stack(
+            [np.add.reduceat(plan.paths[k], starts, axis=1) / counts for k in levers], axis=-1
+        )
+        ds["lever_value"] = xr.DataArray(
+            per_period,
+            dims=("draw", "time", "lever"),
+            coords={"lever": levers},
+            attrs={"units": "1 (factor) or as the lever", "long_name": "Scenario lever values "
+                   "(1 = as today for factors, 0 for routes that are new), mean over period"},
+        )  # fmt: skip
     return ds
 
 

@@ -55,8 +55,19 @@ def compose_config(overrides: list[str] | None = None) -> Config:
     finally:
         GlobalHydra.instance().clear()
     assert isinstance(cfg, Config)
+    _name_composed_scenario(cfg, overrides)
     validate(cfg)
     return cfg
+
+
+def _name_composed_scenario(cfg: Config, overrides: list[str]) -> None:
+    """``scenario=[a,b]`` merges several scenario files; name the result ``a+b``."""
+    for o in overrides:
+        listed = re.fullmatch(r"scenario=\[(.*)\]", o.strip())
+        if listed:
+            names = [n.strip() for n in listed.group(1).split(",") if n.strip()]
+            cfg.scenario.name = "+".join(names)
+            cfg.scenario.description = " + ".join(names)
 
 
 def _one_line(exc: Exception) -> str:

@@ -83,6 +83,7 @@ class AmbulanceCfg:
     see_and_treat: float = MISSING
     see_and_treat_to_ucr: float = MISSING
     see_and_convey: float = MISSING
+    ucr_suitable_share: float = 0.0  # of incidents: conveyed, but suitable for UCR with room
     relative_use: RelativeUse = MISSING
     handover_bed_pressure: list[float] = MISSING  # (acute patients + boarders) / beds
     handover_minutes_lost: list[float] = MISSING  # minutes beyond 15 per conveyance
@@ -205,11 +206,100 @@ class PlaceCfg:
 
 
 @dataclass
+class EffectCfg:
+    """One effect of a care shift: a lever moved by ``size`` (in ``unit``), phased in.
+
+    The change begins on ``start``, shows after ``lag_years`` and reaches its full size
+    ``ramp_years`` later (linearly). ``ages``, ``segments`` and ``quintiles`` target the
+    cohorts of a targeted lever (empty = all). See :data:`sim.model.levers.LEVERS`.
+    """
+
+    lever: str = MISSING
+    size: Uncertain = MISSING
+    unit: str = "relative"
+    start: str = "2026-04-01"
+    lag_years: float = 0.0
+    ramp_years: float = 0.0
+    ages: list[str] = field(default_factory=list)
+    segments: list[str] = field(default_factory=list)
+    quintiles: list[str] = field(default_factory=list)
+
+
+@dataclass
+class ContractingCfg:
+    """How the commissioner decides each year whether an investment carries on.
+
+    ``none``: it runs as planned. ``annual``: each year is a new contract, renewed only if
+    the commissioner's in-year saving paid for that year's investment. ``multi_year``:
+    committed for ``term_years`` with the gains and losses shared (finance contracts).
+    """
+
+    mode: str = "none"
+    term_years: int = 5
+
+
+@dataclass
 class ScenarioCfg:
-    """A care shift: documented changes to the place (only ``baseline`` so far)."""
+    """A care shift: documented, time-phased changes to the place (effects and investments)."""
 
     name: str = MISSING
     description: str = MISSING
+    mechanism: str = ""
+    evidence: list[str] = field(default_factory=list)
+    effects: dict[str, EffectCfg] = field(default_factory=dict)
+    investments: dict[str, InvestmentCfg] = field(default_factory=dict)
+    contracts: dict[str, ContractCfg] = field(default_factory=dict)  # added to finance.contracts
+    contracting: ContractingCfg = field(default_factory=ContractingCfg)
+
+
+@dataclass
+class DurationCfg:
+    """A sampled duration of the patient-level engine: distribution, mean and spread.
+
+    The unit is in the name of the key that holds it (``_minutes``, ``_hours``).
+    """
+
+    distribution: str = "lognormal"  # lognormal | gamma | exponential | fixed
+    mean: float = 1.0
+    cv: float = 1.0  # coefficient of variation (lognormal, gamma)
+
+
+@dataclass
+class PatientEngineCfg:
+    """The patient-level (discrete-event) engine: replications, profiles, crews, cubicles.
+
+    Defaults are stated, with their sources, in ``configs/run/default.yaml``.
+    """
+
+    replications: int = 1
+    workers: int = 1  # processes running replications; results do not depend on it
+    los_distribution: str = "erlang"  # erlang | gamma | lognormal | exponential | fixed
+    los_cv: float = 0.8  # gamma and lognormal stays
+    service_distribution: str = "erlang"  # community episodes: erlang | exponential | fixed
+    ed_hourly_profile: list[float] = field(default_factory=lambda: [1.0] * 24)
+    ambulance_hourly_profile: list[float] = field(default_factory=lambda: [1.0] * 24)
+    weekday_profile: list[float] = field(default_factory=lambda: [1.0] * 7)  # Mon..Sun
+    ambulance_crews: int = 40
+    on_scene_minutes: DurationCfg = field(default_factory=lambda: DurationCfg(mean=60.0, cv=0.5))
+    to_hospital_minutes: DurationCfg = field(
+        default_factory=lambda: DurationCfg(mean=25.0, cv=0.5)
+    )
+    handover_minutes: float = 15.0  # the standard; delays beyond it follow place.ambulance
+    handover_delay_distribution: str = "exponential"  # exponential | fixed, mean from place
+    turnaround_minutes: DurationCfg = field(
+        default_factory=lambda: DurationCfg(mean=15.0, cv=0.5)
+    )
+    ed_cubicles: int = 180
+    ed_overflow: str = "queue"  # queue (wait for a cubicle) | corridor (seen at once)
+    ed_discharged_hours: DurationCfg = field(
+        default_factory=lambda: DurationCfg(mean=3.0, cv=0.7)
+    )
+    ed_decision_hours: DurationCfg = field(default_factory=lambda: DurationCfg(mean=5.0, cv=0.6))
+    escalation_beds: int = 0  # extra acute beds open in winter
+    escalation_from: str = "12-01"  # MM-DD, first day open
+    escalation_to: str = "03-31"  # MM-DD, last day open
+    warm_start: str = "stockflow"  # stockflow | path to a snapshot CSV (service,cohort,patients)
+    event_log: str | None = None  # path of a per-episode log (.csv.gz); none when empty
 
 
 @dataclass
@@ -226,6 +316,7 @@ class RunCfg:
     name: str | None = None  # results/<name>; a timestamp when empty
     output_dir: str = "results"
     charts: bool = True
+    patient: PatientEngineCfg = field(default_factory=PatientEngineCfg)
 
 
 # -- finance: the money (sim/finance/; defaults and sources in configs/finance/default.yaml) --
@@ -306,6 +397,9 @@ class InvestmentCfg:
     ramp_up_years: int = 0  # linear ramp: 1/n, 2/n, ... of the amount
     end_year: int | None = None  # last year paid; none = to the end
     cost: str = "capacity"  # capacity: costed by the cost lines | amount: spent as received
+    # scenario investments: capacity lever -> share of the money it buys (places at the unit
+    # cost of a place-day of that service; see sim/scenarios/investments.py)
+    buys: dict[str, float] = field(default_factory=dict)
 
 
 @dataclass

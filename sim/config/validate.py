@@ -17,7 +17,7 @@ from sim.config.errors import ConfigError
 from sim.config.schema import Config, PlaceCfg, RunCfg, ServiceCfg
 
 TOL = 1e-6
-ENGINES = ("stockflow",)
+ENGINES = ("stockflow", "patient")
 
 
 def validate(cfg: Config) -> None:
@@ -27,6 +27,13 @@ def validate(cfg: Config) -> None:
     from sim.finance.validate import validate_finance  # the money: sim/finance/
 
     validate_finance(cfg.finance)
+    from sim.scenarios.validate import validate_scenario  # care shifts: sim/scenarios/
+
+    validate_scenario(cfg)
+    if cfg.run.engine == "patient":
+        from sim.config.patient import validate_patient
+
+        validate_patient(cfg)
 
 
 def validate_run(run: RunCfg) -> None:
@@ -95,6 +102,8 @@ def validate_place(place: PlaceCfg) -> None:
     _sums_to_one([a.hear_and_treat, a.see_and_treat, a.see_and_treat_to_ucr, a.see_and_convey],
                  "place.ambulance outcomes (hear_and_treat, see_and_treat, "
                  "see_and_treat_to_ucr, see_and_convey)")  # fmt: skip
+    _check(a.ucr_suitable_share <= a.see_and_convey, "place.ambulance.ucr_suitable_share",
+           a.ucr_suitable_share, f"must be <= see_and_convey ({a.see_and_convey})")  # fmt: skip
     _increasing(a.handover_bed_pressure, a.handover_minutes_lost, "place.ambulance.handover")
     for key in ("unmet_to_111_share",):
         _share(getattr(place.primary_care, key), f"place.primary_care.{key}")

@@ -50,7 +50,7 @@ def compute_money(
 
     Returns:
         A Dataset with dims ``draw, year`` (financial year starting 1 April) and ``org``,
-        ``payer``, ``provider``, ``contract``, ``cost_line``, ``cost_type``, ``investment``,
+        ``payer``, ``provider``, ``contract``, ``cost_line``, ``cost_type``, ``investment_line``,
         ``memo``; every GBP variable at ``price_year`` prices (in ``units`` and attrs).
     """
     cfg = finance_cfg.finance if isinstance(finance_cfg, Config) else finance_cfg
@@ -122,11 +122,11 @@ def _accounts(
         contract_pay.loc[{"contract": name}] = pay
         payments.loc[{"payer": contract.payer, "provider": contract.provider}] += pay
     inv_names = list(investments)
-    invested = xr.zeros_like(zero).expand_dims(investment=inv_names).copy()
+    invested = xr.zeros_like(zero).expand_dims(investment_line=inv_names).copy()
     for name, amount in investments.items():
         line = cfg.investments[name]
         amount = amount.reindex(year=year).broadcast_like(zero).fillna(0.0)
-        invested.loc[{"investment": name}] = amount
+        invested.loc[{"investment_line": name}] = amount
         payments.loc[{"payer": line.payer, "provider": line.provider}] += amount
         if line.cost == "amount":
             invested_cost.loc[{"org": line.provider}] += amount
@@ -138,7 +138,7 @@ def _accounts(
         "line_cost": lines,
         "provider_cost": provider_cost.transpose("draw", "year", "org", "cost_type"),
         "contract_payments": contract_pay.transpose("draw", "year", "contract"),
-        "investment": invested.transpose("draw", "year", "investment"),
+        "investment": invested.transpose("draw", "year", "investment_line"),
         "payments": payments.transpose("draw", "year", "payer", "provider"),
     }
     acc.update(_positions(acc["provider_cost"], acc["payments"]))
@@ -183,7 +183,7 @@ def _dataset(
             "Provider costs by cost line",
         ),
         "investment": (acc["investment"], "Investment paid by line"),
-        "investment_total": (acc["investment"].sum("investment"), "Investment paid"),
+        "investment_total": (acc["investment"].sum("investment_line"), "Investment paid"),
         "system_cost": (system_cost, "System cost (sum of provider costs)"),
         "system_net_cost": (-pos["surplus"].sum("org"), "System net cost (-sum of surpluses)"),
     }

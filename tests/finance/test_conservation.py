@@ -88,7 +88,7 @@ def assert_conserved(money: xr.Dataset) -> None:
                        atol=atol)  # fmt: skip
     assert np.allclose(money["system_net_cost"], -money["surplus"].sum("org"), atol=atol)
     assert np.allclose(money["system_net_cost"], money["system_cost"], atol=atol)
-    assert np.allclose(money["investment_total"], money["investment"].sum("investment"))
+    assert np.allclose(money["investment_total"], money["investment"].sum("investment_line"))
     assert bool(np.isfinite(money["surplus"]).all())
 
 
@@ -100,7 +100,7 @@ def test_money_is_conserved_under_every_mechanism(every_mechanism):
     assert (money["investment_total"].isel(draw=0) > 0).all()
     assert np.abs(money["risk_share_transfers"]).max() > 0, "the risk share settled something"
     assert money.sizes == {"draw": 3, "year": 3, "org": 6, "payer": 6, "provider": 6,
-                           "contract": 10, "cost_line": 15, "cost_type": 4, "investment": 2,
+                           "contract": 10, "cost_line": 15, "cost_type": 4, "investment_line": 2,
                            "memo": 2, "unit_cost_name": 20}  # fmt: skip
 
 

@@ -17,9 +17,12 @@ decided admissions ``boarding`` in ED; bed pressure lengthens ambulance handover
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
+
 import numpy as np
 
 from sim.engines.stockflow.model import Model
+from sim.model.levers import LEVERS, Targets, series_name
 from sim.model.place import DAYS_PER_YEAR, PATHWAYS, Place
 
 SERVICES = (
@@ -41,20 +44,56 @@ def stage_count(mean_days: float, max_stages: int, dt_days: float) -> int:
     return int(max(1, min(max_stages, np.floor(mean_days / dt_days + 1e-9))))
 
 
-def build_model(place: Place, dt_days: float = 1.0) -> Model:
-    """Declare the place as a stock-flow :class:`Model` (structure and default parameters)."""
+def build_model(
+    place: Place, dt_days: float = 1.0, levers: Mapping[str, Targets] | None = None
+) -> Model:
+    """Declare the place as a stock-flow :class:`Model` (structure and default parameters).
+
+    ``levers`` names the levers (:data:`sim.model.levers.LEVERS`) a scenario moves, with the
+    cohorts a targeted lever applies to. Each gets a series ``lever:<name>`` (its path, given
+    at run time); a part of the place moved by a lever and also by a calendar series gets
+    the product series ``<calendar>*lever:<name>``. Levers that open a new route (a share or
+    rate that is zero at baseline) add their operations only when named.
+    """
     cfg = place.cfg
     m = Model(f"place:{cfg.name}")
     m.series(WINTER)
     m.series(WEEKDAY)
+    lv = _Levers(m, dict(levers or {}))
     labels = [c.label for c in place.cohorts]
     sto = _declare_stocks(m, place, labels)
-    _declare_population(m, place, labels, sto)
+    _declare_population(m, place, labels, sto, lv)
     _declare_front_doors(m, place, labels, sto)
-    _declare_hospital(m, place, labels, sto, dt_days)
-    _declare_community(m, place, labels, sto)
+    _declare_hospital(m, place, labels, sto, dt_days, lv)
+    _declare_community(m, place, labels, sto, lv)
+    _declare_admission(m, place, labels, sto, lv)
     _declare_reports(m, place, labels, sto)
     return m
+
+
+class _Levers:
+    """The levers a scenario moves, as series names for the declarations they act on."""
+
+    def __init__(self, m: Model, active: dict[str, Targets]) -> None:
+        unknown = sorted(set(active) - set(LEVERS))
+        if unknown:
+            raise ValueError(f"unknown levers {unknown}; known: {sorted(LEVERS)}")
+        self.m, self.active = m, active
+
+    def __contains__(self, lever: str) -> bool:
+        return lever in self.active
+
+    def series(self, lever: str, calendar: str | None = None) -> str | None:
+        """The series for a part moved by ``lever`` (and by a ``calendar`` series)."""
+        if lever not in self.active:
+            return calendar
+        name = series_name(lever) if calendar is None else f"{calendar}*{series_name(lever)}"
+        if name not in self.m.series_names:
+            self.m.series(name)
+        return name
+
+    def targets(self, lever: str) -> Targets:
+        return self.active.get(lever, Targets())
 
 
 # -- stocks and capacities ---------------------------------------------------------------------
@@ -79,7 +118,7 @@ def _declare_stocks(m: Model, place: Place, labels: list[str]) -> dict:
 
 
 # -- population --------------------------------------------------------------------------------
-def _declare_population(m: Model, place: Place, labels: list[str], sto: dict) -> None:
+def _declare_population(m: Model, place: Place, labels: list[str], sto: dict, lv: _Levers) -> None:
     """Births, migration, deaths, ageing and progression between need segments."""
     home = sto["home"]
     ages, segs = place.labels("age"), place.labels("segment")
@@ -101,7 +140,10 @@ def _declare_population(m: Model, place: Place, labels: list[str], sto: dict) ->
         si, ai = segs.index(c.segment), ages.index(c.age)
         if place.rate["progression"][i] > 0:
             nxt = f"{c.age}|{segs[si + 1]}|{c.quintile}"
-            m.outflow(f"progression[{lab}]", home[lab], place.rate["progression"][i], home[nxt])
+            prog = "population.progression"
+            targeted = prog in lv and lv.targets(prog).covers(c.age, c.segment, c.quintile)
+            m.outflow(f"progression[{lab}]", home[lab], place.rate["progression"][i], home[nxt],
+                      series=lv.series(prog) if targeted else None)  # fmt: skip
         if place.rate["ageing"][i] > 0:
             nxt = f"{ages[ai + 1]}|{c.segment}|{c.quintile}"
             m.outflow(f"ageing[{lab}]", home[lab], place.rate["ageing"][i], home[nxt])
@@ -142,8 +184,11 @@ def _declare_front_doors(m: Model, place: Place, labels: list[str], sto: dict) -
     treat = m.param(
         "ambulance.treated_not_conveyed", a.hear_and_treat + a.see_and_treat, kind="share"
     )
-    to_ucr = m.param("ambulance.see_and_treat_to_ucr", a.see_and_treat_to_ucr, kind="share")
-    convey = m.param("ambulance.see_and_convey", a.see_and_convey, kind="share")
+    # UCR-suitable patients reach the UCR hub; those the service cannot take are conveyed.
+    to_ucr = m.param("ambulance.ucr_hub_share", a.see_and_treat_to_ucr + a.ucr_suitable_share,
+                     kind="share")  # fmt: skip
+    convey = m.param("ambulance.conveyed_direct_share", a.see_and_convey - a.ucr_suitable_share,
+                     kind="share")  # fmt: skip
     for lab in labels:
         m.outflow(f"gp_unmet[{lab}]", gp[lab], np.inf, {n111[lab]: to111, home[lab]: wait})
         m.outflow(f"nhs111_outcome[{lab}]", n111[lab], np.inf,
@@ -154,7 +199,9 @@ def _declare_front_doors(m: Model, place: Place, labels: list[str], sto: dict) -
 
 
 # -- hospital ----------------------------------------------------------------------------------
-def _declare_hospital(m: Model, place: Place, labels: list[str], sto: dict, dt: float) -> None:
+def _declare_hospital(
+    m: Model, place: Place, labels: list[str], sto: dict, dt: float, lv: _Levers
+) -> None:
     """ED decisions, admission, boarding, the stay, discharge pathways and their waits."""
     cfg = place.cfg
     ac = cfg.acute
@@ -172,8 +219,6 @@ def _declare_hospital(m: Model, place: Place, labels: list[str], sto: dict, dt: 
             m.outflow(f"readmission[{lab}][{k + 1}]", stage, readmit, admit[lab])
             m.outflow(f"follow_death[{lab}][{k + 1}]", stage, fu_death, None, exit="death")
 
-    zero = m.param("acute.zero_los_share", ac.zero_los_share, kind="share")
-    stay = m.param("acute.overnight_share", 1 - ac.zero_los_share, kind="share")
     sto["acute"] = {}
     awaits = [sto[f"await_{p}"] for p in ("p1", "p2", "p3")]
 
@@ -199,6 +244,7 @@ def _declare_hospital(m: Model, place: Place, labels: list[str], sto: dict, dt: 
         m.param("acute.beds", ac.beds, units="beds"),
         stocks=[s for lab in labels for s in sto["acute"][lab]]
         + [a[lab] for a in awaits for lab in labels],
+        series=lv.series("acute.beds"),
     )
     # Bed pressure: acute patients (incl. those awaiting a pathway) plus ED boarders per bed.
     # It speeds discharges (a balancing loop) and lengthens ambulance handovers.
@@ -213,21 +259,16 @@ def _declare_hospital(m: Model, place: Place, labels: list[str], sto: dict, dt: 
     sto["vw"] = {lab: m.delay(f"vw[{lab}]", m_param(m, "virtual_ward.mean_days", vw.mean_days),
                               vw.stages, _exits(m, "virtual_ward", vw, sto, lab, hospital="boarding"))
                  for lab in labels}  # fmt: skip
+    vw_scale = lv.series("virtual_ward.scale")
     m.capacity("virtual_ward", m.param("virtual_ward.capacity", vw.capacity, units="places"),
-               stocks=[s for lab in labels for s in sto["vw"][lab]])  # fmt: skip
+               stocks=[s for lab in labels for s in sto["vw"][lab]], series=vw_scale)  # fmt: skip
     m.transfer(
         "vw_step_up",
         "virtual_ward",
         [(admit[lab], sto["vw"][lab][0], float(place.share["vw_step_up"][i]))
          for i, lab in enumerate(labels) if place.share["vw_step_up"][i] > 0],
+        series=vw_scale,
     )  # fmt: skip
-    for lab in labels:
-        m.outflow(f"admission_route[{lab}]", admit[lab], np.inf,
-                  {sto["follow"][lab][0]: zero, boarding[lab]: stay})  # fmt: skip
-    m.transfer("admit_to_bed", beds, [(boarding[lab], sto["acute"][lab][0]) for lab in labels])
-    sent_home = m.param("acute.boarding_discharge_per_day", ac.boarding_discharge_per_day)
-    for lab in labels:  # still no bed after a night: some are treated in ED and sent home
-        m.outflow(f"boarding_sent_home[{lab}]", boarding[lab], sent_home, sto["follow"][lab][0])
     m.transfer(
         "vw_step_down",
         "virtual_ward",
@@ -235,16 +276,57 @@ def _declare_hospital(m: Model, place: Place, labels: list[str], sto: dict, dt: 
         fraction_per_day=m.param(
             "virtual_ward.step_down_per_day", vw.step_down_per_day, kind="share"
         ),
+        series=lv.series("virtual_ward.step_down"),
     )
     # Waiting for a pathway: deaths, deconditioning, then a start when capacity allows.
     wait_death = m.param("acute.waiting_deaths_per_day", ac.waiting_deaths_per_1000_day / 1000)
     d12 = m.param("acute.decondition_p1_to_p2_per_day", ac.decondition_per_day[0])
     d23 = m.param("acute.decondition_p2_to_p3_per_day", ac.decondition_per_day[1])
+    decondition = lv.series("acute.decondition")
     for lab in labels:
         for a in awaits:
             m.outflow(f"waiting_death:{a[lab]}", a[lab], wait_death, None, exit="death")
-        m.outflow(f"decondition_p1[{lab}]", awaits[0][lab], d12, awaits[1][lab])
-        m.outflow(f"decondition_p2[{lab}]", awaits[1][lab], d23, awaits[2][lab])
+        m.outflow(f"decondition_p1[{lab}]", awaits[0][lab], d12, awaits[1][lab],
+                  series=decondition)  # fmt: skip
+        m.outflow(f"decondition_p2[{lab}]", awaits[1][lab], d23, awaits[2][lab],
+                  series=decondition)  # fmt: skip
+    if "acute.home_first_redirect" in lv:  # discharge to assess: reassessed for home first
+        redirect = m.param("acute.home_first_redirect_per_day", 1.0, units="1/day")
+        for lab in labels:
+            for a in awaits[1:]:
+                m.outflow(f"home_first_redirect:{a[lab]}", a[lab], redirect, awaits[0][lab],
+                          series=lv.series("acute.home_first_redirect"))  # fmt: skip
+
+
+def _declare_admission(m: Model, place: Place, labels: list[str], sto: dict, lv: _Levers) -> None:
+    """Decided admissions not taken by a community alternative: same-day discharge or a bed
+    (waiting in ED, boarding, while none is free).
+
+    Declared after every community alternative that draws from ``admit`` (virtual ward and,
+    when a scenario opens it, home-based intermediate care step-up) so those come first.
+    """
+    ac = place.cfg.acute
+    admit, boarding = sto["admit"], sto["boarding"]
+    if "reablement.step_up" in lv:
+        tg = lv.targets("reablement.step_up")
+        m.transfer(
+            "reablement_step_up",
+            "reablement",
+            [(admit[c.label], sto["reab"][c.label][0]) for c in place.cohorts
+             if tg.covers(c.age, c.segment, c.quintile)],
+            fraction_per_day=m.param("reablement.step_up_share", 1.0, kind="share"),
+            series=lv.series("reablement.step_up"),
+        )  # fmt: skip
+    zero = m.param("acute.zero_los_share", ac.zero_los_share, kind="share")
+    stay = m.param("acute.overnight_share", 1 - ac.zero_los_share, kind="share")
+    for lab in labels:
+        m.outflow(f"admission_route[{lab}]", admit[lab], np.inf,
+                  {sto["follow"][lab][0]: zero, boarding[lab]: stay})  # fmt: skip
+    m.transfer("admit_to_bed", "acute_beds",
+               [(boarding[lab], sto["acute"][lab][0]) for lab in labels])  # fmt: skip
+    sent_home = m.param("acute.boarding_discharge_per_day", ac.boarding_discharge_per_day)
+    for lab in labels:  # still no bed after a night: some are treated in ED and sent home
+        m.outflow(f"boarding_sent_home[{lab}]", boarding[lab], sent_home, sto["follow"][lab][0])
 
 
 def m_param(m: Model, name: str, value: float) -> str:
@@ -269,7 +351,7 @@ def _exits(m: Model, key: str, svc, sto: dict, lab: str, hospital: str = "admit"
 
 
 # -- community ---------------------------------------------------------------------------------
-def _declare_community(m: Model, place: Place, labels: list[str], sto: dict) -> None:
+def _declare_community(m: Model, place: Place, labels: list[str], sto: dict, lv: _Levers) -> None:
     """Reablement (P1), intermediate-care beds (P2), care homes (P3), UCR, district nursing."""
     cfg = place.cfg
     ac = cfg.acute
@@ -279,23 +361,27 @@ def _declare_community(m: Model, place: Place, labels: list[str], sto: dict) -> 
                               for lab in labels}  # fmt: skip
     services = {"reablement": ("reab", cfg.reablement), "ic_beds": ("icb", cfg.ic_beds),
                 "ucr": ("ucr", cfg.ucr), "district_nursing": ("dn", cfg.district_nursing)}  # fmt: skip
+    capacity_lever = {"reablement": "reablement.capacity", "ic_beds": "ic_beds.capacity",
+                      "ucr": "ucr.scale", "district_nursing": "district_nursing.scale"}  # fmt: skip
+    stay_lever = {"reablement": "reablement.stay", "ic_beds": "ic_beds.stay"}
     for key, (kind, svc) in services.items():
         mean = m_param(m, f"{key}.mean_days", svc.mean_days)
         hospital = "ed" if key == "ucr" else "admit"
+        speed = lv.series(stay_lever[key]) if key in stay_lever else None
         sto[kind] = {lab: m.delay(f"{kind}[{lab}]", mean, svc.stages,
-                                  _exits(m, key, svc, sto, lab, hospital=hospital))
+                                  _exits(m, key, svc, sto, lab, hospital=hospital), series=speed)
                      for lab in labels}  # fmt: skip
         m.capacity(key, m.param(f"{key}.capacity", svc.capacity, units="places"),
-                   stocks=[s for lab in labels for s in sto[kind][lab]])  # fmt: skip
+                   stocks=[s for lab in labels for s in sto[kind][lab]],
+                   series=lv.series(capacity_lever[key]))  # fmt: skip
     m.capacity("care_home", m.param("care_home.beds", cfg.care_home.beds, units="beds"),
                stocks=list(sto["care_home"].values()))  # fmt: skip
-    weekday = WEEKDAY
     for p, (key, kind) in enumerate((("reablement", "reab"), ("ic_beds", "icb"))):
         m.transfer(f"start_p{p + 1}", key,
                    [(awaits[p][lab], sto[kind][lab][0]) for lab in labels],
                    fraction_per_day=m.param(f"acute.p{p + 1}_start_per_day",
                                             1 / ac.pathway_wait_days[p], kind="share"),
-                   series=weekday)  # fmt: skip
+                   series=lv.series(f"acute.p{p + 1}_wait", WEEKDAY))  # fmt: skip
     m.transfer(
         "start_p3",
         "care_home",
@@ -303,7 +389,7 @@ def _declare_community(m: Model, place: Place, labels: list[str], sto: dict) -> 
         fraction_per_day=m.param(
             "acute.p3_start_per_day", 1 / ac.pathway_wait_days[2], kind="share"
         ),
-        series=weekday,
+        series=lv.series("acute.p3_wait", WEEKDAY),
     )
     m.transfer("care_home_move", "care_home",
                [(sto["care_home_entry"][lab], sto["care_home"][lab]) for lab in labels])  # fmt: skip
@@ -314,13 +400,20 @@ def _declare_community(m: Model, place: Place, labels: list[str], sto: dict) -> 
     m.transfer("care_home_from_community", "care_home",
                [(sto["home"][lab], sto["care_home"][lab], float(ch_rate[i]))
                 for i, lab in enumerate(labels) if ch_rate[i] > 0])  # fmt: skip
-    m.transfer("ucr_start", "ucr", [(sto["ucr_hub"][lab], sto["ucr"][lab][0]) for lab in labels])
-    for lab in labels:  # UCR full: the crew conveys instead
+    a = cfg.ambulance
+    hub = a.see_and_treat_to_ucr + a.ucr_suitable_share
+    m.transfer("ucr_start", "ucr", [(sto["ucr_hub"][lab], sto["ucr"][lab][0]) for lab in labels],
+               fraction_per_day=m.param("ucr.referred_share_of_suitable",
+                                        a.see_and_treat_to_ucr / hub if hub > 0 else 1.0,
+                                        kind="share"),
+               series=lv.series("ucr.scale"))  # fmt: skip
+    for lab in labels:  # not referred, or UCR full: the crew conveys
         m.outflow(f"ucr_full[{lab}]", sto["ucr_hub"][lab], np.inf, sto["ed"][lab])
     dn_rate = place.rate["dn_referral"]
     m.transfer("dn_referral", "district_nursing",
                [(sto["home"][lab], sto["dn"][lab][0], float(dn_rate[i]))
-                for i, lab in enumerate(labels) if dn_rate[i] > 0])  # fmt: skip
+                for i, lab in enumerate(labels) if dn_rate[i] > 0],
+               series=lv.series("district_nursing.scale"))  # fmt: skip
 
 
 # -- reports -----------------------------------------------------------------------------------
@@ -381,7 +474,7 @@ def _declare_reports(m: Model, place: Place, labels: list[str], sto: dict) -> No
         "nhs111_calls": ("calls", "NHS 111 calls", {"nhs111_call[{c}]": 1, "gp_unmet[{c}]->nhs111[{c}]": 1}),
         "ambulance_incidents": ("incidents", "999 incidents", {"ambulance_outcome[{c}]": 1}),
         "hear_and_treat": ("incidents", "Incidents closed by telephone advice", {"ambulance_outcome[{c}]->home[{c}]": hear}),
-        "see_and_treat": ("incidents", "Incidents treated at scene (not conveyed)", {"ambulance_outcome[{c}]->home[{c}]": 1 - hear, "ambulance_outcome[{c}]->ucr_hub[{c}]": 1}),
+        "see_and_treat": ("incidents", "Incidents treated at scene (not conveyed)", {"ambulance_outcome[{c}]->home[{c}]": 1 - hear, "ucr_start:ucr_hub[{c}]->ucr[{c}][1]": 1}),
         "conveyances": ("patients", "Patients conveyed to ED by ambulance", {"ambulance_outcome[{c}]->ed[{c}]": 1, "ucr_full[{c}]": 1}),
         "ucr_starts": ("episodes", "Urgent community response episodes started", {"ucr_start:ucr_hub[{c}]->ucr[{c}][1]": 1}),
         "ed_attendances": ("attendances", "A&E attendances, all types", {"walk_in[{c}]": 1, "ambulance_outcome[{c}]->ed[{c}]": 1, "ucr_full[{c}]": 1, "nhs111_outcome[{c}]->ed[{c}]": 1, "ucr[{c}].stage1->ed[{c}]": 1}),
@@ -415,6 +508,26 @@ def _declare_reports(m: Model, place: Place, labels: list[str], sto: dict) -> No
                             continue
                         flows[ref] = w
             m.report(var, flows=flows, coords={"quintile": q})
+    m.describe("care_home_admissions_after_hospital", units="people",
+               long_name="People going into long-term care straight from hospital (P3) or at "
+               "the end of reablement or an intermediate-care bed")  # fmt: skip
+    for q, cells in by_q.items():
+        flows = {}
+        for lab in cells:
+            flows[f"start_p3:await_p3[{lab}]->care_home[{lab}]"] = 1.0
+            after_ic = set(sto["reab"][lab]) | set(sto["icb"][lab])
+            for a in m.arcs.values():  # sent to a care home at the end of intermediate care
+                if a.dst == sto["care_home_entry"][lab] and a.src in after_ic:
+                    flows[a.name] = 1.0
+        m.report("care_home_admissions_after_hospital", flows=flows, coords={"quintile": q})
+    m.describe("episodes_started", units="episodes",
+               long_name="Episodes started in community services (entries to the service)")  # fmt: skip
+    first_stage = {"reablement": "reab", "ic_beds": "icb", "virtual_ward": "vw", "ucr": "ucr",
+                   "district_nursing": "dn"}  # fmt: skip
+    for svc, kind in first_stage.items():
+        entry = {stages[0] for stages in sto[kind].values()}
+        flows = {a.name: 1.0 for a in m.arcs.values() if a.dst in entry}
+        m.report("episodes_started", flows=flows, coords={"community_service": svc})
     m.describe("discharges", units="patients", long_name="Discharges from acute beds by pathway")
     pathway_dst = {"P0": "follow[{c}][1]", "P1": "await_p1[{c}]", "P2": "await_p2[{c}]",
                    "P3": "await_p3[{c}]"}  # fmt: skip
@@ -459,12 +572,39 @@ def _all(table: dict[str, list[str]]) -> list[str]:
     return [s for stages in table.values() for s in stages]
 
 
-def series_values(place: Place, start_date: str, n_steps: int, dt_days: float) -> dict:
-    """Per-step inputs: winter seasonality of emergency demand and weekday pathway starts."""
+def series_values(
+    place: Place,
+    start_date: str,
+    n_steps: int,
+    dt_days: float,
+    names: Sequence[str] = (WINTER, WEEKDAY),
+    levers: Mapping[str, np.ndarray] | None = None,
+) -> dict[str, np.ndarray]:
+    """Per-step inputs for the series ``names`` of a model built by :func:`build_model`.
+
+    Calendar series: winter seasonality of emergency demand and weekday pathway starts.
+    Lever series ``lever:<name>`` take their path from ``levers`` (shape ``(n_steps,)`` or
+    ``(n_draws, n_steps)``), or the lever's neutral value when it has none; product series
+    ``a*b`` multiply their parts.
+    """
     seas = place.cfg.seasonality
     days = np.datetime64(start_date, "D") + np.floor(np.arange(n_steps) * dt_days).astype(int)
     doy = (days - days.astype("datetime64[Y]")).astype(int) + 1
     winter = 1 + seas.winter_amplitude * np.cos(2 * np.pi * (doy - seas.peak_day_of_year) / 365.0)
     weekday = ((days.astype(int) + 3) % 7) < 5  # 1970-01-01 was a Thursday
     factor = np.where(weekday, 1.0, place.cfg.acute.weekend_pathway_factor)
-    return {WINTER: winter, WEEKDAY: factor}
+    calendar = {WINTER: winter, WEEKDAY: factor}
+    out: dict[str, np.ndarray] = {}
+    for name in names:
+        value: np.ndarray = np.ones(n_steps)
+        for part in name.split("*"):
+            if part in calendar:
+                value = value * calendar[part]
+                continue
+            lever = part.removeprefix("lever:")
+            if lever not in LEVERS or part == lever:
+                raise ValueError(f"series {name!r}: unknown part {part!r}")
+            path = (levers or {}).get(lever)
+            value = value * (LEVERS[lever].neutral if path is None else np.asarray(path))
+        out[name] = value
+    return out

@@ -1,0 +1,9 @@
+"""Care-shift scenarios: from a scenario config to lever paths on the place (and the money).
+
+Scenarios only change the declaration: they move levers (:mod:`sim.model.levers`), and the
+model's mechanisms do the rest. Engines know nothing of this package.
+"""
+
+from sim.scenarios.effects import LeverPlan, lever_plan, lever_targets
+
+__all__ = ["LeverPlan", "lever_plan", "lever_targets"]

@@ -1,0 +1,106 @@
+"""Check a scenario before any work: levers, units, ranges, dates, targets, money, contracting.
+
+Every error names the dotted key, the value and what is allowed, e.g.
+``scenario.effects.x.size: low 0.5 > high 0.2; need low <= central <= high``.
+"""
+
+from __future__ import annotations
+
+import math
+from datetime import date
+
+from sim.config.errors import ConfigError
+from sim.config.schema import Config, Uncertain
+from sim.model.levers import LEVERS
+from sim.scenarios.investments import check_buys
+
+CONTRACTING = ("none", "annual", "multi_year")
+
+
+def validate_scenario(cfg: Config) -> None:
+    """Raise :class:`ConfigError` on the first problem in ``cfg.scenario``."""
+    sc = cfg.scenario
+    pop = cfg.place.population
+    labels = {
+        "ages": list(pop.age_bands),
+        "segments": list(pop.segments),
+        "quintiles": [f"q{i + 1}" for i in range(len(pop.quintile_shares))],
+    }
+    for name, e in sc.effects.items():
+        key = f"scenario.effects.{name}"
+        if e.lever not in LEVERS:
+            raise ConfigError(f"{key}.lever = {e.lever!r}: allowed {', '.join(sorted(LEVERS))}")
+        lever = LEVERS[e.lever]
+        if e.unit not in lever.units:
+            raise ConfigError(
+                f"{key}.unit = {e.unit!r}: lever {e.lever} takes {', '.join(lever.units)}"
+            )
+        _range(e.size, f"{key}.size")
+        if lever.kind == "route" and e.size.low < 0:
+            raise ConfigError(f"{key}.size.low = {e.size.low}: a new route's size must be >= 0")
+        if e.unit == "relative" and e.size.low <= -1:
+            raise ConfigError(f"{key}.size.low = {e.size.low}: a relative change must be > -1")
+        _date(e.start, f"{key}.start")
+        for field in ("lag_years", "ramp_years"):
+            value = getattr(e, field)
+            if not (math.isfinite(value) and value >= 0):
+                raise ConfigError(f"{key}.{field} = {value}: must be >= 0")
+        for dim, allowed in labels.items():
+            chosen = list(getattr(e, dim))
+            if chosen and not lever.targeted:
+                raise ConfigError(f"{key}.{dim}: lever {e.lever} is not targeted; remove {dim}")
+            for label in chosen:
+                if label not in allowed:
+                    raise ConfigError(f"{key}.{dim}: {label!r} unknown; allowed {allowed}")
+    for name, line in sc.investments.items():
+        check_buys(name, line)
+    _validate_money(cfg)
+    c = sc.contracting
+    if c.mode not in CONTRACTING:
+        raise ConfigError(
+            f"scenario.contracting.mode = {c.mode!r}: allowed {', '.join(CONTRACTING)}"
+        )
+    if c.term_years < 1:
+        raise ConfigError(f"scenario.contracting.term_years = {c.term_years}: must be >= 1")
+    if c.mode != "none" and not sc.investments:
+        raise ConfigError(
+            f"scenario.contracting.mode = {c.mode!r}: the scenario has no investments to "
+            f"contract for; use mode none"
+        )
+
+
+def _validate_money(cfg: Config) -> None:
+    """The scenario's investments and contracts, checked as the finance checks its own,
+    with errors naming the scenario's keys.
+    """
+    from sim.finance.validate import validate_finance
+    from sim.scenarios.money import scenario_finance
+
+    try:
+        validate_finance(scenario_finance(cfg))
+    except ConfigError as exc:
+        msg = str(exc)
+        for group in ("investments", "contracts"):
+            for name in getattr(cfg.scenario, group):
+                msg = msg.replace(f"finance.{group}.{name}", f"scenario.{group}.{name}")
+        raise ConfigError(msg) from None
+
+
+def _range(r: Uncertain, key: str) -> None:
+    values = (r.low, r.central, r.high)
+    if not all(math.isfinite(v) for v in values):
+        raise ConfigError(f"{key} = {values}: low, central and high must be finite")
+    if not r.low <= r.central <= r.high:
+        raise ConfigError(
+            f"{key}: low {r.low} / central {r.central} / high {r.high}; need low <= central "
+            f"<= high (numeric bounds: a reduction has a more negative low)"
+        )
+    if not str(r.source).strip():
+        raise ConfigError(f"{key}.source is empty: cite an EVIDENCE row or say 'assumption'")
+
+
+def _date(value: str, key: str) -> None:
+    try:
+        date.fromisoformat(value)
+    except ValueError:
+        raise ConfigError(f"{key} = {value!r}: must be a date YYYY-MM-DD") from None
