@@ -180,3 +180,61 @@ def test_the_list_of_scenarios_is_one_command_away(capsys):
     for name in options("scenario"):
         assert name in listing
     assert "Leeds HomeFirst" in listing
+
+
+def test_the_combined_option_does_more_than_either_shift_alone(base3):
+    hf, ci = year_of(run("homefirst", 3), YEAR3), year_of(run("community_investment", 3), YEAR3)
+    both = year_of(run("combined", 3), YEAR3)
+    adm = [total(d, "emergency_admissions")[0] for d in (both, hf, ci)]
+    assert adm[0] < min(adm[1:])
+    assert total(both, "conveyances")[0] < total(hf, "conveyances")[0]
+    assert total(both, "nctr")[0] < total(ci, "nctr")[0]
+
+
+BAD = [
+    (["scenario=nope"], "scenario=nope: no such scenario; available: annual_contracting"),
+    (
+        ["scenario=homefirst", "scenario.effects.reassess_at_home.size.low=0.5"],
+        "scenario.effects.reassess_at_home.size: low 0.5 / central 0.02 / high 0.05; need "
+        "low <= central <= high",
+    ),
+    (
+        ["scenario=community_investment",
+         "scenario.investments.community_services.gbp_per_year.low=-1"],
+        "scenario.investments.community_services.gbp_per_year.low = -1.0: must be a finite "
+        "number >= 0",
+    ),
+    (
+        ["scenario=multiyear_payments", "scenario.contracts.system_risk_share.shares.icb=0.6"],
+        "scenario.contracts.system_risk_share.shares = {'icb': 0.6, 'acute': 0.3, "
+        "'community': 0.2}: shares sum to 1.1; must sum to 1",
+    ),
+    (
+        ["scenario=homefirst", "scenario.effects.assessment_at_home.lever=acute.speed"],
+        "scenario.effects.assessment_at_home.lever = 'acute.speed': allowed acute.beds",
+    ),
+    (
+        ["scenario=homefirst", "scenario.effects.assessment_at_home.unit=places"],
+        "scenario.effects.assessment_at_home.unit = 'places': lever acute.p1_wait takes "
+        "relative, days",
+    ),
+    (
+        ["scenario=prevention", "scenario.effects.slower_progression.quintiles=[q9]"],
+        "scenario.effects.slower_progression.quintiles: 'q9' unknown",
+    ),
+    (
+        ["scenario=annual_contracting", "scenario.contracting.mode=quarterly"],
+        "scenario.contracting.mode = 'quarterly': allowed none, annual, multi_year",
+    ),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(("overrides", "expected"), BAD)
+def test_bad_scenario_input_is_refused_naming_the_key(overrides, expected):
+    from sim.config.compose import compose_config
+    from sim.config.errors import ConfigError
+
+    with pytest.raises(ConfigError) as err:
+        compose_config(overrides)
+    assert expected in str(err.value)
+    assert "\n" not in str(err.value)
