@@ -58,4 +58,24 @@ def format_summary(ds: xr.Dataset) -> str:
     for var, label in ANNUAL_FLOWS + ANNUAL_LEVELS:
         values = a[var].median("draw") if many else a[var].isel(draw=0)
         lines.append(f"{label:40s}" + "".join(f"{float(v):14,.1f}" for v in values.values))
+    if "system_net_cost" in ds:
+        lines += _money_lines(ds, many)
     return "\n".join(lines)
+
+
+def _money_lines(ds: xr.Dataset, many: bool) -> list[str]:
+    """System net cost, investment and each organisation's surplus by financial year."""
+    price = ds["system_net_cost"].attrs.get("price_year", "?")
+    years = ds["year"].values
+    lines = [
+        "",
+        f"Money, GBP m at {price} prices, by financial year"
+        + (" (median over draws)" if many else ""),
+        f"{'':40s}" + "".join(f"{f'{y}/{(y + 1) % 100:02d}':>14s}" for y in years),
+    ]
+    rows = [("System net cost", ds["system_net_cost"]), ("Investment", ds["investment_total"])]
+    rows += [(f"Surplus: {org}", ds["surplus"].sel(org=org)) for org in ds["org"].values]
+    for label, da in rows:
+        values = da.median("draw") if many else da.isel(draw=0)
+        lines.append(f"{label:40s}" + "".join(f"{float(v) / 1e6:14,.1f}" for v in values.values))
+    return lines
