@@ -337,6 +337,8 @@ class UnitCostCfg:
     price_year: str | None = None  # e.g. "2016/17"; uplifted to finance.price_year
     of: str | None = None
     times: float = 1.0
+    low: float | None = None  # range at the same price year, drawn when run.draws > 1
+    high: float | None = None
     source: str = MISSING
 
 
@@ -413,6 +415,7 @@ class FinanceCfg:
     contracts: dict[str, ContractCfg] = MISSING
     investments: dict[str, InvestmentCfg] = field(default_factory=dict)
     memo: dict[str, str] = field(default_factory=dict)  # driver -> unit cost, not in costs
+    sample_unit_costs: bool = True  # draw unit costs within low-high when run.draws > 1
 
 
 @dataclass

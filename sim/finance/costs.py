@@ -30,7 +30,7 @@ EPS = 1e-9
 def line_costs(
     line: CostLineCfg,
     key: str,
-    unit_gbp: float,
+    unit_gbp: float | xr.DataArray,
     fy: FinancialYears,
     plan: FinancialYears | None,
 ) -> dict[str, xr.DataArray]:
@@ -88,7 +88,7 @@ def _aligned(planned: xr.DataArray, like: xr.DataArray) -> xr.DataArray:
 
 def provider_costs(
     cfg: FinanceCfg,
-    unit_gbp: dict[str, float],
+    unit_gbp: dict[str, xr.DataArray],
     fy: FinancialYears,
     plan: FinancialYears | None,
 ) -> xr.DataArray:

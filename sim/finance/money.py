@@ -22,7 +22,7 @@ from sim.config.schema import Config, FinanceCfg
 from sim.finance.costs import _aligned, provider_costs
 from sim.finance.investment import check_investments, investment_schedule
 from sim.finance.payments import contract_payment, risk_share_settlement
-from sim.finance.prices import unit_costs_gbp
+from sim.finance.prices import unit_costs_by_draw, unit_costs_gbp
 from sim.finance.vocabulary import COST_TYPES, ORGANISATIONS
 from sim.finance.years import FinancialYears
 
@@ -54,10 +54,15 @@ def compute_money(
         ``memo``; every GBP variable at ``price_year`` prices (in ``units`` and attrs).
     """
     cfg = finance_cfg.finance if isinstance(finance_cfg, Config) else finance_cfg
+    if "draw" not in results.dims:
+        results = results.expand_dims(draw=[0])
     fy = FinancialYears(results)
+    if plan is not None:
+        plan = _plan_on_draws(plan, results)
     plan_fy = FinancialYears(plan) if plan is not None else fy
     _check_plan(fy, plan_fy)
-    unit = unit_costs_gbp(cfg)
+    seed = int(results.attrs.get("seed", 0))
+    unit = unit_costs_by_draw(cfg, results["draw"].values, seed)
     if isinstance(investments, str):
         if investments != "config":
             raise ConfigError(f"investments = {investments!r}: a mapping, 'config' or None")
@@ -80,6 +85,16 @@ def compute_money(
     return _dataset(cfg, unit, fy, acc, payments, transfers, results, plan is not None)
 
 
+def _plan_on_draws(plan: xr.Dataset, results: xr.Dataset) -> xr.Dataset:
+    """A one-draw plan repeated for every draw of the results (else the plan as it is)."""
+    if "draw" not in plan.dims:
+        plan = plan.expand_dims(draw=[0])
+    n = results.sizes["draw"]
+    if plan.sizes["draw"] == 1 and n > 1:
+        plan = plan.isel(draw=np.zeros(n, dtype=int)).assign_coords(draw=results["draw"].values)
+    return plan
+
+
 def _check_plan(fy: FinancialYears, plan: FinancialYears) -> None:
     missing = sorted(set(fy.years.tolist()) - set(plan.years.tolist()))
     if missing:
@@ -93,7 +108,7 @@ def _check_plan(fy: FinancialYears, plan: FinancialYears) -> None:
 
 def _accounts(
     cfg: FinanceCfg,
-    unit: dict[str, float],
+    unit: dict[str, xr.DataArray],
     fy: FinancialYears,
     plan: FinancialYears,
     investments: Mapping[str, xr.DataArray],
@@ -156,7 +171,7 @@ def _positions(provider_cost: xr.DataArray, payments: xr.DataArray) -> dict[str,
 
 def _dataset(
     cfg: FinanceCfg,
-    unit: dict[str, float],
+    unit: dict[str, xr.DataArray],
     fy: FinancialYears,
     acc: dict[str, xr.DataArray],
     payments: xr.DataArray,
@@ -198,14 +213,21 @@ def _dataset(
             units=units, long_name=long_name, price_year=cfg.price_year, cell_methods="year: sum"
         )
     ds["days"] = fy.days
+    names = list(cfg.unit_costs)
+    central = unit_costs_gbp(cfg)
+    unit_coords = {"unit_cost_name": names,
+                   "unit": ("unit_cost_name", [cfg.unit_costs[k].unit for k in names])}  # fmt: skip
+    unit_attrs = {"units": f"GBP per unit ({cfg.price_year} prices)", "price_year": cfg.price_year}
     ds["unit_cost"] = xr.DataArray(
-        [unit[k] for k in cfg.unit_costs],
-        dims="unit_cost_name",
-        coords={"unit_cost_name": list(cfg.unit_costs),
-                "unit": ("unit_cost_name", [cfg.unit_costs[k].unit for k in cfg.unit_costs])},
-        attrs={"units": f"GBP per unit ({cfg.price_year} prices)", "price_year": cfg.price_year,
-               "long_name": "Unit cost at the price year"},
+        [central[k] for k in names], dims="unit_cost_name", coords=unit_coords,
+        attrs={**unit_attrs, "long_name": "Unit cost at the price year (central)"},
     )  # fmt: skip
+    ds["unit_cost_by_draw"] = (
+        xr.concat([unit[k] for k in names], dim="unit_cost_name")
+        .assign_coords(unit_coords)
+        .transpose("draw", "unit_cost_name")
+        .assign_attrs(unit_attrs, long_name="Unit cost at the price year, as drawn")
+    )
     ds = ds.assign_coords(org_name=("org", [ORGANISATIONS[o] for o in ORGS]))
     ds["year"].attrs = {"long_name": "Financial year (calendar year of 1 April)"}
     ds.attrs = {

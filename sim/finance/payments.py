@@ -43,7 +43,7 @@ def in_force(contract: ContractCfg | object, years: xr.DataArray) -> xr.DataArra
 
 
 def priced_value(
-    contract: ContractCfg, key: str, unit_gbp: dict[str, float], fy: FinancialYears
+    contract: ContractCfg, key: str, unit_gbp: dict[str, xr.DataArray], fy: FinancialYears
 ) -> xr.DataArray:
     """``price_scale * sum(unit price x driver quantity)``, GBP per (draw, year)."""
     total = None
@@ -74,7 +74,7 @@ def contract_payment(
     contract: ContractCfg,
     key: str,
     cfg: FinanceCfg,
-    unit_gbp: dict[str, float],
+    unit_gbp: dict[str, xr.DataArray],
     fy: FinancialYears,
     plan: FinancialYears,
 ) -> xr.DataArray:

@@ -4,11 +4,20 @@ Costs are quoted at the price year of their source (e.g. reference costs at 2016
 gives the growth of NHS pay and prices into each financial year; a cost at year ``a`` is worth
 ``cost * prod(1 + growth[y] for a < y <= b)`` at year ``b``. Every GBP the money package
 returns is at ``finance.price_year`` prices: real terms, no inflation after the price year.
+
+A unit cost with a ``low``-``high`` range is drawn once per parameter draw (when there are
+several) from a triangular distribution with its mode at ``gbp``, stratified so the draws span
+the range, from a stream seeded by the run's seed and the unit cost's name: the plan and the
+scenario of one run get the same costs, and a cost defined ``of`` another moves with it.
 """
 
 from __future__ import annotations
 
 import re
+import zlib
+
+import numpy as np
+import xarray as xr
 
 from sim.config.errors import ConfigError
 from sim.config.schema import FinanceCfg, IndexCfg
@@ -54,10 +63,48 @@ def uplift_factor(index: IndexCfg, from_year: str, to_year: str) -> float:
 
 
 def unit_costs_gbp(cfg: FinanceCfg) -> dict[str, float]:
-    """Every unit cost in GBP at ``cfg.price_year`` prices (``of`` entries resolved)."""
-    out: dict[str, float] = {}
+    """Every unit cost in GBP at ``cfg.price_year`` prices (``of`` entries resolved), central."""
+    return {k: float(v) for k, v in _resolve(cfg, {}).items()}
 
-    def resolve(name: str, seen: tuple[str, ...]) -> float:
+
+def unit_costs_by_draw(cfg: FinanceCfg, draws: np.ndarray, seed: int) -> dict[str, xr.DataArray]:
+    """Every unit cost at the price year per draw: drawn within its range when there are
+    several draws and ``cfg.sample_unit_costs``; the central value otherwise.
+    """
+    n = len(draws)
+    quoted: dict[str, np.ndarray] = {}
+    for name, uc in cfg.unit_costs.items():
+        if uc.of is not None or uc.gbp is None:
+            continue
+        lo = uc.gbp if uc.low is None else uc.low
+        hi = uc.gbp if uc.high is None else uc.high
+        if n > 1 and cfg.sample_unit_costs and hi > lo:
+            rng = np.random.default_rng([int(seed), zlib.crc32(f"unit_cost:{name}".encode())])
+            quoted[name] = triangular_strata(lo, uc.gbp, hi, n, rng)
+        else:
+            quoted[name] = np.full(n, float(uc.gbp))
+    return {
+        k: xr.DataArray(v, dims="draw", coords={"draw": draws})
+        for k, v in _resolve(cfg, quoted).items()
+    }
+
+
+def triangular_strata(
+    low: float, mode: float, high: float, n: int, rng: np.random.Generator
+) -> np.ndarray:
+    """``n`` draws of a triangular distribution, one from each of ``n`` equal-probability strata."""
+    u = (rng.permutation(n) + rng.random(n)) / n
+    cut = (mode - low) / (high - low)
+    left = low + np.sqrt(u * (high - low) * (mode - low))
+    right = high - np.sqrt((1 - u) * (high - low) * (high - mode))
+    return np.where(u < cut, left, right)
+
+
+def _resolve(cfg: FinanceCfg, quoted: dict[str, np.ndarray]) -> dict[str, np.ndarray | float]:
+    """Unit costs at the price year from quoted values (``gbp`` unless given in ``quoted``)."""
+    out: dict[str, np.ndarray | float] = {}
+
+    def resolve(name: str, seen: tuple[str, ...]) -> np.ndarray | float:
         if name in out:
             return out[name]
         if name not in cfg.unit_costs:
@@ -73,7 +120,8 @@ def unit_costs_gbp(cfg: FinanceCfg) -> dict[str, float]:
             value = resolve(uc.of, (*seen, name)) * uc.times
         else:
             assert uc.gbp is not None and uc.price_year is not None
-            value = uc.gbp * uplift_factor(cfg.index, uc.price_year, cfg.price_year) * uc.times
+            gbp = quoted.get(name, uc.gbp)
+            value = gbp * uplift_factor(cfg.index, uc.price_year, cfg.price_year) * uc.times
         out[name] = value
         return value
 

@@ -94,6 +94,8 @@ def _validate_prices(cfg: FinanceCfg) -> None:
         if uc.of is not None:
             if uc.gbp is not None or uc.price_year is not None:
                 raise ConfigError(f"{key}: give either gbp and price_year, or of and times")
+            if uc.low is not None or uc.high is not None:
+                raise ConfigError(f"{key}: a cost defined `of` another takes its range from it")
             _member(uc.of, sorted(cfg.unit_costs), f"{key}.of", "unit costs")
             _non_negative(uc.times, f"{key}.times")
             seen, nxt = {name}, uc.of
@@ -107,6 +109,15 @@ def _validate_prices(cfg: FinanceCfg) -> None:
             raise ConfigError(f"{key}: needs gbp and price_year (or of and times)")
         _non_negative(uc.gbp, f"{key}.gbp")
         _non_negative(uc.times, f"{key}.times")
+        for part in ("low", "high"):
+            if getattr(uc, part) is not None:
+                _non_negative(getattr(uc, part), f"{key}.{part}")
+        lo = uc.gbp if uc.low is None else uc.low
+        hi = uc.gbp if uc.high is None else uc.high
+        if not lo <= uc.gbp <= hi:
+            raise ConfigError(
+                f"{key}: low {lo}, gbp {uc.gbp}, high {hi}: must satisfy low <= gbp <= high"
+            )
         if year_start(uc.price_year, f"{key}.price_year") not in covered:
             raise ConfigError(
                 f"{key}.price_year = {uc.price_year!r}: not in finance.index (covers {span})"

@@ -47,6 +47,9 @@ CASES = [
      "'beds_used': unknown results variable"),
     ("finance.costs.acute_beds.fixed_share=0.7",
      "finance.costs.acute_beds: fixed_share + semi_fixed_share = 1.15; must be <= 1"),
+    ("finance.unit_costs.virtual_ward_day.low=1000",
+     "finance.unit_costs.virtual_ward_day: low 1000.0, gbp 935.0, high 1215.0: must satisfy "
+     "low <= gbp <= high"),
     ("finance.contracts.icb_acute.start_year=0",
      "finance.contracts.icb_acute.start_year = 0: must be >= 1"),
 ]  # fmt: skip

@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import copy
+
+import numpy as np
 import pytest
+import xarray as xr
 
 from sim.config.schema import IndexCfg
 from sim.finance import compute_money, unit_costs_gbp, uplift_factor
@@ -39,3 +43,39 @@ def test_every_money_variable_states_the_price_year(default_finance):
         assert "2024/25 prices" in da.attrs["units"], name
         assert da.attrs["price_year"] == "2024/25", name
         assert da.attrs["long_name"], name
+
+
+def test_unit_costs_are_drawn_within_their_ranges_when_there_are_draws(default_finance):
+    """With 30 draws each ranged cost spans its range, repeats with the seed, and a cost
+    defined of another moves with it; one draw (or sampling off) gives the central values."""
+    from sim.finance.prices import unit_costs_by_draw
+
+    draws = np.arange(30)
+    drawn = unit_costs_by_draw(default_finance, draws, seed=11)
+    again = unit_costs_by_draw(default_finance, draws, seed=11)
+    central = unit_costs_gbp(default_finance)
+    vw = drawn["virtual_ward_day"].values
+    factor = central["virtual_ward_day"] / 935
+    assert vw.min() >= 655 * factor - 1e-9 and vw.max() <= 1215 * factor + 1e-9
+    assert np.ptp(vw) > 0.5 * (1215 - 655) * factor, "stratified draws span the range"
+    assert np.array_equal(vw, again["virtual_ward_day"].values)
+    assert drawn["care_home_day"].values == pytest.approx(drawn["care_home_week"].values / 7)
+    assert drawn["nel_admission"].values == pytest.approx([central["nel_admission"]] * 30)
+    one = unit_costs_by_draw(default_finance, np.arange(1), seed=11)
+    assert float(one["virtual_ward_day"][0]) == pytest.approx(central["virtual_ward_day"])
+    off = copy.deepcopy(default_finance)
+    off.sample_unit_costs = False
+    flat = unit_costs_by_draw(off, draws, seed=11)["virtual_ward_day"].values
+    assert flat == pytest.approx([central["virtual_ward_day"]] * 30)
+
+
+def test_money_with_drawn_costs_uses_one_set_per_draw_for_plan_and_scenario(default_finance):
+    """A one-draw plan serves every draw; the scenario and plan of a run share their costs."""
+    many = synthetic_results(years=1, draws=4)
+    money = compute_money(many, default_finance, plan=synthetic_results(years=1))
+    same = compute_money(many, default_finance, plan=many)
+    xr.testing.assert_allclose(money["surplus"], same["surplus"], atol=1e-3)
+    by_draw = money["unit_cost_by_draw"].sel(unit_cost_name="virtual_ward_day")
+    assert np.ptp(by_draw.values) > 0
+    line = money["line_cost"].sel(cost_line="virtual_ward").sum("cost_type").isel(year=0)
+    assert line.values == pytest.approx((by_draw * (0.6 * 161 + 0.4 * 130) * 365).values)
