@@ -115,7 +115,6 @@ def _accounts(
 ) -> dict[str, xr.DataArray]:
     """Costs, payments and the resulting income, cost and surplus, before any settlement."""
     lines = provider_costs(cfg, unit, fy, plan)
-    draw, year = lines["draw"], lines["year"]
     zero = xr.zeros_like(lines.isel(cost_line=0, cost_type=0, drop=True))
     by_org = xr.concat(
         [
@@ -140,7 +139,7 @@ def _accounts(
     invested = xr.zeros_like(zero).expand_dims(investment_line=inv_names).copy()
     for name, amount in investments.items():
         line = cfg.investments[name]
-        amount = amount.reindex(year=year).broadcast_like(zero).fillna(0.0)
+        amount = _on_draws(amount, zero, name).reindex(year=zero["year"]).fillna(0.0)
         invested.loc[{"investment_line": name}] = amount
         payments.loc[{"payer": line.payer, "provider": line.provider}] += amount
         if line.cost == "amount":
@@ -157,8 +156,21 @@ def _accounts(
         "payments": payments.transpose("draw", "year", "payer", "provider"),
     }
     acc.update(_positions(acc["provider_cost"], acc["payments"]))
-    del draw
     return acc
+
+
+def _on_draws(amount: xr.DataArray, like: xr.DataArray, name: str) -> xr.DataArray:
+    """Investment amounts on the results' draws: one draw (or none) serves every draw."""
+    n = like.sizes["draw"]
+    if "draw" in amount.dims and amount.sizes["draw"] == 1:
+        amount = amount.isel(draw=0, drop=True)
+    elif "draw" in amount.dims and amount.sizes["draw"] != n:
+        raise ConfigError(
+            f"investment {name!r}: has {amount.sizes['draw']} draws; must have 1 or {n}"
+        )
+    elif "draw" in amount.dims:
+        amount = amount.assign_coords(draw=like["draw"].values)
+    return amount.broadcast_like(like.isel(year=0, drop=True))
 
 
 def _positions(provider_cost: xr.DataArray, payments: xr.DataArray) -> dict[str, xr.DataArray]:

@@ -94,3 +94,14 @@ def test_unknown_investment_amounts_are_refused():
     amounts = investment_schedule(tiny_cfg(investments={"x": investment(1.0)}), res)
     with pytest.raises(ConfigError, match="investment 'x': not in finance.investments"):
         compute_money(res, tiny_cfg(), investments=amounts)
+
+
+def test_one_draw_of_amounts_serves_every_draw():
+    """Amounts given for one draw are paid in every draw of a many-draw run."""
+    cfg = tiny_cfg(investments={"inv": investment(2 * M)})
+    one = investment_schedule(cfg, synthetic_results(years=2))
+    money = compute_money(synthetic_results(years=2, draws=3), cfg, investments=one)
+    assert money["investment_total"].values / M == pytest.approx(np.full((3, 2), 2.0))
+    many = investment_schedule(cfg, synthetic_results(years=2, draws=2))
+    with pytest.raises(ConfigError, match="investment 'inv': has 2 draws; must have 1 or 3"):
+        compute_money(synthetic_results(years=2, draws=3), cfg, investments=many)
