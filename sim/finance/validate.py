@@ -161,7 +161,7 @@ def _validate_contract(cfg: FinanceCfg, name: str, units: list[str]) -> None:
     _org(c.provider, f"{key}.provider")
     if c.provider == c.payer:
         raise ConfigError(f"{key}: payer and provider are both {c.payer!r}")
-    if c.mechanism != "capitation" and c.amount_gbp is None and not c.prices:
+    if c.amount_gbp is None and not c.prices:
         raise ConfigError(f"{key}.prices: empty; {c.mechanism} needs prices or amount_gbp")
     if c.mechanism == "blended":
         if c.outcome is None:

@@ -31,24 +31,28 @@ def _financial_year(t: np.datetime64) -> int:
     return d.year if d.month >= 4 else d.year - 1
 
 
+def _days(days: float) -> np.timedelta64:
+    return np.timedelta64(int(round(days * 86400e9)), "ns")
+
+
 def period_bounds(results: xr.Dataset) -> tuple[np.ndarray, np.ndarray]:
     """Start and end (exclusive) of each recording period, as ``datetime64[ns]`` arrays."""
     starts = results["time"].values.astype("datetime64[ns]")
     attrs = results.attrs
-    if "n_steps" in attrs and "dt_days" in attrs and "start_date" in attrs:
-        days = float(attrs["n_steps"]) * float(attrs["dt_days"])
-        end = np.datetime64(str(attrs["start_date"]), "ns") + np.timedelta64(
-            int(round(days * 86400e9)), "ns"
-        )
-    elif "period_days" in attrs:
-        end = starts[-1] + np.timedelta64(int(round(float(attrs["period_days"]) * 86400e9)), "ns")
+    ends_at = []  # candidates for the end of the last period; the earliest wins
+    if "period_days" in attrs:
+        ends_at.append(starts[-1] + _days(float(attrs["period_days"])))
     elif len(starts) > 1:
-        end = starts[-1] + (starts[-1] - starts[-2])
-    else:
+        ends_at.append(starts[-1] + (starts[-1] - starts[-2]))
+    if "n_steps" in attrs and "dt_days" in attrs and "start_date" in attrs:
+        run_days = float(attrs["n_steps"]) * float(attrs["dt_days"])
+        ends_at.append(np.datetime64(str(attrs["start_date"]), "ns") + _days(run_days))
+    if not ends_at:
         raise ConfigError(
             "results: one period and no n_steps/dt_days/start_date or period_days attrs; "
             "cannot tell how long it is"
         )
+    end = min(ends_at)
     ends = np.append(starts[1:], end)
     return starts, ends
 

@@ -46,3 +46,15 @@ def test_derived_and_labelled_drivers():
     assert float(other) == pytest.approx(3.6e5 - 2.4e5)
     ucr = fy.quantity("occupied.ucr").isel(draw=0, year=0)
     assert float(ucr) == pytest.approx(50 * 365)
+
+
+def test_a_short_last_period_and_a_slice_of_a_run_count_only_their_days():
+    """A 400-day run recorded every 365 days ends its second period after 35 days; a run cut
+    to its first year counts one year, not the whole run."""
+    daily = synthetic_results(years=2)
+    annual = annual_records(daily)
+    annual.attrs["n_steps"] = 400
+    fy = FinancialYears(annual)
+    assert fy.days.values == pytest.approx([365, 35])
+    first = FinancialYears(annual_records(daily).isel(time=[0]))
+    assert first.days.values == pytest.approx([365])
