@@ -138,14 +138,13 @@ def main() -> int:
         "|---|---:|---:|---:|---:|",
     ]
     for m in measures:
-        a, b, c = (ten[s][m] - ten["baseline"][m] for s in
-                   ("annual_contracting", "multiyear_payments", "community_investment"))  # fmt: skip
+        names = ("annual_contracting", "multiyear_payments", "community_investment")
+        a, b, c = (ten[s][m] - ten["baseline"][m] for s in names)
         out.append(f"| change in {m} vs baseline | {a:,.0f} | {b:,.0f} | {b - a:,.0f} | {c:,.0f} |")
     la = ten["annual_contracting"].get("last year paid", np.inf)
     lm = ten["multiyear_payments"].get("last year paid", np.inf)
     out += [
-        f"| last year the investment is paid (1 = 2025/26) | {la:g} | {lm:g} | | never "
-        "withdrawn |",
+        f"| last year the investment is paid (1 = 2025/26) | {la:g} | {lm:g} | | never withdrawn |",
         "",
         "Under annual contracting the commissioner renews the investment only if its own "
         "cost that year, investment included, was no higher than the plan's; with urgent "

@@ -1,4 +1,5 @@
-"""Command line: ``python -m sim [key=value ...]`` composes, validates, runs and saves.
+"""Command line: ``python -m sim [key=value ...]`` composes, validates, runs the options
+appraisal and saves the run folder.
 
 Overrides use Hydra's syntax (``run.horizon_years=5``, ``place.acute.beds=1500``,
 ``scenario=baseline``). ``python -m sim --scenarios`` lists the scenario library. Bad input
@@ -15,10 +16,15 @@ from sim.config.errors import ConfigError
 
 USAGE = """usage: python -m sim [key=value ...] [--scenarios] [--help]
 
-Runs the configured place and scenario and writes results/<run>/ (results.nc, config.yaml,
-summary.txt, charts). Any configuration key can be overridden, e.g.
-  python -m sim run.horizon_years=5 place.acute.beds=1500 run.draws=20 run.name=test
-Groups: place=<name> (configs/place), scenario=<name> (scenarios/), run=<name> (configs/run).
+The main job: runs the baseline and each option in appraisal.options (or the one scenario you
+name) on the configured place, appraises the options against the baseline and writes
+results/<run>/ (results.nc, appraisal.nc, config.yaml, summary.txt, charts and the board
+pack: board_pack.html, board_pack.pdf, appraisal.xlsx). Any key can be overridden, e.g.
+  python -m sim run.horizon_years=5 run.draws=20 run.name=test
+  python -m sim scenario=homefirst               # appraise HomeFirst alone
+  python -m sim appraisal.options=[]             # the baseline only
+Groups: place=<name> (configs/place), scenario=<name> (scenarios/), run=<name> (configs/run),
+finance=<name> (configs/finance), appraisal=<name> (configs/appraisal).
 """
 
 
@@ -35,21 +41,27 @@ def main(argv: list[str] | None = None) -> int:
         if "--scenarios" in args:
             print(_scenario_list(options("scenario")))
             return 0
+        from sim.sweep.cli import sweep_main, wants_sweep  # -m (multirun), sweep=<name>
+
+        if wants_sweep(args):
+            return sweep_main(args)
         unknown = [a for a in args if a.startswith("-")]
         if unknown:
             raise ConfigError(f"unknown option {unknown[0]}; see python -m sim --help")
         cfg = compose_config(args)
+        from sim.appraisal.run import run_appraisal
         from sim.results.checks import check_conservation
-        from sim.results.summary import format_summary
-        from sim.runner import save_run, simulate
+        from sim.runner import save_appraisal
 
         start = time.perf_counter()
-        print(f"place {cfg.place.name}, scenario {cfg.scenario.name}: {cfg.run.draws} draw(s) x "
-              f"{cfg.run.horizon_years:g} years", file=sys.stderr)  # fmt: skip
-        ds = simulate(cfg)
-        check_conservation(ds)
-        folder = save_run(ds, cfg)
-        print(format_summary(ds))
+        print(f"place {cfg.place.name}: {cfg.run.draws} draw(s) x {cfg.run.horizon_years:g} "
+              f"years", file=sys.stderr)  # fmt: skip
+        result = run_appraisal(cfg, args, progress=lambda m: print(m, file=sys.stderr))
+        for ds in result.runs.values():
+            check_conservation(ds)
+        print("writing results and the board pack", file=sys.stderr)
+        folder = save_appraisal(result, cfg)
+        print((folder / "summary.txt").read_text())
         print(f"results written to {folder} in {time.perf_counter() - start:.1f} s")
         return 0
     except ConfigError as exc:

@@ -15,6 +15,7 @@ from pathlib import Path
 import numpy as np
 import xarray as xr
 
+from sim.appraisal.run import Appraisal
 from sim.config.compose import to_yaml
 from sim.config.errors import ConfigError
 from sim.config.schema import Config, PlaceCfg
@@ -42,14 +43,15 @@ def n_steps(cfg: Config) -> int:
     return int(round(cfg.run.horizon_years * DAYS_PER_YEAR / cfg.run.step_days))
 
 
-def simulate(cfg: Config) -> xr.Dataset:
+def simulate(cfg: Config, plan: xr.Dataset | None = None) -> xr.Dataset:
     """Run the configured place and scenario with its money; returns the results Dataset
     (not yet saved).
 
     A scenario that changes anything is measured against its plan: the same place, seed and
     draws with no changes (common random numbers), which also sets the fixed elements of
     payments. Under annual or multi-year contracting the run is repeated with each
-    investment stopped where the commissioner would have withdrawn it.
+    investment stopped where the commissioner would have withdrawn it. ``plan`` may be
+    given (a baseline run of the same place, run settings and seed) to avoid running it again.
     """
     if cfg.run.engine == "patient":  # the patient-level engine (sim/engines/patient)
         from sim.engines.patient import simulate_patient
@@ -61,7 +63,8 @@ def simulate(cfg: Config) -> xr.Dataset:
     if not changes_anything(cfg.scenario):
         money = compute_money(results, fin, None, investment_amounts(fin, results, seed))
         return _with_money(results, money)
-    plan = simulate_run(plan_config(cfg))
+    if plan is None:
+        plan = simulate_run(plan_config(cfg))
     plan_money = compute_money(plan, fin, None, None)
     money = compute_money(results, fin, plan, investment_amounts(fin, results, seed))
     last = last_years(cfg.scenario.contracting, cfg.scenario.investments, money, plan_money)
@@ -229,6 +232,15 @@ def add_derived(
             coords={"uncertain_key": keys},
             attrs={"units": "as the key", "long_name": "Sampled values of uncertain keys"},
         )
+    if plan.sizes:
+        names = list(plan.sizes)
+        ds["effect_size"] = xr.DataArray(
+            np.array([plan.sizes[k] for k in names]).T,
+            dims=("draw", "effect"),
+            coords={"effect": names},
+            attrs={"units": "as each effect's unit (scenario.effects.<effect>.unit)",
+                   "long_name": "Sampled size of each scenario effect"},
+        )  # fmt: skip
     if plan.paths:
         levers = sorted(plan.paths)
         starts = np.arange(ds.sizes["time"]) * record_every
@@ -246,8 +258,35 @@ def add_derived(
     return ds
 
 
-def save_run(ds: xr.Dataset, cfg: Config, *, charts: bool | None = None) -> Path:
-    """Write the run folder atomically; returns its path."""
+def stack_runs(runs: dict[str, xr.Dataset]) -> xr.Dataset:
+    """Every run along an ``option`` dimension (a variable one run lacks is NaN there);
+    each run's scenario and configuration stay in the attributes, per option.
+    """
+    names = list(runs)
+    every = {v: ds[v] for ds in runs.values() for v in ds.data_vars}
+    filled = []
+    for ds in runs.values():
+        missing = {v: xr.full_like(da, np.nan, dtype=float) for v, da in every.items()
+                   if v not in ds.data_vars}  # fmt: skip
+        filled.append(ds.assign(missing))
+    out = xr.concat(filled, dim=xr.DataArray(names, dims="option", name="option"),
+                    join="outer", combine_attrs="drop_conflicts")  # fmt: skip
+    out["option"].attrs = {"long_name": "Option (baseline first)"}
+    for name, ds in runs.items():
+        out.attrs[f"scenario:{name}"] = ds.attrs.get("scenario", name)
+        out.attrs[f"config_yaml:{name}"] = ds.attrs.get("config_yaml", "")
+    out.attrs["options"] = names
+    return out
+
+
+def save_appraisal(result: Appraisal, cfg: Config, *, charts: bool | None = None) -> Path:
+    """Write the run folder atomically; returns its path.
+
+    ``results.nc``: every run along ``option`` (baseline first); ``appraisal.nc``: the options
+    against baseline; ``config.yaml``; ``summary.txt``; charts of the first run; and the board
+    pack (``board_pack.html``, ``board_pack.pdf``, ``appraisal.xlsx``) when there are options.
+    """
+    from sim.appraisal.summary import format_appraisal
     from sim.plots.charts import save_charts
     from sim.results.summary import format_summary
 
@@ -259,13 +298,24 @@ def save_run(ds: xr.Dataset, cfg: Config, *, charts: bool | None = None) -> Path
     if tmp.exists():
         shutil.rmtree(tmp)
     tmp.mkdir(parents=True)
-    ds = ds.assign_attrs(created_utc=provenance()["created_utc"])
+    created = provenance()["created_utc"]
     try:
         write_text_atomic(to_yaml(cfg), tmp / "config.yaml")
-        write_dataset_atomic(ds, tmp / "results.nc")
-        write_text_atomic(format_summary(ds), tmp / "summary.txt")
+        write_dataset_atomic(stack_runs(result.runs).assign_attrs(created_utc=created),
+                             tmp / "results.nc")  # fmt: skip
+        first = next(iter(result.runs.values()))  # the baseline, or the one run
+        text = format_summary(first)
+        if result.appraisal is not None:
+            write_dataset_atomic(result.appraisal.assign_attrs(created_utc=created),
+                                 tmp / "appraisal.nc")  # fmt: skip
+            text += "\n\n" + format_appraisal(result.appraisal)
+        write_text_atomic(text, tmp / "summary.txt")
         if cfg.run.charts if charts is None else charts:
-            save_charts(ds, tmp)
+            save_charts(first, tmp)
+            if result.appraisal is not None:
+                from sim.report import write_board_pack
+
+                write_board_pack(result, tmp)
         tmp.rename(final)
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)

@@ -418,6 +418,76 @@ class FinanceCfg:
     sample_unit_costs: bool = True  # draw unit costs within low-high when run.draws > 1
 
 
+# -- appraisal: options against baseline (sim/appraisal/; configs/appraisal/default.yaml) ----
+@dataclass
+class HealthValueCfg:
+    """Optional money value of health gained, added to an option's benefits when enabled."""
+
+    enabled: bool = False
+    value_per_qaly_gbp: float = MISSING
+    discount_rate: float = MISSING  # health is discounted at its own rate
+    qaly_per_admission_avoided: float = MISSING
+    qaly_per_long_term_care_avoided: float = MISSING
+    source: str = MISSING
+
+
+@dataclass
+class AppraisalCfg:
+    """The options appraisal the main job runs: each option against the baseline."""
+
+    options: list[str] = MISSING  # scenario names; the scenario you name replaces them
+    horizon_years: float | None = None  # years appraised from the start; none = the whole run
+    discount_rate: float = MISSING  # real, a year (Green Book)
+    discount_source: str = MISSING
+    health: HealthValueCfg = field(default_factory=HealthValueCfg)
+
+
+# -- sweeps: many variants, uncertainty and sensitivity (sim/sweep/; configs/sweep/) --
+@dataclass
+class SweepParamCfg:
+    """One swept key: listed ``values`` (grid, or choices), or a ``low``-``high`` range.
+
+    Ranges are sampled uniformly, or triangular through ``central`` when it is given; a
+    grid over a range takes ``levels`` evenly spaced values. Group keys (``scenario``,
+    ``place``) take ``values`` only (option names).
+    """
+
+    values: list[Any] = field(default_factory=list)
+    low: float | None = None
+    high: float | None = None
+    central: float | None = None
+    levels: int = 0  # grid over a range: number of evenly spaced values
+    integer: bool = False  # round sampled values (e.g. beds)
+
+
+@dataclass
+class SweepCfg:
+    """A sweep: a design over config keys, run in batches, streamed to disk in chunks.
+
+    ``method``: none | grid | random | lhs (Latin hypercube) | sobol | morris (SALib designs
+    for global sensitivity). ``executor``: sequential | processes | dask (``scheduler`` is
+    the address of a running Dask scheduler, e.g. ``tcp://10.0.0.5:8786``).
+    """
+
+    method: str = "none"
+    params: dict[str, SweepParamCfg] = field(default_factory=dict)
+    samples: int = 0  # random/lhs: variants; sobol: base samples N; morris: trajectories
+    seed: int = 1
+    draws: int = 0  # parameter draws per variant (run.draws); 0 = keep run.draws
+    name: str | None = None  # results/sweeps/<name>/; required to resume
+    output_dir: str = "results/sweeps"
+    chunk_size: int = 100  # variants per chunk file (and per compiled call)
+    record_every_days: int = 365  # recording period of sweep outputs (days)
+    outputs: list[str] = field(default_factory=list)  # result variables kept; empty = all
+    sum_dims: list[str] = field(default_factory=list)  # dimensions summed away per variant
+    metrics: list[str] = field(default_factory=list)  # sobol/morris outputs, e.g. nctr
+    executor: str = "processes"
+    workers: int = 2
+    threads_per_worker: int = 1  # Numba threads in each worker process
+    scheduler: str | None = None
+    progress: bool = True
+
+
 @dataclass
 class Config:
     """The whole configuration, as composed from ``configs/config.yaml``."""
@@ -429,9 +499,12 @@ class Config:
             {"scenario": "baseline"},
             {"run": "default"},
             {"finance": "default"},
+            {"appraisal": "default"},
         ]
     )
     place: PlaceCfg = MISSING
     scenario: ScenarioCfg = MISSING
     run: RunCfg = MISSING
     finance: FinanceCfg = MISSING
+    sweep: SweepCfg = field(default_factory=SweepCfg)
+    appraisal: AppraisalCfg = MISSING

@@ -4,7 +4,15 @@ from __future__ import annotations
 
 from hydra.core.config_store import ConfigStore
 
-from sim.config.schema import Config, FinanceCfg, PlaceCfg, RunCfg, ScenarioCfg
+from sim.config.schema import (
+    AppraisalCfg,
+    Config,
+    FinanceCfg,
+    PlaceCfg,
+    RunCfg,
+    ScenarioCfg,
+    SweepCfg,
+)
 
 
 def register() -> None:
@@ -15,3 +23,5 @@ def register() -> None:
     cs.store(group="scenario", name="base_scenario", node=ScenarioCfg)
     cs.store(group="run", name="base_run", node=RunCfg)
     cs.store(group="finance", name="base_finance", node=FinanceCfg)
+    cs.store(group="appraisal", name="base_appraisal", node=AppraisalCfg)
+    cs.store(group="sweep", name="base_sweep", node=SweepCfg)

@@ -30,6 +30,9 @@ def validate(cfg: Config) -> None:
     from sim.scenarios.validate import validate_scenario  # care shifts: sim/scenarios/
 
     validate_scenario(cfg)
+    from sim.appraisal.validate import validate_appraisal  # options appraisal: sim/appraisal/
+
+    validate_appraisal(cfg)
     if cfg.run.engine == "patient":
         from sim.config.patient import validate_patient
 

@@ -81,16 +81,18 @@ def effect_factor(
     start_date: str,
     seed: int,
 ) -> tuple[np.ndarray, np.ndarray]:
-    """One effect's factor on its lever, ``(draws, steps)``, and its sampled sizes."""
+    """One effect's factor on its lever, ``(draws, steps)``, and its sampled sizes (in the
+    effect's own unit).
+    """
     lever = LEVERS[e.lever]
     draws = len(places)
-    size = sample(e.size, f"effect:{name}", draws, seed)
-    base = None
+    sampled = sample(e.size, f"effect:{name}", draws, seed)
+    size, base = sampled, None
     if e.unit not in ("relative", "share", "per_day"):
-        size, base = _absolute(e, places, size)
+        size, base = _absolute(e, places, sampled)
     r = ramp(days, day_of(e.start, start_date) + e.lag_years * DAYS_PER_YEAR,
              e.ramp_years * DAYS_PER_YEAR)  # fmt: skip
-    return factor(lever, size, e.unit, base, r), size
+    return factor(lever, size, e.unit, base, r), sampled
 
 
 def _absolute(e: EffectCfg, places: Sequence[PlaceCfg], size: np.ndarray):

@@ -20,7 +20,10 @@ CASES = [
     ),
     ("place.nhs111.to_ed=0.5", "shares sum to 1.41; must sum to 1"),
     ("run.horizon_years=0", "run.horizon_years = 0.0: must be > 0"),
-    ("scenario=nope", "scenario=nope: no such scenario; available: annual_contracting, baseline, combined"),
+    (
+        "scenario=nope",
+        "scenario=nope: no such scenario; available: annual_contracting, baseline, combined",
+    ),
     ("place.acute.beds=lots", "place.acute.beds = 'lots'"),
     ("place.acute.pathway_shares.80+=[0.5,0.5,0.5,0.0]", "place.acute.pathway_shares.80+"),
     ("run.engine=warp", "run.engine = 'warp': allowed stockflow"),

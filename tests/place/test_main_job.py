@@ -13,6 +13,7 @@ matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 
 import sim  # noqa: E402
+from sim.config.compose import compose_config  # noqa: E402
 from sim.plots.charts import CHARTS  # noqa: E402
 from sim.results.checks import check_conservation  # noqa: E402
 from sim.results.summary import annual, format_summary  # noqa: E402
@@ -20,23 +21,31 @@ from sim.results.summary import annual, format_summary  # noqa: E402
 ROOT = Path(__file__).resolve().parents[2]
 
 
-def test_cli_writes_results_config_summary_and_charts(tmp_path):
-    """`python -m sim` prints the annual summary and writes every file of the run folder."""
+def test_cli_writes_results_appraisal_summary_charts_and_board_pack(tmp_path):
+    """`python -m sim` runs the options appraisal, prints the summary and writes every file of
+    the run folder: results of every option, the appraisal, charts and the board pack.
+    """
     proc = subprocess.run(
-        [sys.executable, "-m", "sim", "run.horizon_years=2", f"run.output_dir={tmp_path}",
-         "run.name=job"],
-        capture_output=True, text=True, timeout=300,
+        [sys.executable, "-m", "sim", "run.horizon_years=2", "run.draws=2",
+         "run.record_every_days=365", f"run.output_dir={tmp_path}", "run.name=job"],
+        capture_output=True, text=True, timeout=600,
     )  # fmt: skip
     assert proc.returncode == 0, proc.stderr
     folder = tmp_path / "job"
-    assert sorted(p.name for p in folder.iterdir()) == sorted(
-        ["results.nc", "config.yaml", "summary.txt", *CHARTS]
-    )
-    assert "G&A bed occupancy (%)" in proc.stdout and "year 2" in proc.stdout
+    names = {p.name for p in folder.iterdir()}
+    expected = {"results.nc", "appraisal.nc", "config.yaml", "summary.txt", *CHARTS,
+                "board_pack.html", "board_pack.pdf", "appraisal.xlsx"}  # fmt: skip
+    assert expected <= names, expected - names
+    assert "G&A bed occupancy (%)" in proc.stdout and "Options against baseline" in proc.stdout
+    assert "[1/5] baseline" in proc.stderr and "[5/5] combined" in proc.stderr  # progress
     ds = sim.load(folder / "results.nc")
-    check_conservation(ds)
-    assert ds.attrs["created_utc"] and ds.attrs["scenario"] == "baseline"
-    assert (folder / "summary.txt").read_text() == format_summary(ds)
+    assert list(ds["option"].values) == ["baseline", *compose_config([]).appraisal.options]
+    for option in ds["option"].values:
+        check_conservation(ds.sel(option=option, drop=True))
+    assert ds.attrs["created_utc"]
+    summary = (folder / "summary.txt").read_text()
+    assert summary.startswith(format_summary(ds.sel(option="baseline", drop=True)))
+    assert "Options against baseline" in summary
     assert [p.name for p in tmp_path.iterdir()] == ["job"], "no temporary folders left"
 
 

@@ -166,12 +166,14 @@ def test_effect_sizes_have_their_own_streams_so_adding_an_effect_changes_no_othe
 
 @pytest.mark.parametrize("scenario", [s for s in options("scenario") if s != "baseline"])
 def test_every_scenario_runs_from_the_command_line(tmp_path, scenario):
-    code = main([f"scenario={scenario}", "run.horizon_years=2", "run.charts=false",
+    code = main([f"scenario={scenario}", "run.horizon_years=2", "run.charts=false", "run.draws=1",
                  f"run.output_dir={tmp_path}", "run.name=t"])  # fmt: skip
     assert code == 0
     ds = sim.load(tmp_path / "t" / "results.nc")
-    assert ds.attrs["scenario"] == scenario
+    assert list(ds["option"].values) == ["baseline", scenario]
     assert "system_net_cost" in ds and "lever_value" in ds
+    appraisal = sim.load(tmp_path / "t" / "appraisal.nc")
+    assert list(appraisal["option"].values) == [scenario]
 
 
 def test_the_list_of_scenarios_is_one_command_away(capsys):
