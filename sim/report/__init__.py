@@ -1,0 +1,16 @@
+"""The board pack: what a strategy team takes to an NHS board, made from the main job.
+
+``write_board_pack(result, folder)`` writes ``board_pack.html`` (self-contained),
+``board_pack.pdf`` and ``appraisal.xlsx`` (the tables, for finance teams). The pack holds the
+options summary (money, activity, who pays and who saves), fan charts over time, cumulative
+cash by organisation, a net-cost waterfall, a tornado of the main uncertainties, an equity
+chart, the assumptions with their EVIDENCE.md rows, methods as the STRESS guidelines ask, and
+limitations. Modules: ``stats`` (percentiles, formats), ``tables``, ``assumptions``,
+``sensitivity``, ``figures``, ``narrative``, ``content`` (the blocks, in order), and one
+renderer each: ``html``, ``pdf``, ``excel``. Depends on appraisal, results and configs; nothing
+depends on it except the main job.
+"""
+
+from sim.report.pack import write_board_pack
+
+__all__ = ["write_board_pack"]

@@ -1,0 +1,306 @@
+"""The words of the pack: summary, methods (as the STRESS guidelines for simulation studies
+ask) and limitations. Every number is read from the runs, the appraisal or the configuration.
+
+STRESS: Monks et al., "Strengthening the reporting of empirical simulation studies:
+introducing the STRESS guidelines", Journal of Simulation 13(1), 2019 (STRESS-SD for system
+dynamics: objectives, model logic, data, experimentation, implementation, code access).
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from sim.appraisal.run import Appraisal
+from sim.report.stats import count, gbp_m, number, payback_label, percent, spread, total
+from sim.report.tables import Table
+
+SERVICE_NAMES = {
+    "acute_beds": "general and acute beds",
+    "ic_beds": "intermediate-care beds",
+    "ucr": "urgent community response",
+    "virtual_ward": "virtual wards",
+    "care_home": "care homes",
+}
+DOCS = Path(__file__).resolve().parents[2] / "docs"
+
+
+def key_messages(result: Appraisal, labels: dict[str, str]) -> list[str]:
+    """One data-driven line per option, then the spread of results."""
+    a = result.appraisal
+    years = [str(y) for y in a["financial_year"].values]
+    draws = a.sizes["draw"]
+    lines = []
+    for o in a["option"].values:
+        x = a.sel(option=o)
+        npv = spread(x["npv"])
+        pb = spread(x["payback_year"].fillna(np.inf), nearest=True)
+        inv = spread(total(x["investment"]))
+        adm = spread(total(x["emergency_admissions_change"]))
+        ltc = spread(-total(x["long_term_care_change"]))
+        beds = spread(x["beds_freed"].max("year"))
+        p = float(x["probability_npv_positive"])
+        rng = f" (P10 {gbp_m(npv.p10)} to P90 {gbp_m(npv.p90)})" if draws > 1 else ""
+        paid = "payback" if pb.p50 != 0 else "payback:"
+        text = (f"{labels[str(o)]}: NPV {gbp_m(npv.p50)}{rng}, above zero in {percent(p)} of "
+                f"draws; {paid} {payback_label(pb.p50, years)}. Investment {gbp_m(inv.p50)}; "
+                f"emergency admissions {count(adm.p50)}; long-term care admissions avoided "
+                f"{count(ltc.p50, signed=False)}; up to {number(beds.p50, 0)} acute beds freed "
+                "in a year.")  # fmt: skip
+        lines.append(text)
+    full = _beds_full_year(result.runs["baseline"], years)
+    if full:
+        lines.append(
+            f"Baseline: acute beds are full (median occupancy 99% or more) from {full}; "
+            "after that, beds an option frees are filled at once by patients who would "
+            "otherwise wait in ED, so its benefit shows as less boarding and fewer "
+            "handover delays rather than empty beds."
+        )
+    best = a["npv"].median("draw")
+    top = str(best["option"].values[int(np.argmax(best.values))])
+    if draws > 1:
+        tail = (
+            f"Ranges are P10 to P90 of {draws} draws over the uncertain inputs; the tornado "
+            "chart shows which inputs drive them."
+        )
+    else:
+        tail = "One draw: no ranges; run with run.draws > 1 to see the uncertainty."
+    lines.append(f"Highest median NPV: {labels[top]}. {tail}")
+    return lines
+
+
+def _beds_full_year(baseline, years: list[str]) -> str | None:
+    """First financial year in which the baseline's median acute occupancy reaches 99%."""
+    if "occupancy" not in baseline or "service" not in baseline["occupancy"].dims:
+        return None
+    occ = baseline["occupancy"].sel(service="acute_beds").median("draw")
+    for t, v in zip(occ["time"].values, occ.values, strict=True):
+        ts = pd.Timestamp(t)
+        fy = ts.year if ts.month >= 4 else ts.year - 1
+        label = f"{fy}/{(fy + 1) % 100:02d}"
+        if v >= 0.99 and label in years:
+            return label
+    return None
+
+
+def cover_facts(result: Appraisal, labels: dict[str, str]) -> list[tuple[str, str]]:
+    """Place, options, period, price year, discount rate, draws, provenance."""
+    a = result.appraisal
+    base = result.runs["baseline"]
+    cfg = result.configs["baseline"]
+    return [
+        ("Place", f"{cfg.place.name}: {cfg.place.description}"),
+        ("Options against the baseline", ", ".join(labels.values())),
+        ("Years appraised", f"{a.attrs['first_year']} to {a.attrs['last_year']}"),
+        ("Money", f"GBP at {a.attrs['price_year']} prices (real terms)"),
+        ("Discounting", f"{100 * float(a.attrs['discount_rate']):g}% a year: "
+                        f"{a.attrs['discount_source']}"),
+        ("Uncertainty", f"{a.sizes['draw']} parameter draws; results are medians (P50) with "
+                        "P10 to P90 ranges" if a.sizes["draw"] > 1 else
+                        "one parameter draw at central values: no ranges"),
+        ("Model", f"sim {_version(base)}, {base.attrs.get('engine', '?')} "
+                  f"engine, commit {str(base.attrs.get('git_commit', '?'))[:12]}, seed "
+                  f"{base.attrs.get('seed', '?')}"),
+    ]  # fmt: skip
+
+
+def _version(ds) -> str:
+    v = str(ds.attrs.get("sim_version", "unknown"))
+    return "(version not recorded)" if v in ("unknown", "?", "") else v
+
+
+def methods(result: Appraisal, labels: dict[str, str]) -> list[tuple[str, list[str]]]:
+    """STRESS-SD sections: (heading, paragraphs)."""
+    a = result.appraisal
+    base = result.runs["baseline"]
+    cfg = result.configs["baseline"]
+    pop = cfg.place.population
+    n_cohorts = len(pop.age_bands) * len(pop.segments) * len(pop.quintile_shares)
+    draws = a.sizes["draw"]
+    rate = 100 * float(a.attrs["discount_rate"])
+    services = (
+        ", ".join(
+            SERVICE_NAMES.get(str(s), str(s).replace("_", " ")) for s in base["service"].values
+        )
+        if "service" in base.coords
+        else "acute beds and community services"
+    )
+    unique = {(k, e.lever, e.size.source): e for n, c in result.configs.items() if n in labels
+              for k, e in c.scenario.effects.items()}  # fmt: skip
+    effects = len(unique)
+    assumed = sum(e.size.source.lower().startswith("assumption") for e in unique.values())
+    warm = float(base.attrs.get("warmup_days", 0))
+    return [
+        ("1. Objectives", [
+            f"Purpose: to compare {len(labels)} care-shift option(s) for {cfg.place.name} "
+            f"({pop.size:,.0f} residents at the start) against a baseline in which demand grows "
+            "with demography and capacity stays as today, so that the board can see each "
+            "option's costs, benefits, who pays and who saves, effects on people and equity, "
+            "and how uncertain these are before committing money.",
+            "Outputs: investment; change in system net cost and in each organisation's surplus by "
+            f"year; NPV at {rate:g}%, benefit-cost ratio and payback; net cost per emergency "
+            "admission avoided; changes in emergency admissions, A&E attendances, ambulance "
+            "conveyances, acute and delayed-discharge bed days, ambulance hours lost at handover, "
+            "beds freed, people at home 91 days after discharge and long-term care admissions; "
+            "emergency admissions per 1,000 residents by deprivation quintile.",
+            f"Experimentation aims: each option is run beside the baseline with the same seed and "
+            f"the same {draws} parameter draws (common random numbers), so differences are the "
+            "option's effect rather than sampling noise.",
+        ]),
+        ("2. Model logic", [
+            f"Base model: a system-dynamics (stock-flow) model with a {cfg.run.step_days:g}-day "
+            f"step. {n_cohorts} population cohorts ({len(pop.age_bands)} age bands x "
+            f"{len(pop.segments)} need segments x {len(pop.quintile_shares)} deprivation "
+            "quintiles) age, grow, progress between need segments and die. Services: "
+            f"{services}.",
+            "Journey: primary care appointments (unmet demand calls NHS 111 or waits); NHS 111 "
+            "sends people to 999, ED or home; 999 hears and treats, sees and treats (some "
+            "referred to urgent community response) or conveys to ED; ED admits or sends home, "
+            "and decided admissions board in ED when no bed is free; acute stays end in death or "
+            "discharge on pathway P0 (home), P1 (reablement), P2 (intermediate-care bed) or P3 "
+            "(care home). Patients with no criteria to reside wait in hospital for assessment and "
+            "capacity and decondition while they wait (P1 to P2 to P3). Full beds keep patients "
+            "boarding in ED and lengthen ambulance handovers: the feedback loop at the heart of "
+            "the model, balanced by earlier discharge under pressure and boarders sent home.",
+            "Scenario logic: an option moves levers of the place (capacities, waits, lengths of "
+            "stay, new routes such as step-up or reassessment at home) by effect sizes with a "
+            "start date, lag and ramp-up, and may add investments (which buy capacity at the "
+            "finance unit costs) and contracts (payment mechanisms, risk and gain shares). The "
+            "model's mechanisms produce every outcome; none is written in.",
+            "Money: activity times unit costs gives provider costs, split into fixed, semi-fixed "
+            "and variable parts so that activity taken out of hospital leaves stranded costs until "
+            "capacity is removed; contracts turn activity into payments between the "
+            "commissioner, providers and the local authority. Appraisal (HM Treasury Green "
+            f"Book): year 0 undiscounted, year t divided by (1 + {rate / 100:g})^t; benefits are "
+            "cost reductions, costs are cost increases (investment included); "
+            "NPV = PV(benefits) - PV(costs).",
+        ]),
+        ("3. Data", [
+            "Sources: national figures from the project's evidence table (EVIDENCE.md: NHS "
+            "England, NHS Digital, ONS, HM Treasury, NAO, peer-reviewed papers, and programme "
+            "self-reports flagged as such), scaled to the place by population share. Each "
+            "default parameter cites its EVIDENCE row in the configuration, or says "
+            "'assumption' with a reason.",
+            f"Pre-processing: unit costs quoted at older price years are uplifted to "
+            f"{cfg.finance.price_year} with an index ({cfg.finance.index.source}).",
+            f"Parameters: the scenario effects ({effects} in all, of which {assumed} are "
+            "labelled assumptions calibrated to reported outcomes), investments, unit costs and "
+            "uncertain place inputs are listed with their sources in the Assumptions section.",
+        ]),
+        ("4. Experimentation", [
+            f"Initialisation: services are filled by a {warm:g}-day warm-up with demand held at "
+            "its mean; each cohort is then reset to its configured size and front-door rates are "
+            "calibrated per resident. Results start on "
+            f"{base.attrs.get('start_date', cfg.run.start_date)}.",
+            f"Run length: {cfg.run.horizon_years:g} years ({base.attrs.get('n_steps', '?')} "
+            f"steps), appraised over {a.attrs['first_year']} to {a.attrs['last_year']}.",
+            f"Estimation: the stock-flow engine is deterministic; uncertainty comes from {draws} "
+            "parameter draws: a Latin hypercube over the triangular ranges of the place's "
+            "uncertain inputs and of every effect size, with unit costs drawn within their "
+            "ranges. Results are the median (P50) and the 10th and 90th percentiles of the "
+            "draws. The chance that NPV > 0 is the share of draws with a positive NPV.",
+        ]),
+        ("5. Implementation", [
+            f"Software: Python {base.attrs.get('python', '?')}, NumPy "
+            f"{base.attrs.get('numpy', '?')}, Numba {base.attrs.get('numba', '?')} (the compiled "
+            f"daily kernel runs all draws in one call), xarray {base.attrs.get('xarray', '?')}; "
+            f"package sim {_version(base)}, {base.attrs.get('engine', '?')} "
+            "engine.",
+            f"Random sampling: one seed ({base.attrs.get('seed', '?')}) sets every draw: the "
+            "place's uncertain inputs and the effect sizes form a Latin hypercube seeded by it, "
+            "and unit costs and investment amounts come from streams seeded by it and each "
+            "item's name, so the same configuration and seed give identical numbers.",
+            "Checks: every run proves conservation (for every day and draw the change in people "
+            "equals inflows minus outflows minus deaths); money is conserved between payers and "
+            "providers; NPV, discounting and payback are tested against hand-computed examples, "
+            "and appraising the baseline against itself gives zero differences.",
+        ]),
+        ("6. Code access", [
+            f"Source: the sim package (commit {base.attrs.get('git_commit', '?')}). The resolved "
+            "configuration of this run is config.yaml beside this pack, and every result is in "
+            "results.nc and appraisal.nc; python -m sim with the same overrides reproduces it.",
+        ]),
+    ]  # fmt: skip
+
+
+def limitations(result: Appraisal, labels: dict[str, str]) -> list[str]:
+    """What the board should weigh beside the numbers."""
+    a = result.appraisal
+    draws = a.sizes["draw"]
+    cfg = result.configs["baseline"]
+    evidence = {str(r) for n, c in result.configs.items() if n in labels
+                for r in c.scenario.evidence}  # fmt: skip
+    out = []
+    if evidence & {"S.1", "S.2", "S.3", "S.4", "7.1", "7.2", "7.3", "7.4", "7.5", "7.6", "7.7"}:
+        out.append(
+            "HomeFirst effect sizes rest on Leeds programme self-reports without a control "
+            "group (EVIDENCE S.1-S.4, 7.1-7.7); a quasi-experimental study of city-wide "
+            "intermediate care found no reduction in hospital or long-term care use "
+            "(EVIDENCE 7.19), so the low end of each such effect is no effect."
+        )
+    if evidence & {"S.5", "S.6", "7.11", "7.12"}:
+        out.append(
+            "The community-investment evidence is a cross-sectional association between "
+            "systems that spend more on community care (EVIDENCE 7.11-7.13, method not "
+            "found); the model's effect of one place's extra investment is much smaller "
+            "(docs/scenarios.md)."
+        )
+    if evidence & {"7.24", "7.25"}:
+        out.append(
+            "No published terms for multi-year or risk-share agreements were found "
+            "(EVIDENCE 7.25): the shares are assumptions."
+        )
+    out += [
+        f"Uncertainty: {draws} draws. Percentiles from few draws are themselves uncertain, and a "
+        f"rank correlation smaller than about {1.96 / np.sqrt(max(draws - 1, 1)):.2f} in size "
+        "cannot be told from chance. Structural uncertainty (the model's form) is not sampled.",
+        f"Money: unit costs from older price years are uplifted with an assumed index "
+        f"({cfg.finance.index.source}); the fixed, semi-fixed and variable split of provider "
+        "costs is an assumption (no cost-structure evidence), and it decides how much of an "
+        "activity fall is cash released rather than stranded cost.",
+        "The health value of outcomes (people at home, long-term care avoided) is "
+        + ("included at the configured value per QALY (assumed QALYs per event)."
+           if cfg.appraisal.health.enabled else
+           "not monetised: NPV counts money to the system only."),
+        "The deprivation gradient in need (place.population.need_by_quintile) is an assumption "
+        "(EVIDENCE has no gradient), so equity results show the direction of effects by "
+        "quintile, not measured inequalities.",
+        "A stock-flow model gives daily averages: it does not show within-day peaks, percentile "
+        "waits or the chance of a bed crisis, which need the patient-level engine.",
+        "The place is synthetic, built from national figures scaled by population; for a real "
+        "decision, replace it with local data (notebooks/04_your_own_place.ipynb).",
+        "Discount rate: the Green Book rate is under review (EVIDENCE 6.3); no optimism-bias "
+        "adjustment is applied (EVIDENCE 6.4).",
+    ]  # fmt: skip
+    table = validation_table(result)
+    if table is not None and "band" in table.data:
+        outside = table.data[table.data["band"].str.contains(r"\(no\)")]
+        for _, r in outside.iterrows():
+            out.append(
+                f"Face validity: {r.iloc[0]} is outside its band (model {r.iloc[1]}, "
+                f"evidence {r.iloc[2]}, {r.iloc[-1]}); docs/validation.md explains why."
+            )
+    return out
+
+
+def validation_table(result: Appraisal) -> Table | None:
+    """Face validity of the default place (docs/validation.md), when this run uses it."""
+    cfg = result.configs["baseline"]
+    path = DOCS / "validation.md"
+    if cfg.place.name != "synthetic_800k" or not path.is_file():
+        return None
+    rows = [line for line in path.read_text(encoding="utf-8").splitlines()
+            if line.startswith("|")]  # fmt: skip
+    if len(rows) < 3:
+        return None
+    cells = [[re.sub(r"\*\*(.*?)\*\*", r"\1", c.strip()) for c in r.strip("|").split("|")]
+             for r in rows]  # fmt: skip
+    df = pd.DataFrame(cells[2:], columns=cells[0])
+    return Table("Validation", "Face validity: the default place's first simulated year against "
+                 "national figures", df, df.copy(),
+                 "From docs/validation.md (regenerated by scripts/face_validity.py). Every "
+                 "required row is within its band; see that file for the notes on the rows "
+                 "outside.", [2.2, 1.0, 1.0, 1.6, 0.8, 0.9, 2.6])  # fmt: skip

@@ -1,0 +1,283 @@
+"""The board pack as a PDF (A4 landscape), drawn with matplotlib: text pages with wrapped
+paragraphs and tables that flow over pages (repeating their header row), and one chart a page.
+"""
+
+from __future__ import annotations
+
+import io
+import textwrap
+from datetime import UTC, datetime
+
+from matplotlib.backends.backend_pdf import PdfPages
+from matplotlib.figure import Figure
+from matplotlib.patches import Rectangle
+
+from sim.report.content import Bullets, Chart, Facts, Heading, Pack, Paragraph, TableBlock
+
+PAGE = (11.69, 8.27)  # A4 landscape, inches
+MARGIN_X, TOP, BOTTOM = 0.6, 0.75, 0.55
+CHAR_EM = 0.56  # mean character width of DejaVu Sans, in ems (a little generous)
+NHS_BLUE, DARK = "#005eb8", "#1d2731"
+
+
+def _chars(width_in: float, size_pt: float, bold: bool = False) -> int:
+    """How many characters fit in ``width_in`` inches at ``size_pt``."""
+    em = CHAR_EM * (1.12 if bold else 1.0)
+    return max(8, int(width_in * 72 / (size_pt * em)))
+
+
+def _wrap(text: str, width: int) -> list[str]:
+    out: list[str] = []
+    for part in str(text).split("\n"):
+        out += textwrap.wrap(part, width, break_long_words=True, break_on_hyphens=False) or [""]
+    return out
+
+
+class PdfBuilder:
+    """Lays out blocks on A4 landscape pages."""
+
+    def __init__(self, pdf: PdfPages, pack: Pack) -> None:
+        self.pdf, self.pack = pdf, pack
+        self.fig: Figure | None = None
+        self.y = TOP
+        self.page = 0
+        self.section = ""
+        self.pending = ""  # a section heading waiting for its first block
+        self.width = PAGE[0] - 2 * MARGIN_X
+
+    # -- pages -------------------------------------------------------------------------------
+    def _chrome(self, fig: Figure) -> None:
+        self.page += 1
+        w, h = PAGE
+        fig.text(MARGIN_X / w, 1 - 0.35 / h, self.pack.title, fontsize=8.5, color="0.35",
+                 va="center")  # fmt: skip
+        fig.text(1 - MARGIN_X / w, 1 - 0.35 / h, self.section, fontsize=8.5, color="0.35",
+                 va="center", ha="right")  # fmt: skip
+        fig.add_artist(Rectangle((MARGIN_X / w, 1 - 0.47 / h), self.width / w, 0.02 / h,
+                                 transform=fig.transFigure, color=NHS_BLUE, lw=0))  # fmt: skip
+        fig.text(MARGIN_X / w, 0.3 / h, self.pack.footer, fontsize=7.5, color="0.4")
+        fig.text(1 - MARGIN_X / w, 0.3 / h, f"page {self.page}", fontsize=8, color="0.4",
+                 ha="right")  # fmt: skip
+
+    def new_page(self) -> None:
+        """Finish the current page and start a blank one."""
+        self.flush()
+        self.fig = Figure(figsize=PAGE)
+        self._chrome(self.fig)
+        self.y = TOP
+        if self.pending:
+            self.text(MARGIN_X, self.pending, 17, color=NHS_BLUE, fontweight="bold")
+            self.y += 0.45
+            self.pending = ""
+
+    def flush(self) -> None:
+        """Write the current page, if any."""
+        if self.fig is not None:
+            self.pdf.savefig(self.fig)
+            self.fig = None
+
+    def _room(self, height: float) -> bool:
+        return self.fig is not None and self.y + height <= PAGE[1] - BOTTOM
+
+    def _ensure(self, height: float) -> None:
+        if not self._room(height):
+            self.new_page()
+
+    def text(self, x_in: float, s: str, size: float, **kw) -> None:
+        """Draw one line at the cursor (``x_in`` from the left edge)."""
+        assert self.fig is not None
+        self.fig.text(x_in / PAGE[0], 1 - self.y / PAGE[1], s, fontsize=size, va="top",
+                      color=kw.pop("color", DARK), **kw)  # fmt: skip
+
+    # -- blocks ------------------------------------------------------------------------------
+    def cover(self) -> None:
+        """The title block on the first page."""
+        self.section = "Summary"
+        self.new_page()
+        self.text(MARGIN_X, self.pack.title, 20, color=NHS_BLUE, fontweight="bold")
+        self.y += 0.4
+        stamp = datetime.now(UTC).strftime("%d %B %Y")
+        self.paragraph(f"{self.pack.subtitle}. Prepared {stamp} with the sim care-shift "
+                       "simulator.", size=11, color="0.3")  # fmt: skip
+        self.y += 0.05
+
+    def heading(self, b: Heading) -> None:
+        """Section headings start a page (drawn with its first block); subsections keep with
+        what follows.
+        """
+        if b.level == 1:
+            self.section = b.text
+            if b.text == "Summary" and self.page == 1:
+                return
+            self.flush()
+            self.pending = b.text
+        else:
+            self._ensure(1.0)
+            self.y += 0.08
+            self.text(MARGIN_X, b.text, 12.5, color="#003087", fontweight="bold")
+            self.y += 0.3
+
+    def paragraph(self, text: str, size: float = 10.0, indent: float = 0.0,
+                  bullet: bool = False, color: str = DARK) -> None:  # fmt: skip
+        """Wrapped text, flowing over pages."""
+        width = min(self.width - indent, 10.0)
+        lines = _wrap(text, _chars(width - (0.2 if bullet else 0), size))
+        line_h = size * 1.42 / 72
+        for i, line in enumerate(lines):
+            self._ensure(line_h)
+            x = MARGIN_X + indent + (0.2 if bullet else 0)
+            if bullet and i == 0:
+                self.text(MARGIN_X + indent + 0.03, "\u2022", size, color=NHS_BLUE)
+            self.text(x, line, size, color=color)
+            self.y += line_h
+        self.y += 0.5 * line_h
+
+    def facts(self, b: Facts) -> None:
+        """Label-value rows."""
+        size, label_w = 9.5, 2.4
+        line_h = size * 1.42 / 72
+        for k, v in b.rows:
+            lines = _wrap(v, _chars(self.width - label_w, size))
+            self._ensure(line_h * len(lines))
+            self.text(MARGIN_X, k, size, color="0.35", fontweight="bold")
+            for line in lines:
+                self.text(MARGIN_X + label_w, line, size)
+                self.y += line_h
+            self.y += 0.02
+        self.y += 0.08
+
+    def table(self, b: TableBlock) -> None:
+        """A table with wrapped cells, shaded header, repeated on each page it spans."""
+        t = b.table
+        df = t.display
+        ncol = len(df.columns)
+        rel = t.widths if len(t.widths) == ncol else [1.0] * ncol
+        widths = [self.width * r / sum(rel) for r in rel]
+        size = 8.0 if ncol <= 7 else 7.2
+        line_h = size * 1.38 / 72
+        pad = 0.05
+        head = [_wrap(str(c), _chars(w - 2 * pad, size, bold=True))
+                for c, w in zip(df.columns, widths, strict=True)]  # fmt: skip
+        head_h = max(len(c) for c in head) * line_h + 2 * pad
+        rows = [[_wrap(str(v), _chars(w - 2 * pad, size, bold=j == 0))
+                 for j, (v, w) in enumerate(zip(r, widths, strict=True))]
+                for r in df.itertuples(index=False)]  # fmt: skip
+
+        title_h = 0.32
+        heights = [max(len(c) for c in r) * line_h + 2 * pad for r in rows]
+        first_h = heights[0] if rows else 0
+        whole = title_h + head_h + sum(heights) + 0.2
+        usable = PAGE[1] - BOTTOM - TOP - 0.5
+        if not self._room(whole) and whole <= usable:
+            self.new_page()  # keep a table that fits on a page together
+        self._ensure(title_h + head_h + first_h)
+        self.text(MARGIN_X, t.title, 11, color="#003087", fontweight="bold")
+        self.y += title_h
+
+        def header() -> None:
+            self._band(head_h, "#e8edee")
+            self._cells(head, widths, size, line_h, pad, bold=True)
+            self.y += head_h
+
+        header()
+        for i, r in enumerate(rows):
+            h = max(len(c) for c in r) * line_h + 2 * pad
+            if not self._room(h):
+                self.new_page()
+                self.text(MARGIN_X, f"{t.title} (continued)", 11, color="#003087",
+                          fontweight="bold")  # fmt: skip
+                self.y += title_h
+                header()
+            if i % 2:
+                self._band(h, "#f6f8f8")
+            self._cells(r, widths, size, line_h, pad, bold_first=True)
+            self.y += h
+            self._rule()
+        self.y += 0.08
+        if t.note:
+            self.paragraph(t.note, size=8, color="0.3")
+        self.y += 0.1
+
+    def _band(self, h: float, colour: str) -> None:
+        assert self.fig is not None
+        w, hh = PAGE
+        self.fig.add_artist(Rectangle((MARGIN_X / w, 1 - (self.y + h) / hh), self.width / w,
+                                      h / hh, transform=self.fig.transFigure, color=colour,
+                                      lw=0, zorder=0))  # fmt: skip
+
+    def _rule(self) -> None:
+        assert self.fig is not None
+        w, hh = PAGE
+        self.fig.add_artist(Rectangle((MARGIN_X / w, 1 - self.y / hh), self.width / w,
+                                      0.006 / hh, transform=self.fig.transFigure, color="#d8dde0",
+                                      lw=0))  # fmt: skip
+
+    def _cells(self, cells: list[list[str]], widths: list[float], size: float, line_h: float,
+               pad: float, bold: bool = False, bold_first: bool = False) -> None:  # fmt: skip
+        x = MARGIN_X
+        y0 = self.y
+        for j, (lines, w) in enumerate(zip(cells, widths, strict=True)):
+            for k, line in enumerate(lines):
+                self.y = y0 + pad + k * line_h
+                weight = "bold" if bold or (bold_first and j == 0) else "normal"
+                ranged = line.startswith("(") and line.endswith(")") and " to " in line
+                colour = (
+                    "0.38"
+                    if (k > 0 and not bold and j > 0 and (ranged or "draws" in line))
+                    else DARK
+                )
+                self.text(x + pad, line, size, fontweight=weight, color=colour)
+            x += w
+        self.y = y0
+
+    def chart(self, b: Chart) -> None:
+        """One chart on its own page: the section heading, the chart, then its caption."""
+        self.flush()
+        w, h = PAGE
+        caption = _wrap(b.caption, _chars(self.width, 9.5))
+        cap_line = 9.5 * 1.4 / 72
+        cap_h = 0.15 + len(caption) * cap_line
+        head_h = 0.62 if self.pending else 0.05
+        page = Figure(figsize=PAGE, layout="constrained")
+        page.get_layout_engine().set(rect=(MARGIN_X / w, BOTTOM / h, self.width / w,
+                                           1 - (BOTTOM + 0.55) / h), h_pad=0.04, w_pad=0.04,
+                                     hspace=0.0, wspace=0.0)  # fmt: skip
+        body_h = h - BOTTOM - 0.55 - head_h - cap_h
+        _, sub, _ = page.subfigures(3, 1, height_ratios=[head_h, body_h, cap_h])
+        b.make(PAGE, sub)
+        self._chrome(page)
+        if self.pending:
+            page.text(MARGIN_X / w, 1 - TOP / h, self.pending, fontsize=17, color=NHS_BLUE,
+                      fontweight="bold", va="top")  # fmt: skip
+            self.pending = ""
+        for k, line in enumerate(caption):
+            page.text(MARGIN_X / w, (BOTTOM + cap_h - 0.1 - k * cap_line) / h, line,
+                      fontsize=9.5, color="0.25", va="top")  # fmt: skip
+        self.pdf.savefig(page)
+        self.y = PAGE[1]  # the next block starts a new page
+
+
+def render_pdf(pack: Pack) -> bytes:
+    """The whole pack as PDF bytes."""
+    buf = io.BytesIO()
+    with PdfPages(buf, metadata={"Title": pack.title, "Creator": "sim (care-shift simulator)",
+                                 "Subject": pack.subtitle}) as pdf:  # fmt: skip
+        b_ = PdfBuilder(pdf, pack)
+        b_.cover()
+        for b in pack.blocks:
+            if isinstance(b, Heading):
+                b_.heading(b)
+            elif isinstance(b, Paragraph):
+                b_.paragraph(b.text, size=9 if b.small else 10.5,
+                             color="0.3" if b.small else DARK)  # fmt: skip
+            elif isinstance(b, Bullets):
+                for item in b.items:
+                    b_.paragraph(item, size=10, bullet=True)
+            elif isinstance(b, Facts):
+                b_.facts(b)
+            elif isinstance(b, TableBlock):
+                b_.table(b)
+            elif isinstance(b, Chart):
+                b_.chart(b)
+        b_.flush()
+    return buf.getvalue()

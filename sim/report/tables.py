@@ -1,0 +1,372 @@
+"""The board pack's tables: numbers for finance teams (Excel) and the same, formatted, for
+the board (HTML and PDF).
+
+Each :class:`Table` holds ``data`` (numbers, one column per quantity, units in the headers)
+and ``display`` (strings: P50 with the P10-P90 range beneath). Changes are option minus
+baseline over the appraisal years; money is GBP at the finance price year.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+import xarray as xr
+
+from sim.report.stats import (
+    Spread,
+    count,
+    gbp,
+    gbp_m,
+    number,
+    payback_label,
+    percent,
+    spread,
+    total,
+)
+
+
+@dataclass
+class Table:
+    """One table of the pack: numbers for Excel, strings for the board."""
+
+    key: str  # Excel sheet name (at most 31 characters)
+    title: str
+    data: pd.DataFrame  # numeric; units in column headers or a units column
+    display: pd.DataFrame | None = None  # strings; None = shown in Excel only
+    note: str = ""
+    widths: list[float] = field(default_factory=list)  # relative column widths (PDF)
+
+
+@dataclass(frozen=True)
+class Measure:
+    """A row of the options summary: how to get one value per draw, and how to show it."""
+
+    label: str
+    units: str
+    per_draw: Callable[[xr.Dataset], xr.DataArray]  # appraisal of one option -> (draw,)
+    fmt: Callable[[float], str]
+    scale: float = 1.0  # Excel value = per-draw value x scale
+    nearest: bool = False
+
+
+def _sum(var: str, sign: float = 1.0) -> Callable[[xr.Dataset], xr.DataArray]:
+    return lambda a: sign * total(a[var])
+
+
+def money_measures(appraisal: xr.Dataset) -> list[Measure]:
+    """Rows of the money table."""
+    price = appraisal.attrs["price_year"]
+    rate = float(appraisal.attrs["discount_rate"])
+    gm = f"GBP m, {price} prices"
+    return [
+        Measure("Investment paid (total)", gm, _sum("investment"), gbp_m, 1e-6),
+        Measure(f"Present value of costs (at {100 * rate:g}%)", gm, lambda a: a["pv_costs"],
+                gbp_m, 1e-6),
+        Measure(f"Present value of benefits (at {100 * rate:g}%)", gm,
+                lambda a: a["pv_benefits"], gbp_m, 1e-6),
+        Measure(f"Net present value (at {100 * rate:g}%)", gm, lambda a: a["npv"], gbp_m, 1e-6),
+        Measure("Benefit-cost ratio", "PV benefits / PV costs", lambda a: a["bcr"],
+                lambda x: number(x, 2)),
+        Measure("Change in system net cost (total, undiscounted)", gm,
+                _sum("net_cost_change"), gbp_m, 1e-6),
+        Measure("Net cost per emergency admission avoided", f"GBP per admission ({price} prices)",
+                lambda a: a["cost_per_admission_avoided"], gbp),
+    ]  # fmt: skip
+
+
+def activity_measures(appraisal: xr.Dataset) -> list[Measure]:
+    """Rows of the activity, beds and equity table (changes: option - baseline)."""
+    return [
+        Measure("Emergency admissions", "admissions (total)", _sum("emergency_admissions_change"),
+                count),
+        Measure("A&E attendances (all types)", "attendances (total)",
+                _sum("ed_attendances_change"), count),
+        Measure("Ambulance conveyances to ED", "conveyances (total)", _sum("conveyances_change"),
+                count),
+        Measure("Acute (G&A) bed days", "bed days (total)", _sum("bed_days_change"), count),
+        Measure("Delayed-discharge (no criteria to reside) bed days", "bed days (total)",
+                _sum("delayed_bed_days_change"), count),
+        Measure("Ambulance hours lost at handover", "hours (total)",
+                _sum("handover_hours_lost_change"), count),
+        Measure("Acute beds freed, mean over the years", "beds",
+                lambda a: a["beds_freed"].mean("year"), lambda x: number(x, 0, signed=True)),
+        Measure("Acute beds freed, most in any year", "beds",
+                lambda a: a["beds_freed"].max("year"), lambda x: number(x, 0, signed=True)),
+        Measure("People at home 91 days after discharge", "people (total)",
+                _sum("at_home_91d_change"), count),
+        Measure("Long-term care admissions avoided", "people (total)",
+                _sum("long_term_care_change", -1.0), count),
+        Measure("Equity gap: change in most (q1) minus least (q5) deprived",
+                "admissions per 1,000 residents a year", lambda a: a["equity_gap"],
+                lambda x: number(x, 2, signed=True)),
+    ]  # fmt: skip
+
+
+def cell(s: Spread, fmt: Callable[[float], str], draws: int) -> str:
+    """``P50`` then ``(P10 to P90)`` on a second line; one value with a single draw."""
+    if s.n == 0:
+        return "n/a"
+    head = fmt(s.p50)
+    if draws <= 1:
+        return head
+    lo, hi = fmt(s.p10), fmt(s.p90)
+    if lo == hi == head:
+        return f"{head}\n(all draws)" if s.n == draws else f"{head}\n{s.n} of {draws} draws"
+    tail = f"({lo} to {hi})"
+    if s.n < draws:
+        tail += f"\n{s.n} of {draws} draws"
+    return f"{head}\n{tail}"
+
+
+def _measure_table(
+    appraisal: xr.Dataset,
+    measures: list[Measure],
+    labels: dict[str, str],
+    key: str,
+    title: str,
+    note: str,
+    extra: list[tuple[str, str, dict]],
+) -> Table:
+    options = [str(o) for o in appraisal["option"].values]
+    draws = appraisal.sizes["draw"]
+    rows, shown = [], []
+    for m in measures:
+        line = {"Measure": m.label, "Units": m.units}
+        for o in options:
+            s = spread(m.per_draw(appraisal.sel(option=o)), nearest=m.nearest)
+            line[labels[o]] = cell(s, m.fmt, draws)
+            rows.append({"Measure": m.label, "Units": m.units, "Option": labels[o],
+                         "P10": s.p10 * m.scale, "P50": s.p50 * m.scale,
+                         "P90": s.p90 * m.scale, "Draws with a value": s.n})  # fmt: skip
+        shown.append(line)
+    for label, units, by_option in extra:
+        shown.append(
+            {"Measure": label, "Units": units, **{labels[o]: by_option[o][0] for o in options}}
+        )
+        rows += [{"Measure": label, "Units": units, "Option": labels[o], "P10": np.nan,
+                  "P50": by_option[o][1], "P90": np.nan, "Draws with a value": draws}
+                 for o in options]  # fmt: skip
+    return Table(key, title, pd.DataFrame(rows), pd.DataFrame(shown), note,
+                 widths=[3.2, 1.6] + [2.0] * len(options))  # fmt: skip
+
+
+def options_money_table(appraisal: xr.Dataset, labels: dict[str, str]) -> Table:
+    """Investment, present values, NPV, BCR, payback, chance of NPV > 0, cost per admission."""
+    a = appraisal
+    years = [str(y) for y in a["financial_year"].values]
+    draws = a.sizes["draw"]
+    payback = {}
+    chance = {}
+    for o in a["option"].values:
+        s = spread(a["payback_year"].sel(option=o).fillna(np.inf), nearest=True)
+        lo, mid, hi = (payback_label(v, years) for v in s.values)
+        text = mid
+        if draws > 1:
+            text += "\n(all draws)" if lo == mid == hi else f"\n({lo} to {hi})"
+        p50 = float(s.p50) if np.isfinite(s.p50) else np.nan
+        payback[str(o)] = (text, int(a["year"].values[0]) + p50 if np.isfinite(p50) else np.nan)
+        p = float(a["probability_npv_positive"].sel(option=o))
+        chance[str(o)] = (percent(p), p)
+    note = (f"Each option against the baseline, {a.attrs['first_year']} to "
+            f"{a.attrs['last_year']}, GBP at {a.attrs['price_year']} prices (real terms), "
+            f"discounted at {100 * float(a.attrs['discount_rate']):g}% a year from the first "
+            f"year ({a.attrs['discount_source']}). Cells: median (P50) of {draws} draws, with "
+            "P10 to P90 beneath. Benefits are cost reductions the option causes; costs are cost "
+            f"increases, investment included; health value {a.attrs.get('health_value', 'n/a')}."
+            " Payback: the first year from which the discounted cumulative net benefit stays at "
+            "or above zero. A negative net cost per admission avoided means the option saves "
+            "money as well as admissions.")  # fmt: skip
+    extra = [
+        ("Payback year (discounted)", "financial year", payback),
+        ("Chance that NPV > 0", "share of draws", chance),
+    ]
+    t = _measure_table(a, money_measures(a), labels, "Options - money",
+                       "Money", note, extra)  # fmt: skip
+    return t
+
+
+def options_activity_table(appraisal: xr.Dataset, labels: dict[str, str]) -> Table:
+    """Changes in activity, beds, people at home, long-term care and equity."""
+    a = appraisal
+    note = (f"Change against the baseline (option - baseline), totals over {a.attrs['first_year']}"
+            f" to {a.attrs['last_year']} unless stated. Negative: less activity than the "
+            f"baseline. Cells: median (P50) of {a.sizes['draw']} draws with P10 to P90 beneath."
+            " Equity gap: a negative value means the option reduces admissions more in the most "
+            "deprived fifth of residents than in the least deprived.")  # fmt: skip
+    return _measure_table(a, activity_measures(a), labels, "Options - activity",
+                          "Activity, beds and equity", note, [])  # fmt: skip
+
+
+def who_pays_table(appraisal: xr.Dataset, labels: dict[str, str]) -> Table:
+    """Change in each organisation's surplus over the horizon (+ saves, - pays)."""
+    a = appraisal
+    options = [str(o) for o in a["option"].values]
+    draws = a.sizes["draw"]
+    price = a.attrs["price_year"]
+    orgs = [str(o) for o in a["org"].values]
+    names = dict(zip(orgs, [str(n) for n in a["org_name"].values], strict=True))
+    rows, shown = [], []
+    tot = total(a["surplus_change"])
+    for org in [*orgs, "system"]:
+        line = {"Organisation": names.get(org, "Whole system (sum of organisations)")}
+        for o in options:
+            v = tot.sel(option=o)
+            v = v.sum("org") if org == "system" else v.sel(org=org)
+            s = spread(v)
+            line[labels[o]] = cell(s, gbp_m, draws)
+            rows.append({"Organisation": line["Organisation"], "Option": labels[o],
+                         f"P10 (GBP m, {price} prices)": s.p10 / 1e6,
+                         f"P50 (GBP m, {price} prices)": s.p50 / 1e6,
+                         f"P90 (GBP m, {price} prices)": s.p90 / 1e6})  # fmt: skip
+        shown.append(line)
+    note = (f"Change in each organisation's surplus, summed over {a.attrs['first_year']} to "
+            f"{a.attrs['last_year']}, undiscounted, GBP at {price} prices: positive, the "
+            "organisation is better off (saves); negative, it pays. Investment counts against "
+            "its payer and as income to its provider; payments between organisations "
+            "(contracts, risk-share settlements) move money between rows and cancel in the "
+            "system total, which equals minus the change in system net cost.")  # fmt: skip
+    return Table("Who pays and saves", "Who pays and who saves", pd.DataFrame(rows),
+                 pd.DataFrame(shown), note, widths=[3.4] + [2.0] * len(options))  # fmt: skip
+
+
+def _by_year_rows(da: xr.DataArray, base: dict) -> list[dict]:
+    rows = []
+    q = da.quantile([0.1, 0.5, 0.9], dim="draw", skipna=True)
+    for i, fy in enumerate(da["financial_year"].values):
+        v = q.isel(year=i).values
+        rows.append({**base, "Financial year": str(fy), "P10": v[0], "P50": v[1], "P90": v[2]})
+    return rows
+
+
+def money_by_year_table(appraisal: xr.Dataset, labels: dict[str, str]) -> Table:
+    """Investment, gross benefits and costs, net cost change and running NPV, by year."""
+    from sim.report.stats import cumulative_discounted_net_benefit
+
+    a = appraisal
+    price = a.attrs["price_year"]
+    running = cumulative_discounted_net_benefit(a)
+    parts = [("investment", "Investment paid"), ("gross_benefits", "Gross benefits"),
+             ("gross_costs", "Gross costs (investment included)"),
+             ("net_cost_change", "Change in system net cost")]  # fmt: skip
+    rows = []
+    for o in a["option"].values:
+        for var, label in parts:
+            rows += _by_year_rows(a[var].sel(option=o) / 1e6,
+                                  {"Option": labels[str(o)], "Measure": label})  # fmt: skip
+        rows += _by_year_rows(
+            running.sel(option=o) / 1e6,
+            {
+                "Option": labels[str(o)],
+                "Measure": "Cumulative discounted net benefit (running NPV)",
+            },
+        )
+    df = pd.DataFrame(rows).rename(columns={k: f"{k} (GBP m, {price} prices)"
+                                            for k in ("P10", "P50", "P90")})  # fmt: skip
+    return Table(
+        "Money by year",
+        "Money by financial year",
+        df,
+        note=f"GBP m at {price} prices; percentiles of each year's value over draws.",
+    )
+
+
+def cash_by_org_table(appraisal: xr.Dataset, labels: dict[str, str]) -> Table:
+    """Change in each organisation's surplus by year (who pays, who saves, when)."""
+    a = appraisal
+    price = a.attrs["price_year"]
+    rows = []
+    for o in a["option"].values:
+        for org, name in zip(a["org"].values, a["org_name"].values, strict=True):
+            rows += _by_year_rows(
+                a["surplus_change"].sel(option=o, org=org) / 1e6,
+                {"Option": labels[str(o)], "Organisation": str(name)},
+            )
+    df = pd.DataFrame(rows).rename(columns={k: f"{k} (GBP m, {price} prices)"
+                                            for k in ("P10", "P50", "P90")})  # fmt: skip
+    return Table(
+        "Cash by organisation",
+        "Change in surplus by organisation and year",
+        df,
+        note=f"GBP m at {price} prices; + the organisation saves, - it pays.",
+    )
+
+
+def activity_by_year_table(appraisal: xr.Dataset, labels: dict[str, str]) -> Table:
+    """Each activity change by year."""
+    from sim.appraisal.appraise import ACTIVITY
+
+    a = appraisal
+    rows = []
+    for o in a["option"].values:
+        for key, (_, units, name) in ACTIVITY.items():
+            rows += _by_year_rows(
+                a[f"{key}_change"].sel(option=o),
+                {"Option": labels[str(o)], "Measure": name, "Units": units},
+            )
+        rows += _by_year_rows(
+            a["beds_freed"].sel(option=o),
+            {
+                "Option": labels[str(o)],
+                "Measure": "Acute beds freed",
+                "Units": "beds (mean occupied, baseline - option)",
+            },
+        )
+    return Table(
+        "Activity by year",
+        "Change in activity by financial year (option - baseline)",
+        pd.DataFrame(rows),
+        note="Percentiles of each year's change over draws.",
+    )
+
+
+def equity_table(appraisal: xr.Dataset, labels: dict[str, str]) -> Table:
+    """Change in emergency admissions per 1,000 residents a year by deprivation quintile."""
+    a = appraisal
+    units = "admissions per 1,000 residents a year"
+    rows = []
+    for o in a["option"].values:
+        for qn in a["quintile"].values:
+            s = spread(a["admissions_change_per_1000"].sel(option=o, quintile=qn))
+            rows.append({"Option": labels[str(o)], "Deprivation quintile": str(qn),
+                         f"P10 ({units})": s.p10, f"P50 ({units})": s.p50,
+                         f"P90 ({units})": s.p90})  # fmt: skip
+    return Table(
+        "Equity",
+        "Change in emergency admissions by deprivation quintile",
+        pd.DataFrame(rows),
+        note="q1 = most deprived fifth of residents, q5 = least.",
+    )
+
+
+def draws_table(appraisal: xr.Dataset, labels: dict[str, str]) -> Table:
+    """Every draw's headline results, for checking and re-analysis."""
+    a = appraisal
+    price = a.attrs["price_year"]
+    first = int(a["year"].values[0])
+    rows = []
+    for o in a["option"].values:
+        x = a.sel(option=o)
+        for d in a["draw"].values:
+            y = x.sel(draw=d)
+            pb = float(y["payback_year"])
+            rows.append({
+                "Option": labels[str(o)], "Draw": int(d),
+                f"NPV (GBP m, {price} prices)": float(y["npv"]) / 1e6,
+                "Benefit-cost ratio": float(y["bcr"]),
+                "Payback year (first year of the financial year)":
+                    first + pb if np.isfinite(pb) else None,
+                f"Investment (GBP m, {price} prices)": float(total(y["investment"])) / 1e6,
+                f"Change in system net cost (GBP m, {price} prices)":
+                    float(total(y["net_cost_change"])) / 1e6,
+                "Change in emergency admissions": float(total(y["emergency_admissions_change"])),
+                "Acute beds freed (mean)": float(y["beds_freed"].mean("year")),
+            })  # fmt: skip
+    return Table(
+        "Draws",
+        "Headline results of every draw",
+        pd.DataFrame(rows),
+        note="Payback blank: not within the horizon.",
+    )
