@@ -310,7 +310,7 @@ class RunCfg:
     horizon_years: float = 10.0
     step_days: float = 1.0
     start_date: str = "2025-04-01"
-    record_every_days: int = 1
+    record_every_days: int = 7
     seed: int = 20251123
     draws: int = 1
     name: str | None = None  # results/<name>; a timestamp when empty

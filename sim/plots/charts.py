@@ -68,9 +68,10 @@ def plot_activity(ds: xr.Dataset, ax) -> None:
                                       ("emergency_admissions", "emergency admissions"),
                                       ("ambulance_incidents", "999 incidents"),
                                       ("conveyances", "conveyances"))):  # fmt: skip
-        ax.plot(a.year, a[var] / 1000, marker="o", label=label, color=f"C{i}")
+        ax.plot(a["financial_year"], a[var] / 1000, marker="o", label=label, color=f"C{i}")
     ax.set(title="Annual urgent and emergency activity (median of draws)",
-           ylabel="thousands a year", xlabel="simulation year")  # fmt: skip
+           ylabel="thousands a year", xlabel="financial year")  # fmt: skip
+    ax.tick_params(axis="x", labelrotation=45)
     ax.legend()
 
 

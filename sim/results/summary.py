@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import numpy as np
 import xarray as xr
 
 ANNUAL_FLOWS = (
@@ -25,30 +24,31 @@ ANNUAL_LEVELS = (
 
 
 def annual(ds: xr.Dataset) -> xr.Dataset:
-    """Per simulation year (from the start date): flow totals and mean levels, per draw."""
-    start = ds.time.values[0]
-    year = ((ds.time.values - start) // np.timedelta64(365, "D")).astype(int)
-    year_coord = xr.DataArray(year + 1, dims="time", name="year")
-    out = {}
-    for var, _ in ANNUAL_FLOWS:
-        da = ds[var]
-        da = da.sum([d for d in da.dims if d not in ("draw", "time")])
-        out[var] = da.groupby(year_coord).sum()
-    occ = ds["occupancy"].sel(service="acute_beds")
-    out["acute_occupancy"] = 100 * occ.groupby(year_coord).mean()
-    out["nctr"] = ds["nctr"].sum("waiting_for").groupby(year_coord).mean()
-    out["boarding"] = ds["boarding"].groupby(year_coord).mean()
-    pop = ds["people_total"]
-    out["population"] = pop.groupby(year_coord).last()
-    return xr.Dataset(out)
+    """Per financial year (1 April to 31 March, ``year`` = calendar year it starts): flow
+    totals and mean levels, per draw. Records of any length are split between years by their
+    days of overlap, so daily, weekly and annual records give the same totals.
+    """
+    from sim.finance.years import FinancialYears
+
+    fy = FinancialYears(ds)
+    out = {var: fy.quantity(var) for var, _ in ANNUAL_FLOWS}
+    out["acute_occupancy"] = (
+        100 * fy.mean_level("occupied.acute_beds") / fy.mean_level("capacity.acute_beds")
+    )
+    out["nctr"] = fy.mean_level("nctr")
+    out["boarding"] = fy.mean_level("boarding")
+    ends = fy.overlap_days.where(fy.overlap_days > 0).notnull()
+    last = ends.cumsum("time").argmax("time")  # the last period touching each year
+    out["population"] = ds["people_total"].isel(time=last).drop_vars("time")
+    return xr.Dataset(out).assign_coords(financial_year=fy.days["financial_year"])
 
 
 def format_summary(ds: xr.Dataset) -> str:
     """A table of annual figures: the value for one draw, median [P10-P90] for several."""
     a = annual(ds)
-    years = a.year.values
+    labels = a["financial_year"].values
     many = ds.sizes.get("draw", 1) > 1
-    head = f"{'':40s}" + "".join(f"{f'year {y}':>14s}" for y in years)
+    head = f"{'':40s}" + "".join(f"{y:>14s}" for y in labels)
     lines = [
         f"Place {ds.attrs.get('place', '?')}, scenario {ds.attrs.get('scenario', '?')}, "
         f"{ds.sizes.get('draw', 1)} draw(s), from {ds.attrs.get('start_date', '?')}"

@@ -24,9 +24,9 @@ def test_people_are_conserved_every_day(year):
 
 
 def test_conservation_check_detects_a_lost_person(year):
-    """The checker fails when one person goes missing on one day."""
+    """The checker fails when one person goes missing in one period (week 21)."""
     broken = year.copy(deep=True)
-    broken["people_total"][0, 100:] -= 1.0
+    broken["people_total"][0, 20:] -= 1.0
     with pytest.raises(ConservationError, match="not conserved"):
         check_conservation(broken)
 
