@@ -1,0 +1,313 @@
+"""Run a chunk of sweep variants as rows of one parameter matrix, in one compiled call.
+
+Variants that share the model's structure (the same scenario levers, stage counts, routes and
+lookup tables) form a *structure group*: the model is built and compiled once per group, and
+each variant (times its parameter draws) adds rows to the group's parameter matrix, computed
+by the cheap value-only declaration of :mod:`sim.sweep.rows`. Each variant is prepared exactly
+as :func:`sim.runner.simulate_run` prepares a run (its uncertain draws, investments and lever
+paths, series and warm-up), so a variant's numbers equal those of a run of its own; the
+engine steps every draw independently, so batching changes nothing.
+
+A variant whose configuration is invalid, or whose draws change the structure, is recorded
+with its error (outputs NaN) and the others carry on.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+import traceback
+from collections import OrderedDict
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+import xarray as xr
+
+from sim.config.errors import ConfigError
+from sim.config.schema import Config
+from sim.engines.stockflow import compile_model, run_arrays, to_dataset
+from sim.engines.stockflow.compile import TRANSFER, CompiledModel
+from sim.engines.stockflow.place import build_model, series_values
+from sim.model.place import build_place
+from sim.model.uncertainty import sample_uncertain
+from sim.runner import add_derived, draw_places, n_steps, warm_start
+from sim.scenarios.effects import LeverPlan, lever_plan
+from sim.scenarios.investments import investment_factors
+from sim.sweep.apply import apply_values
+from sim.sweep.rows import (
+    StructureChanged,
+    check_against_full_build,
+    declare_values,
+    param_row,
+    rows_for,
+)
+
+log = logging.getLogger(__name__)
+
+MAX_CACHED_MODELS = 8
+
+
+@dataclass(frozen=True)
+class ChunkTask:
+    """What a worker needs to run one chunk: picklable, independent of any other chunk."""
+
+    index: int
+    variant_ids: tuple[int, ...]
+    keys: tuple[str, ...]
+    rows: tuple[tuple[Any, ...], ...]
+    combos: tuple[tuple[Any, ...], ...]  # group-key values per variant (keys into ``bases``)
+    bases: dict[tuple[Any, ...], Config]
+    outputs: tuple[str, ...]
+    sum_dims: tuple[str, ...]
+    threads: int | None = None  # Numba threads in the worker (None: leave as is)
+    group_keys: tuple[str, ...] = field(default_factory=tuple)
+    mode: str = "batch"  # batch: rows of one compiled call | full: simulate() per variant
+
+
+@dataclass
+class Prepared:
+    """One variant ready to run: its config, draws, lever plan, places and series."""
+
+    vid: int
+    cfg: Config
+    plan: LeverPlan
+    rows: np.ndarray
+    series: np.ndarray
+    today: np.ndarray
+    group: tuple
+
+
+_MODELS: OrderedDict[tuple, tuple[CompiledModel, tuple]] = OrderedDict()
+
+
+def _compiled_for(key: tuple, cfg: Config, plan: LeverPlan) -> tuple[CompiledModel, tuple]:
+    """The group's compiled model and fingerprint, built once per worker process."""
+    if key in _MODELS:
+        _MODELS.move_to_end(key)
+        return _MODELS[key]
+    place = build_place(cfg.place)
+    dt = cfg.run.step_days
+    compiled = compile_model(build_model(place, dt, plan.targets))
+    vm = declare_values(place, dt, plan.targets)
+    check_against_full_build(compiled, vm)
+    _MODELS[key] = (compiled, vm.fingerprint())
+    while len(_MODELS) > MAX_CACHED_MODELS:
+        _MODELS.popitem(last=False)
+    return _MODELS[key]
+
+
+def prepare_variant(vid: int, base: Config, values: dict[str, Any], combo: tuple) -> Prepared:
+    """A variant's configuration and inputs, as :func:`sim.runner.simulate_run` makes them."""
+    cfg = apply_values(base, values)
+    run = cfg.run
+    dt, steps = run.step_days, n_steps(cfg)
+    samples = sample_uncertain(cfg.place, run.draws, run.seed)
+    places = draw_places(cfg, samples)
+    bought = investment_factors(cfg.scenario, cfg.finance, places, steps, dt, run.start_date,
+                                run.seed, None)  # fmt: skip
+    plan = lever_plan(cfg.scenario, places, steps, dt, run.start_date, run.seed, bought)
+    place = build_place(cfg.place)
+    central = declare_values(place, dt, plan.targets)
+    group = (combo, steps, dt, tuple(sorted(plan.targets.items())), central.fingerprint())
+    compiled, fingerprint = _compiled_for(group, cfg, plan)
+    if run.draws == 1:
+        rows = param_row(compiled, central.values)[None, :]
+    else:
+        try:
+            rows = rows_for(compiled, fingerprint, [build_place(p) for p in places], dt,
+                            plan.targets)  # fmt: skip
+        except StructureChanged as exc:
+            raise ConfigError(
+                f"draw {exc.args[0]}: uncertain values change the model's structure (e.g. "
+                f"the number of stages of a stay); narrow their ranges"
+            ) from None
+    check_rows(compiled, rows)
+    names = compiled.series_names[1:]
+    series = compiled.series_array(
+        series_values(place, run.start_date, steps, dt, names, plan.paths), steps, run.draws
+    )
+    today = compiled.series_array(series_values(place, run.start_date, steps, dt, names),
+                                  steps, run.draws)  # fmt: skip
+    return Prepared(vid, cfg, plan, rows, series, today, group)
+
+
+def _rows_of(arrays: Sequence[np.ndarray], counts: Sequence[int]) -> np.ndarray:
+    """Stack per-variant series ``(1 or draws, n, steps)`` into one batch array; shared
+    (shape 1) when every variant has the same single series.
+    """
+    first = arrays[0]
+    if all(a.shape[0] == 1 for a in arrays) and all(
+        a is first or np.array_equal(a, first) for a in arrays
+    ):
+        return first
+    return np.concatenate(
+        [np.broadcast_to(a, (c, *a.shape[1:])) for a, c in zip(arrays, counts, strict=True)]
+    )
+
+
+def run_group(members: list[Prepared], outputs: Sequence[str], sum_dims: Sequence[str]):
+    """Run one structure group's variants in one compiled call; a Dataset on ``variant``."""
+    cfg = members[0].cfg
+    run = cfg.run
+    dt, steps = run.step_days, n_steps(cfg)
+    compiled, _ = _MODELS[members[0].group]
+    counts = [m.rows.shape[0] for m in members]
+    params = checked_params(compiled, np.concatenate([m.rows for m in members]))
+    series = _rows_of([m.series for m in members], counts)
+    today = _rows_of([m.today for m in members], counts)
+    initial, params = warm_start(compiled, params, today, dt)
+    out = run_arrays(compiled, params, n_steps=steps, series=series, initial=initial,
+                     dt_days=dt, record_every=run.record_every_days)  # fmt: skip
+    ds = to_dataset(out, start_date=run.start_date)
+    ds = add_derived(ds, {}, LeverPlan(members[0].plan.targets, {}, {}), run.record_every_days)
+    return shape_outputs(ds, [m.vid for m in members], counts, outputs, sum_dims)
+
+
+_CHECKS: dict[int, tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]] = {}
+
+
+def check_rows(compiled: CompiledModel, rows: np.ndarray) -> None:
+    """One variant's rows checked as ``param_matrix`` would check them (kinds, and routing
+    shares summing to 1), vectorised, so a bad variant fails alone instead of its group.
+    """
+    key = id(compiled)
+    if key not in _CHECKS:
+        kinds = [compiled.model.params[p].kind for p in compiled.param_names]
+        a = compiled.arrays
+        ops = [o for o in range(len(compiled.op_names)) if a["op_kind"][o] != TRANSFER]
+        cols = np.concatenate([a["arc_share"][a["op_arc0"][o] : a["op_arc1"][o]] for o in ops])
+        sizes = np.array([a["op_arc1"][o] - a["op_arc0"][o] for o in ops])
+        starts = np.concatenate([[0], np.cumsum(sizes)[:-1]])
+        _CHECKS[key] = (np.array([k == "share" for k in kinds]),
+                        np.array([k == "positive" for k in kinds]), cols, starts)  # fmt: skip
+    share, positive, cols, starts = _CHECKS[key]
+    bad = ~np.isfinite(rows) | (rows < 0) | (share & (rows > 1)) | (positive & (rows <= 0))
+    if bad.any():
+        d, j = np.argwhere(bad)[0]
+        raise ConfigError(f"draw {d}: parameter {compiled.param_names[j]!r} = "
+                          f"{rows[d, j]:.6g} is out of its range")  # fmt: skip
+    total = np.add.reduceat(rows[:, cols], starts, axis=1)
+    off = np.abs(total - 1.0) > 1e-9
+    if off.any():
+        d, g = np.argwhere(off)[0]
+        raise ConfigError(f"draw {d}: routing shares sum to {total[d, g]:.12g}, not 1")
+
+
+def checked_params(compiled: CompiledModel, rows: np.ndarray) -> np.ndarray:
+    """The rows checked as :meth:`CompiledModel.param_matrix` checks any batch (kinds, and
+    routing shares summing to 1 in every row).
+    """
+    return compiled.param_matrix({p: rows[:, j] for j, p in enumerate(compiled.param_names)})
+
+
+def shape_outputs(
+    ds: xr.Dataset,
+    vids: Sequence[int],
+    counts: Sequence[int],
+    outputs: Sequence[str],
+    sum_dims: Sequence[str],
+) -> xr.Dataset:
+    """Keep ``outputs`` (all per-draw variables when empty), sum ``sum_dims`` away and split
+    the batch's ``draw`` axis into ``variant`` and ``draw``.
+    """
+    names = list(outputs) or [v for v in ds.data_vars if ds[v].dims[:1] == ("draw",)]
+    ds = ds[names].drop_attrs(deep=False)
+    dims = [d for d in sum_dims if d in ds.dims]
+    if dims:
+        ds = xr.Dataset(
+            {v: ds[v].sum([d for d in dims if d in ds[v].dims], keep_attrs=True) for v in names},
+            attrs=ds.attrs,
+        )
+    if len(set(counts)) != 1:
+        raise ValueError("variants of one group must have the same number of draws")
+    n_draws = counts[0]
+    data = {}
+    for v in names:
+        da = ds[v]
+        shape = (len(vids), n_draws, *da.shape[1:])
+        data[v] = xr.Variable(("variant", "draw", *da.dims[1:]), da.values.reshape(shape),
+                              attrs=da.attrs)  # fmt: skip
+    coords = {k: c for k, c in ds.coords.items() if k != "draw" and "draw" not in c.dims}
+    coords["variant"] = np.asarray(vids, dtype=np.int64)
+    coords["draw"] = np.arange(n_draws)
+    return xr.Dataset(data, coords=coords)
+
+
+def run_chunk(task: ChunkTask) -> tuple[xr.Dataset, dict[int, str]]:
+    """Run every variant of a chunk: outputs on ``variant`` (NaN where a variant failed)
+    and the error of each failed variant.
+    """
+    if task.threads:
+        import numba
+
+        numba.set_num_threads(min(task.threads, numba.config.NUMBA_NUM_THREADS))
+    if task.mode == "full":
+        return run_full(task)
+    errors: dict[int, str] = {}
+    groups: OrderedDict[tuple, list[Prepared]] = OrderedDict()
+    for vid, row, combo in zip(task.variant_ids, task.rows, task.combos, strict=True):
+        values = dict(zip(task.keys, row, strict=True))
+        try:
+            p = prepare_variant(vid, task.bases[combo], values, combo)
+        except Exception as exc:  # noqa: BLE001 - recorded with the variant, others go on
+            errors[vid] = _one_line(exc)
+            continue
+        groups.setdefault((p.group, p.rows.shape[0]), []).append(p)
+    parts = []
+    for members in groups.values():
+        try:
+            parts.append(run_group(members, task.outputs, task.sum_dims))
+        except Exception as exc:  # noqa: BLE001
+            msg = _one_line(exc)
+            log.debug("group failed: %s", traceback.format_exc())
+            errors.update(dict.fromkeys((m.vid for m in members), msg))
+    return assemble(task.variant_ids, parts, errors), errors
+
+
+def run_full(task: ChunkTask) -> tuple[xr.Dataset, dict[int, str]]:
+    """Each variant as ``python -m sim <overrides>`` simulates it (its plan and money
+    included), one after another; outputs on ``variant``.
+    """
+    from sim.runner import simulate
+
+    errors: dict[int, str] = {}
+    parts = []
+    for vid, combo in zip(task.variant_ids, task.combos, strict=True):
+        try:
+            ds = simulate(task.bases[combo])
+            n = ds.sizes["draw"]
+            parts.append(shape_outputs(ds, [vid], [n], task.outputs, task.sum_dims))
+        except Exception as exc:  # noqa: BLE001 - recorded with the variant, others go on
+            errors[vid] = _one_line(exc)
+    return assemble(task.variant_ids, parts, errors), errors
+
+
+def assemble(
+    vids: Sequence[int], parts: Sequence[xr.Dataset], errors: dict[int, str]
+) -> xr.Dataset:
+    """One chunk Dataset in variant order, with an ``error`` text per variant ('' = ran)."""
+    if parts:
+        ds = parts[0] if len(parts) == 1 else xr.concat(parts, "variant", join="outer")
+        ds = ds.reindex(variant=np.asarray(vids, dtype=np.int64))
+    else:
+        ds = xr.Dataset(coords={"variant": np.asarray(vids, dtype=np.int64)})
+    ds["error"] = xr.DataArray(
+        np.array([errors.get(v, "") for v in vids], dtype=object),
+        dims="variant",
+        attrs={"long_name": "Why the variant failed ('' when it ran)", "units": "1"},
+    )
+    return ds
+
+
+def _one_line(exc: BaseException) -> str:
+    text = str(exc).strip().splitlines()[0] if str(exc).strip() else ""
+    return f"{type(exc).__name__}: {text}"
+
+
+def timed_chunk(task: ChunkTask) -> tuple[xr.Dataset, dict[int, str], float]:
+    """:func:`run_chunk` with its wall time in seconds."""
+    t0 = time.perf_counter()
+    ds, errors = run_chunk(task)
+    return ds, errors, time.perf_counter() - t0

@@ -1,0 +1,126 @@
+"""Where chunks run: in this process, in local worker processes, or on a Dask cluster.
+
+All three run the same function, :func:`run_and_write`, on the same :class:`ChunkTask`: the
+worker runs the chunk's variants and writes its file atomically, and only a short report
+comes back, so the coordinating process holds no results and its memory stays flat however
+many variants there are. At most ``2 x workers`` chunks are in flight at a time.
+
+- ``sequential``: one chunk after another here (Numba uses every core for the batch);
+- ``processes``: a pool of ``workers`` spawned processes, each with ``threads_per_worker``
+  Numba threads;
+- ``dask``: ``dask.distributed`` on the scheduler at ``sweep.scheduler`` (workers must see
+  the sweep folder, e.g. shared storage), or a ``LocalCluster`` of ``workers`` processes when
+  no address is given.
+"""
+
+from __future__ import annotations
+
+import logging
+import multiprocessing
+import sys
+from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
+from dataclasses import dataclass
+from pathlib import Path
+
+from sim.sweep.batch import ChunkTask, timed_chunk
+from sim.sweep.store import write_chunk
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class ChunkReport:
+    """What a worker reports back: the chunk, its variants, failures and seconds."""
+
+    index: int
+    n_variants: int
+    errors: dict[int, str]
+    seconds: float
+
+
+def run_and_write(task: ChunkTask, folder: str) -> ChunkReport:
+    """Run a chunk and write its file atomically (in whichever process runs it)."""
+    ds, errors, seconds = timed_chunk(task)
+    write_chunk(Path(folder), task.index, ds)
+    return ChunkReport(task.index, len(task.variant_ids), errors, seconds)
+
+
+def execute(
+    tasks: Iterable[ChunkTask],
+    folder: Path,
+    *,
+    executor: str,
+    workers: int,
+    scheduler: str | None,
+    on_done: Callable[[ChunkReport], None],
+) -> None:
+    """Run every task with the chosen executor, calling ``on_done`` as each chunk finishes."""
+    if executor == "sequential":
+        for task in tasks:
+            on_done(run_and_write(task, str(folder)))
+    elif executor == "processes":
+        ctx = multiprocessing.get_context("spawn")
+        with ProcessPoolExecutor(max_workers=workers, mp_context=ctx) as pool:
+            _bounded(lambda t: pool.submit(run_and_write, t, str(folder)), tasks, workers,
+                     on_done, lambda fs: wait(fs, return_when=FIRST_COMPLETED).done)  # fmt: skip
+    elif executor == "dask":
+        _run_dask(tasks, folder, workers, scheduler, on_done)
+    else:
+        raise ValueError(f"unknown executor {executor!r}")
+
+
+def _bounded(submit, tasks, workers, on_done, wait_some) -> None:
+    """Keep at most ``2 x workers`` tasks in flight; report each as it completes."""
+    pending = set()
+    it: Iterator[ChunkTask] = iter(tasks)
+    exhausted = False
+    while True:
+        while not exhausted and len(pending) < 2 * workers:
+            task = next(it, None)
+            if task is None:
+                exhausted = True
+                break
+            pending.add(submit(task))
+        if not pending:
+            return
+        for fut in wait_some(pending):
+            pending.discard(fut)
+            on_done(fut.result())
+
+
+def _run_dask(tasks, folder: Path, workers: int, scheduler: str | None, on_done) -> None:
+    from dask.distributed import Client, LocalCluster, as_completed
+
+    cluster = None
+    if scheduler:
+        client = Client(scheduler, timeout="10s")
+    else:
+        cluster = LocalCluster(n_workers=workers, threads_per_worker=1, processes=True,
+                               dashboard_address=None)  # fmt: skip
+        client = Client(cluster)
+    try:
+        done = as_completed()
+
+        def submit(task: ChunkTask):
+            fut = client.submit(run_and_write, task, str(folder), pure=False)
+            done.add(fut)
+            return fut
+
+        def wait_some(pending):
+            fut = next(done)
+            return [fut]
+
+        _bounded(submit, tasks, workers, on_done, wait_some)
+    finally:
+        client.close()
+        if cluster is not None:
+            cluster.close()
+
+
+def progress_bar(total: int, initial: int, enabled: bool):
+    """A tqdm bar over variants on stderr (a no-op when disabled)."""
+    from tqdm import tqdm
+
+    return tqdm(total=total, initial=initial, unit="variant", disable=not enabled,
+                file=sys.stderr, desc="sweep", dynamic_ncols=True)  # fmt: skip

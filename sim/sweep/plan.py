@@ -1,0 +1,226 @@
+"""From a sweep configuration to a checked plan: bases, design and chunks, before any work.
+
+Everything that can be wrong with a sweep is found here, before a variant runs or a file is
+written, and reported as one :class:`~sim.config.errors.ConfigError` line naming the key or
+address: an unknown method or executor, a sweep over an unknown key or a key a batched sweep
+cannot vary, an empty or inverted range, values the configuration refuses (each key is tried
+at the ends of its range), an unknown output or dimension, an unreachable Dask scheduler, or a
+results folder that holds another sweep.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import math
+import socket
+from dataclasses import dataclass
+from typing import Any
+from urllib.parse import urlparse
+
+from sim.config.compose import compose_config, options, to_yaml
+from sim.config.errors import ConfigError
+from sim.config.schema import Config, SweepCfg
+from sim.config.validate import resolve_key
+from sim.sweep.apply import apply_values
+from sim.sweep.design import GROUP_KEYS, METHODS, Design, build_design
+
+EXECUTORS = ("sequential", "processes", "dask")
+BATCH_PREFIXES = ("place.", "scenario.")
+SEEDED = ("run.seed",)
+
+
+@dataclass(frozen=True)
+class SweepPlan:
+    """A checked sweep: its bases (one composed config per group-option combination), the
+    design, and what to keep of each variant.
+    """
+
+    sweep: SweepCfg
+    design: Design
+    group_keys: tuple[str, ...]
+    value_keys: tuple[str, ...]
+    bases: dict[tuple[Any, ...], Config]
+    combos: tuple[tuple[Any, ...], ...]  # per variant
+    value_rows: tuple[tuple[Any, ...], ...]  # per variant, the dotted keys' values
+    outputs: tuple[str, ...]
+    sum_dims: tuple[str, ...]
+
+    @property
+    def n_chunks(self) -> int:
+        """Number of chunk files."""
+        return -(-len(self.design) // self.sweep.chunk_size)
+
+    def chunk_variants(self, index: int) -> range:
+        """Variant ids in chunk ``index``."""
+        size = self.sweep.chunk_size
+        return range(index * size, min((index + 1) * size, len(self.design)))
+
+    def fingerprint(self) -> str:
+        """What makes two sweeps the same (so a rerun may resume): bases, design, outputs."""
+        h = hashlib.sha256()
+        for combo in sorted(self.bases, key=repr):
+            h.update(repr(combo).encode())
+            h.update(to_yaml(self.bases[combo]).encode())
+        h.update(repr((self.design.keys, self.design.rows)).encode())
+        h.update(repr((self.outputs, self.sum_dims, self.sweep.chunk_size)).encode())
+        return h.hexdigest()
+
+
+def check_sweep_settings(sweep: SweepCfg) -> None:
+    """The sweep group's own settings (no keys resolved yet)."""
+    if sweep.method not in METHODS:
+        raise ConfigError(f"sweep.method = {sweep.method!r}: allowed {', '.join(METHODS)}")
+    if sweep.executor not in EXECUTORS:
+        raise ConfigError(f"sweep.executor = {sweep.executor!r}: allowed {', '.join(EXECUTORS)}")
+    if sweep.draws < 0:
+        raise ConfigError(f"sweep.draws = {sweep.draws}: must be >= 0 (0 = run.draws)")
+    for key in ("chunk_size", "workers", "threads_per_worker", "record_every_days"):
+        value = getattr(sweep, key)
+        if value < 1:
+            raise ConfigError(f"sweep.{key} = {value}: must be an integer >= 1")
+    if sweep.method == "none":
+        return
+    if not sweep.params:
+        raise ConfigError("sweep.params: empty; name at least one key to sweep, e.g. "
+                          "sweep.params={place.acute.beds:{low:1200,high:1700}}")  # fmt: skip
+    if sweep.method in ("random", "lhs", "sobol", "morris") and sweep.samples < 1:
+        raise ConfigError(f"sweep.samples = {sweep.samples}: must be >= 1 for method "
+                          f"{sweep.method}")  # fmt: skip
+    for key, p in sweep.params.items():
+        where = f"sweep.params.{key}"
+        has_range = p.low is not None or p.high is not None
+        if not p.values and not has_range:
+            raise ConfigError(f"{where}: empty range; give values [..] or low and high")
+        if p.values and has_range:
+            raise ConfigError(f"{where}: give values or low/high, not both")
+        if has_range:
+            if p.low is None or p.high is None:
+                raise ConfigError(f"{where}: give both low and high")
+            if not (math.isfinite(p.low) and math.isfinite(p.high)) or p.low > p.high:
+                raise ConfigError(f"{where}: low {p.low} > high {p.high} (an empty range); "
+                                  f"need low <= high")  # fmt: skip
+            if p.central is not None and not (p.low <= p.central <= p.high):
+                raise ConfigError(f"{where}.central = {p.central}: must be in [low, high]")
+            if sweep.method == "grid" and (p.levels < 1 or (p.levels == 1 and p.low < p.high)):
+                raise ConfigError(f"{where}.levels = {p.levels}: a grid over a range needs "
+                                  f"levels >= 2 (or values [..])")  # fmt: skip
+        if key in GROUP_KEYS and not p.values:
+            raise ConfigError(f"{where}: a config group takes values (option names)")
+        if sweep.method in ("sobol", "morris") and (p.values or p.low == p.high):
+            raise ConfigError(f"{where}: {sweep.method} needs a range low < high")
+    if sweep.executor == "dask" and sweep.scheduler:
+        check_scheduler(sweep.scheduler)
+
+
+def check_scheduler(address: str, timeout_s: float = 3.0) -> None:
+    """Refuse a scheduler address that is malformed or where nothing answers."""
+    url = urlparse(address if "://" in address else f"tcp://{address}")
+    if url.scheme not in ("tcp", "tls") or not url.hostname or not url.port:
+        raise ConfigError(f"sweep.scheduler = {address!r}: expected tcp://host:port")
+    try:
+        with socket.create_connection((url.hostname, url.port), timeout=timeout_s):
+            pass
+    except OSError as exc:
+        why = exc.strerror or exc
+        raise ConfigError(f"sweep.scheduler = {address!r}: no Dask scheduler reachable at "
+                          f"{url.hostname}:{url.port} ({why})") from None  # fmt: skip
+
+
+def plan_sweep(cfg: Config, overrides: list[str]) -> SweepPlan:
+    """Check a composed configuration's sweep and build its plan (no variant runs)."""
+    sweep = cfg.sweep
+    check_sweep_settings(sweep)
+    if sweep.method == "none":
+        raise ConfigError("sweep.method = 'none': choose a sweep, e.g. sweep=capacity_lhs")
+    if cfg.run.engine != "stockflow":
+        raise ConfigError(f"run.engine = {cfg.run.engine!r}: batched sweeps run the stockflow "
+                          f"engine; use python -m sim -m ... for the patient engine")  # fmt: skip
+    for key in sweep.params:
+        if key in GROUP_KEYS:
+            allowed = options(key)
+            bad = [v for v in sweep.params[key].values if str(v) not in allowed]
+            if bad:
+                raise ConfigError(f"sweep.params.{key}: no such {key} {bad}; available: "
+                                  f"{', '.join(allowed)}")  # fmt: skip
+        elif not (key.startswith(BATCH_PREFIXES) or key in SEEDED):
+            raise ConfigError(
+                f"sweep.params.{key}: a batched sweep varies place.*, scenario.* keys, the "
+                f"scenario or place and run.seed; sweep other keys with python -m sim -m {key}=a,b"
+            )
+    design = build_design(sweep)
+    group_keys = tuple(k for k in design.keys if k in GROUP_KEYS)
+    value_keys = tuple(k for k in design.keys if k not in GROUP_KEYS)
+    gi = [design.keys.index(k) for k in group_keys]
+    vi = [design.keys.index(k) for k in value_keys]
+    combos = tuple(tuple(row[i] for i in gi) for row in design.rows)
+    base_overrides = [o for o in overrides if not o.lstrip("+~").startswith("sweep")]
+    bases: dict[tuple[Any, ...], Config] = {}
+    for combo in dict.fromkeys(combos):
+        extra = [f"{k}={v}" for k, v in zip(group_keys, combo, strict=True)]
+        base = cfg if not extra else compose_config([*base_overrides, *extra])
+        base = apply_values(base, {})  # a private copy
+        base.run.record_every_days = sweep.record_every_days
+        if sweep.draws:
+            base.run.draws = sweep.draws
+        base.sweep = SweepCfg()
+        bases[combo] = base
+    value_rows = tuple(tuple(row[i] for i in vi) for row in design.rows)
+    _check_keys_and_ends(sweep, bases, value_keys, value_rows)
+    outputs, sum_dims = _check_outputs(sweep, next(iter(bases.values())))
+    return SweepPlan(sweep, design, group_keys, value_keys, bases, combos, value_rows,
+                     outputs, sum_dims)  # fmt: skip
+
+
+def _check_keys_and_ends(
+    sweep: SweepCfg,
+    bases: dict[tuple[Any, ...], Config],
+    keys: tuple[str, ...],
+    rows: tuple[tuple[Any, ...], ...],
+) -> None:
+    """Every key exists in every base and each end of its values gives a valid config."""
+    for key in keys:
+        p = sweep.params[key]
+        if p.values:
+            ends = list(dict.fromkeys(p.values))[:50]
+        else:
+            ends = [p.low, p.high]
+            ends = [int(round(v)) for v in ends] if p.integer else ends
+        for combo, base in bases.items():
+            try:
+                resolve_key(base, key)
+            except (KeyError, AttributeError, IndexError, ValueError):
+                where = f" (with {', '.join(map(str, combo))})" if combo else ""
+                raise ConfigError(f"sweep.params.{key}: no such configuration key{where}; "
+                                  f"check the spelling") from None  # fmt: skip
+            for v in ends:
+                try:
+                    apply_values(base, {key: v})
+                except ConfigError as exc:
+                    raise ConfigError(f"sweep.params.{key} = {v!r}: {exc}") from None
+
+
+def _check_outputs(sweep: SweepCfg, base: Config) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """Outputs must be result variables; summed dimensions must exist."""
+    from sim.engines.stockflow.model import LEDGER
+    from sim.engines.stockflow.place import build_model
+    from sim.model.place import build_place
+
+    model = build_model(build_place(base.place), base.run.step_days)
+    known = set(model.variables) | set(LEDGER) | {"people_initial", "occupancy"}
+    for name in sweep.outputs:
+        if name not in known:
+            raise ConfigError(f"sweep.outputs: no result variable {name!r}; available: "
+                              f"{', '.join(sorted(known))}")  # fmt: skip
+    dims = {k for r in model.reports for k, _ in r.coords}
+    for d in sweep.sum_dims:
+        if d not in dims:
+            raise ConfigError(f"sweep.sum_dims: no dimension {d!r}; available: "
+                              f"{', '.join(sorted(dims))}")  # fmt: skip
+    return tuple(sweep.outputs), tuple(sweep.sum_dims)
+
+
+def describe(plan: SweepPlan) -> str:
+    """One line about a plan, for logs."""
+    return json.dumps({"method": plan.design.method, "variants": len(plan.design),
+                       "keys": list(plan.design.keys), "chunks": plan.n_chunks})  # fmt: skip
