@@ -28,6 +28,18 @@ def _num(x: float | None) -> str:
     return f"{x:,.3g}" if abs(x) < 1 else f"{x:,.2f}"
 
 
+def _merge_options(df: pd.DataFrame) -> pd.DataFrame:
+    """One row for an item several options share (Combined repeats HomeFirst's effects)."""
+    if df.empty:
+        return df
+    rest = [c for c in df.columns if c != "Option"]
+    key = df[rest].astype(str).agg("\x1f".join, axis=1)
+    options = df.groupby(key, sort=False)["Option"].agg(", ".join)
+    first = df.loc[~key.duplicated()].copy()
+    first["Option"] = [options[k] for k in key[~key.duplicated()]]
+    return first.reset_index(drop=True)
+
+
 def _with_display(
     key: str,
     title: str,
@@ -61,23 +73,9 @@ def effects_table(configs: dict[str, Config], labels: dict[str, str]) -> Table:
                          "From": e.start, "Lag (years)": e.lag_years,
                          "Ramp-up (years)": e.ramp_years, "Who": who,
                          "Source": e.size.source})  # fmt: skip
-    df = pd.DataFrame(
-        rows,
-        columns=[
-            "Option",
-            "Effect",
-            "Lever",
-            "Unit",
-            "Low",
-            "Central",
-            "High",
-            "From",
-            "Lag (years)",
-            "Ramp-up (years)",
-            "Who",
-            "Source",
-        ],
-    )
+    cols = ["Option", "Effect", "Lever", "Unit", "Low", "Central", "High", "From",
+            "Lag (years)", "Ramp-up (years)", "Who", "Source"]  # fmt: skip
+    df = _merge_options(pd.DataFrame(rows, columns=cols))
     note = (
         "Each effect moves a lever of the place; with several draws its size is drawn from a "
         "triangular distribution over low / central / high (Latin hypercube). The model's "
@@ -155,7 +153,7 @@ def investments_table(configs: dict[str, Config], labels: dict[str, str], price:
                                    f"{cfg.scenario.name}.yaml)"})  # fmt: skip
     cols = ["Option", "Item", "Payer → provider", f"GBP m a year ({price} prices)", "Timing",
             "Detail", "Source"]  # fmt: skip
-    df = pd.DataFrame(rows, columns=cols)
+    df = _merge_options(pd.DataFrame(rows, columns=cols))
     return _with_display("Investments and contracts", "Investments and contracts", df,
                          "Investment amounts once fully ramped up (central, with low to high); "
                          "an investment buys capacity at the finance unit costs.",

@@ -56,6 +56,7 @@ class Chart:
     caption: str
     make: Callable[[tuple[float, float], FigureBase | None], FigureBase]
     size: tuple[float, float] = (11.0, 5.0)  # inches in the HTML report
+    inline: float | None = None  # PDF: height in inches on a text page (None: a page of its own)
 
 
 @dataclass
@@ -97,8 +98,9 @@ def build_pack(result: Appraisal) -> Pack:
     a = result.appraisal
     if a is None:
         raise ValueError("the board pack needs at least one option appraised against baseline")
-    labels = option_labels(a)
     cfg = result.configs["baseline"]
+    a = a.assign_attrs(health_discount_rate=cfg.appraisal.health.discount_rate)
+    labels = option_labels(a)
     price = a.attrs["price_year"]
     n = a.sizes["draw"]
     period = f"{a.attrs['first_year']} to {a.attrs['last_year']}"
@@ -141,6 +143,13 @@ def build_pack(result: Appraisal) -> Pack:
         Heading("Key findings", 2),
         Bullets(narrative.key_messages(result, labels)),
         Heading("Options summary"),
+        Chart("npv", f"Net present value over {period} against the baseline: the diamond is the "
+              "median of the draws, the bar spans P10 to P90 and each dot is one draw; the share "
+              "of draws with NPV above zero is beside each median. Benefits are cost reductions "
+              "only" + (" (health value included)." if a.attrs.get("health_value") == "included"
+                        else "; health gains are not monetised."),
+              lambda s, f=None: figures.npv_chart(a, labels, s, f), (11.0, 4.2),
+              inline=3.3 + 0.35 * a.sizes["option"]),
         TableBlock(money),
         TableBlock(activity),
         TableBlock(who),

@@ -13,12 +13,13 @@ import numpy as np
 import pandas as pd
 import xarray as xr
 from matplotlib.figure import Figure, FigureBase
+from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
 from matplotlib.ticker import FuncFormatter
 
 from sim.appraisal.metrics import discount_factors
 from sim.report.sensitivity import noise_threshold
-from sim.report.stats import cumulative_discounted_net_benefit
+from sim.report.stats import cumulative_discounted_net_benefit, gbp_m
 
 ORG_SHORT = {
     "icb": "ICB (commissioner)",
@@ -144,6 +145,56 @@ def fan_chart(
         handles.append(Patch(color="0.5", alpha=0.3, label="P10 to P90 band"))
     fig.legend(handles=handles, loc="outside lower center", ncols=min(len(handles), 5),
                title=f"Option ({_band_label(n)})", fontsize=9, title_fontsize=9)  # fmt: skip
+    return fig
+
+
+# -- NPV at a glance -------------------------------------------------------------------------
+def npv_chart(
+    appraisal: xr.Dataset,
+    labels: dict[str, str],
+    figsize: tuple[float, float] = (11, 4.2),
+    fig: FigureBase | None = None,
+) -> FigureBase:
+    """Each option's NPV: median, P10-P90 range and every draw, with the chance NPV > 0."""
+    a = appraisal
+    price = a.attrs["price_year"]
+    rate = 100 * float(a.attrs["discount_rate"])
+    n = a.sizes["draw"]
+    fig = _figure(figsize, fig)
+    ax = fig.subplots()
+    options = [str(o) for o in a["option"].values]
+    rng = np.random.default_rng(0)  # jitter of the dots only
+    for i, o in enumerate(options):
+        v = a["npv"].sel(option=o).values / 1e6
+        c = OPTION_COLOURS[i % len(OPTION_COLOURS)]
+        y = len(options) - 1 - i
+        if n > 1:
+            q = np.quantile(v, [0.1, 0.5, 0.9])
+            ax.plot([q[0], q[2]], [y, y], color=c, lw=6, alpha=0.35, solid_capstyle="butt")
+            ax.scatter(v, y + rng.uniform(-0.12, 0.12, v.size), s=10, color=c, alpha=0.6)
+        else:
+            q = [v[0], v[0], v[0]]
+        ax.plot([q[1]], [y], marker="D", ms=9, color=c, mec="k")
+        p = float(a["probability_npv_positive"].sel(option=o))
+        ax.annotate(f"{gbp_m(q[1] * 1e6)}; NPV > 0 in {100 * p:.0f}% of draws", (q[1], y),
+                    xytext=(0, 10), textcoords="offset points", ha="center", fontsize=8.5,
+                    bbox={"fc": "white", "ec": "none", "alpha": 0.85, "pad": 1})  # fmt: skip
+    ax.axvline(0, color="0.3", lw=0.9)
+    ax.margins(x=0.18)  # room for the labels above the end points
+    ax.set_yticks(range(len(options)))
+    ax.set_yticklabels([labels[o] for o in reversed(options)])
+    ax.set_ylim(-0.6, len(options) - 0.3)
+    ax.set_xlabel(f"net present value, GBP m ({price} prices, discounted at {rate:g}%)")
+    ax.set_ylabel("option")
+    ax.xaxis.set_major_formatter(THOUSANDS)
+    ax.set_title("Net present value of each option against the baseline", fontsize=12)
+    ax.grid(axis="x", alpha=0.3)
+    handles = [Line2D([], [], marker="D", ls="", color="0.4", mec="k", label="median (P50)")]
+    if n > 1:
+        handles += [Line2D([], [], color="0.4", lw=6, alpha=0.35, label="P10 to P90"),
+                    Line2D([], [], marker="o", ls="", ms=4, color="0.4", label=f"each of {n} "
+                           "draws")]  # fmt: skip
+    ax.legend(handles=handles, loc="upper left", bbox_to_anchor=(1.01, 1.0), fontsize=9)
     return fig
 
 

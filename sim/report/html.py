@@ -31,7 +31,7 @@ th { background: #e8edee; text-align: left; padding: 6px 8px; border-bottom: 2px
      vertical-align: bottom; }
 td { padding: 5px 8px; border-bottom: 1px solid #e8edee; vertical-align: top; }
 tr:nth-child(even) td { background: #fafbfb; }
-td.num { text-align: right; white-space: nowrap; }
+td.num { text-align: right; }
 td .range { color: #5c6b77; font-size: 12px; }
 td.first { font-weight: 600; }
 p.note { font-size: 12.5px; color: #425563; margin: 2px 0 18px; }

@@ -43,6 +43,7 @@ class PdfBuilder:
         self.page = 0
         self.section = ""
         self.pending = ""  # a section heading waiting for its first block
+        self.has_inline = False  # the current page holds an inline chart
         self.width = PAGE[0] - 2 * MARGIN_X
 
     # -- pages -------------------------------------------------------------------------------
@@ -63,6 +64,7 @@ class PdfBuilder:
         """Finish the current page and start a blank one."""
         self.flush()
         self.fig = Figure(figsize=PAGE)
+        self.has_inline = False
         self._chrome(self.fig)
         self.y = TOP
         if self.pending:
@@ -230,8 +232,31 @@ class PdfBuilder:
             x += w
         self.y = y0
 
+    def inline_chart(self, b: Chart) -> None:
+        """A chart in the flow of a text page (one a page), then its caption."""
+        w, h = PAGE
+        caption = _wrap(b.caption, _chars(min(self.width, 10.0), 8.5))
+        cap_line = 8.5 * 1.4 / 72
+        need = b.inline + 0.1 + len(caption) * cap_line
+        if self.fig is None or self.has_inline or not self._room(need):
+            self.new_page()
+        assert self.fig is not None
+        top = self.y
+        self.fig.set_layout_engine("constrained", rect=(MARGIN_X / w, 1 - (top + b.inline) / h,
+                                                        self.width / w, b.inline / h))  # fmt: skip
+        b.make((self.width, b.inline), self.fig.subfigures(1, 1))
+        self.has_inline = True
+        self.y = top + b.inline + 0.1
+        for line in caption:
+            self.text(MARGIN_X, line, 8.5, color="0.3")
+            self.y += cap_line
+        self.y += 0.15
+
     def chart(self, b: Chart) -> None:
         """One chart on its own page: the section heading, the chart, then its caption."""
+        if b.inline:
+            self.inline_chart(b)
+            return
         self.flush()
         w, h = PAGE
         caption = _wrap(b.caption, _chars(self.width, 9.5))

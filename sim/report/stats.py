@@ -64,14 +64,20 @@ def present_value(da: xr.DataArray, rate: float) -> xr.DataArray:
 
 
 def cumulative_discounted_net_benefit(appraisal: xr.Dataset) -> xr.DataArray:
-    """Running NPV by year: discounted cumulative (benefits - costs + health value)."""
+    """Running NPV by year: discounted cumulative (benefits - costs + health value); health
+    value at ``attrs["health_discount_rate"]`` when set (the pack sets it from the config).
+    """
+
+    def factors(rate: float) -> xr.DataArray:
+        return xr.DataArray(discount_factors(appraisal.sizes["year"], rate), dims="year",
+                            coords={"year": appraisal["year"]})  # fmt: skip
+
     rate = float(appraisal.attrs["discount_rate"])
-    df = xr.DataArray(discount_factors(appraisal.sizes["year"], rate), dims="year",
-                      coords={"year": appraisal["year"]})  # fmt: skip
-    net = -appraisal["net_cost_change"]
-    if "health_value" in appraisal:
-        net = net + appraisal["health_value"]
-    return (net * df).cumsum("year")
+    running = -appraisal["net_cost_change"] * factors(rate)
+    if "health_value" in appraisal:  # at its own rate when known (appraisal.health)
+        health_rate = float(appraisal.attrs.get("health_discount_rate", rate))
+        running = running + appraisal["health_value"] * factors(health_rate)
+    return running.cumsum("year")
 
 
 KNOWN_NAMES = {

@@ -28,13 +28,13 @@ def _series(ax) -> int:
 
 
 def test_pack_has_every_chart(result):
-    """Fan charts, cash by organisation, waterfall, tornado and equity."""
+    """NPV at a glance, fan charts, cash by organisation, waterfall, tornado and equity."""
     keys = [c.key for c in _charts(result)]
-    assert keys == ["fan_money", "fan_hospital", "fan_flow", "fan_people", "cash_by_org",
+    assert keys == ["npv", "fan_money", "fan_hospital", "fan_flow", "fan_people", "cash_by_org",
                     "waterfall", "tornado", "equity"]  # fmt: skip
 
 
-@pytest.mark.parametrize("key", ["fan_money", "fan_hospital", "fan_flow", "fan_people",
+@pytest.mark.parametrize("key", ["npv", "fan_money", "fan_hospital", "fan_flow", "fan_people",
                                  "cash_by_org", "waterfall", "tornado", "equity"])  # fmt: skip
 def test_chart_titles_axes_and_legend(result, key):
     """Titles, labelled axes with units, and a legend naming the series."""

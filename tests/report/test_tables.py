@@ -58,3 +58,15 @@ def test_no_options_is_refused(result, tmp_path):
     with pytest.raises(ValueError, match="at least one option"):
         write_board_pack(empty, tmp_path / "pack")
     assert not (tmp_path / "pack").exists()
+
+
+def test_running_npv_ends_at_the_npv(result):
+    """The fan chart's running NPV in the last year is each draw's NPV."""
+    from sim.report.stats import cumulative_discounted_net_benefit
+
+    a = result.appraisal
+    a = a.assign_attrs(
+        health_discount_rate=result.configs["baseline"].appraisal.health.discount_rate
+    )
+    end = cumulative_discounted_net_benefit(a).isel(year=-1)
+    np.testing.assert_allclose(end.values, a["npv"].transpose(*end.dims).values, atol=1e-3)
