@@ -59,6 +59,13 @@ def validate_patient(cfg: Config) -> None:
     if p.event_log is not None and not Path(p.event_log).parent.is_dir():
         raise ConfigError(f"{key}.event_log = {p.event_log!r}: its folder does not exist")
     _required_capacities(cfg)
+    sc = cfg.scenario
+    if sc.effects or sc.investments or sc.contracts:
+        raise ConfigError(
+            f"run.engine = 'patient': scenario={sc.name} changes the place over time (effects, "
+            f"investments or contracts), which only the stock-flow engine runs so far; allowed: "
+            f"scenario=baseline with place overrides, or run.engine=stockflow"
+        )
 
 
 def _required_capacities(cfg: Config) -> None:

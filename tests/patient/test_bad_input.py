@@ -101,3 +101,9 @@ def test_cli_runs_the_patient_engine(tmp_path):
 
     with xr.open_dataset(tmp_path / "pe" / "results.nc") as ds:
         assert ds.attrs["engine"] == "patient"
+
+
+def test_scenarios_with_levers_are_refused_rather_than_ignored():
+    """Time-phased scenario levers run on the stock-flow engine only: a clear error."""
+    with pytest.raises(ConfigError, match=r"run.engine = 'patient': scenario=homefirst"):
+        compose_config([PE, "scenario=homefirst"])

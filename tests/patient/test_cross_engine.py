@@ -13,7 +13,7 @@ import sim
 
 from .helpers import NON_BINDING, run_patient
 
-YEAR = ["run.horizon_years=1"]
+YEAR = ["run.horizon_years=1", "run.record_every_days=1"]
 
 
 def test_engines_agree_with_non_binding_capacities():

@@ -92,7 +92,7 @@ def check_people_in_services_are_conserved_every_day(default_run):
 def check_same_schema_as_the_stock_flow_engine(default_run):
     """Every stock-flow variable exists with the same dimensions, units and coordinates."""
     ds = default_run[0]
-    sf = sim.run(["run.horizon_years=0.1"])
+    sf = sim.run(["run.horizon_years=0.1", "run.record_every_days=1"])
     for name in CORE:
         var = sf[name]
         assert name in ds, name

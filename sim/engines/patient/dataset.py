@@ -262,7 +262,7 @@ def to_dataset(results: list[ReplicationResult], inputs: list[PlaceInputs],
     ds.attrs.update({
         "model": f"place:{place.cfg.name}",
         "engine": "patient",
-        "dt_days": 0.0,
+        "dt_days": 1.0,  # n_steps x dt_days = the horizon in days (time itself is continuous)
         "period_days": float(period),
         "n_steps": n_days,
         "start_date": run.start_date,
