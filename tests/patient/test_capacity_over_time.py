@@ -1,0 +1,31 @@
+"""Capacity that changes over time: winter escalation beds, fewer pathway starts at weekends.
+
+Short runs: 14 days around 1 December for escalation, four weeks for the weekday pattern.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from .helpers import run_patient
+
+
+def test_escalation_beds_open_on_their_first_day_and_not_before():
+    ds = run_patient(["run.start_date=2025-11-24", "run.horizon_years=0.0384",
+                      "run.patient.escalation_beds=60"])[0]  # fmt: skip
+    beds = ds["capacity"].sel(service="acute_beds").isel(draw=0).to_series()
+    assert np.allclose(beds[:"2025-11-30"], 1404), beds
+    assert np.allclose(beds["2025-12-01":], 1464), beds
+
+
+def test_fewer_pathway_starts_at_weekends():
+    """Starts of P1-P3 per weekend day are well below those per weekday (factor 0.5)."""
+    ds, results, _ = run_patient(["run.horizon_years=0.0767"], keep_log=True)
+    log = results[0].log
+    starts = np.char.startswith(log["service"].astype(str), "await") & (log["outcome"] == "start")
+    day = np.floor(log["end"][starts]).astype(int)
+    dow = (np.datetime64("2025-04-01") + day).astype("datetime64[D]").astype(int)
+    weekend = ((dow + 3) % 7) >= 5  # 1970-01-01 was a Thursday
+    per_weekend_day = weekend.sum() / 8  # four weekends in 28 days
+    per_weekday = (~weekend).sum() / 20
+    assert per_weekend_day < 0.8 * per_weekday, (per_weekend_day, per_weekday)
