@@ -145,19 +145,26 @@ def draw_places(cfg: Config, samples: dict[str, np.ndarray]) -> list[PlaceCfg]:
 def _param_matrix(
     cfg: Config, compiled: CompiledModel, places: list[PlaceCfg], plan: LeverPlan
 ) -> np.ndarray:
-    """One parameter row per draw: the place rebuilt with each draw's uncertain values."""
+    """One parameter row per draw: each draw's place declared again, values only (the
+    structure is the compiled model's; a draw that would change it is refused).
+    """
     if cfg.run.draws == 1:
         return compiled.param_matrix()
+    from sim.sweep.rows import check_against_full_build, declare_values, param_row
+
+    dt, levers = cfg.run.step_days, plan.targets
+    check_against_full_build(compiled, declare_values(build_place(cfg.place), dt, levers))
+    tables = tuple(sorted((k, lk.xs, lk.ys) for k, lk in compiled.model.lookups.items()))
     rows = []
     names = compiled.param_names
     for i, place in enumerate(places):
-        model = build_model(build_place(place), cfg.run.step_days, plan.targets)
-        if tuple(model.params) != names:
+        vm = declare_values(build_place(place), dt, levers)
+        if set(vm.values) != set(names) or tuple(sorted(vm.tables)) != tables:
             raise ConfigError(
                 f"draw {i}: uncertain values change the model's structure (e.g. the "
-                f"number of stages of a stay); narrow their ranges"
+                f"number of stages of a stay, or a lookup table); narrow their ranges"
             )
-        rows.append([model.params[p].value for p in names])
+        rows.append(param_row(compiled, vm.values))
     matrix = np.array(rows)
     return compiled.param_matrix({p: matrix[:, j] for j, p in enumerate(names)})
 

@@ -114,18 +114,8 @@ def declare_values(
     """The place's parameter values, declared as :func:`sf_place.build_model` declares them
     but without arcs or reports (which hold no parameters).
     """
-    m = ValueModel(f"place:{place.cfg.name}")
-    m.series(sf_place.WINTER)
-    m.series(sf_place.WEEKDAY)
-    lv = sf_place._Levers(m, dict(levers or {}))
-    labels = [c.label for c in place.cohorts]
-    sto = sf_place._declare_stocks(m, place, labels)
-    sf_place._declare_population(m, place, labels, sto, lv)
-    sf_place._declare_front_doors(m, place, labels, sto)
-    sf_place._declare_hospital(m, place, labels, sto, dt_days, lv)
-    sf_place._declare_community(m, place, labels, sto, lv)
-    sf_place._declare_admission(m, place, labels, sto, lv)
-    return m
+    vm = ValueModel(f"place:{place.cfg.name}")
+    return sf_place.declare_place(vm, place, dt_days, levers, reports=False)  # type: ignore[return-value]
 
 
 def param_row(compiled: CompiledModel, values: Mapping[str, float]) -> np.ndarray:

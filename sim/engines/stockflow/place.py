@@ -55,8 +55,20 @@ def build_model(
     the product series ``<calendar>*lever:<name>``. Levers that open a new route (a share or
     rate that is zero at baseline) add their operations only when named.
     """
-    cfg = place.cfg
-    m = Model(f"place:{cfg.name}")
+    return declare_place(Model(f"place:{place.cfg.name}"), place, dt_days, levers)
+
+
+def declare_place(
+    m: Model,
+    place: Place,
+    dt_days: float,
+    levers: Mapping[str, Targets] | None = None,
+    *,
+    reports: bool = True,
+) -> Model:
+    """Declare the place into ``m``; without ``reports`` (which hold no parameters) for a
+    model that only records parameter values (see :mod:`sim.sweep.rows`).
+    """
     m.series(WINTER)
     m.series(WEEKDAY)
     lv = _Levers(m, dict(levers or {}))
@@ -67,7 +79,8 @@ def build_model(
     _declare_hospital(m, place, labels, sto, dt_days, lv)
     _declare_community(m, place, labels, sto, lv)
     _declare_admission(m, place, labels, sto, lv)
-    _declare_reports(m, place, labels, sto)
+    if reports:
+        _declare_reports(m, place, labels, sto)
     return m
 
 
