@@ -38,7 +38,15 @@ from sim.engines.patient.layout import Layout
 from sim.engines.patient.monitors import Recorder
 from sim.engines.patient.resources import Level, Pool
 from sim.engines.patient.rng import Streams
-from sim.engines.patient.sampling import Family, Rows, normalised, poisson_arrivals
+from sim.engines.patient.sampling import (
+    Arrivals,
+    Family,
+    Rows,
+    normalised,
+    poisson_arrivals,
+    poisson_counts,
+    row_block,
+)
 from sim.engines.stockflow.place import stage_count
 
 MIN_PER_DAY, H_PER_DAY = 1440.0, 24.0
@@ -314,9 +322,9 @@ class PlaceSim:
         t1 = self.place.front_door.walk_in_type1_share
         r = inputs.rates
         s = self.streams
-        t999, c999 = poisson_arrivals(s["arrivals.call_999"], r["call_999"] * home * winter,
-                                      amb_hours, week)  # fmt: skip
-        self._incidents(t999, c999, "call_999")
+        calls = poisson_arrivals(s["arrivals.call_999"], r["call_999"] * home * winter,
+                                 amb_hours, week, n_extra=1)  # fmt: skip
+        self._incidents(calls, 0, "call_999")
         streams = [
             ("walk_in", r["walk_in"] * t1 * home * winter, ed_hours, week, self.on_walk_in),
             ("direct_admission", r["direct_admission"] * home * winter, ed_hours, week,
@@ -326,36 +334,31 @@ class PlaceSim:
             ("dn_referral", r["dn_referral"] * home, flat, None, self.on_dn_referral),
         ]  # fmt: skip
         for name, rates, hours, days, handler in streams:
-            times, cohorts = poisson_arrivals(s[f"arrivals.{name}"], rates, hours, days)
-            env.process(self.arrivals(times, cohorts, None, handler, name))
+            arr = poisson_arrivals(s[f"arrivals.{name}"], rates, hours, days)
+            env.process(self.arrivals(arr, None, handler, name))
         # Other A&E types (UTC, MIU): counted, no process (they go home the same day).
-        other = s["arrivals.walk_in_other"].poisson(r["walk_in"] * (1 - t1) * home * winter)
-        self._add_counts("ed_attendances", other)
+        other_rate = r["walk_in"] * (1 - t1) * home * winter
+        rng = s["arrivals.walk_in_other"]
+        self._add_counts("ed_attendances", poisson_counts(rng.random(other_rate.shape), other_rate))
         # NHS 111: direct calls and unmet GP demand; routed in bulk to 999, ED or home.
-        gp_times, gp_cohorts = self._gp_unmet_calls(ed_hours)
-        t111, c111 = poisson_arrivals(s["arrivals.nhs111"], r["nhs111"] * home, ed_hours, week)
-        times = np.concatenate([t111, gp_times])
-        cohorts = np.concatenate([c111, gp_cohorts]).astype(np.int64)
-        order = np.argsort(times, kind="stable")
-        times, cohorts = times[order], cohorts[order]
-        self._bulk_count("nhs111_calls", times, cohorts)
-        route = np.searchsorted(self.routes_111, s["route.nhs111"].random(len(times)),
-                                side="right")  # fmt: skip
-        self._incidents(times[route == 0], cohorts[route == 0], "nhs111_to_999")
-        to_ed = route == 1
-        env.process(self.arrivals(times[to_ed], cohorts[to_ed], None, self.on_walk_in,
-                                  "nhs111_to_ed"))  # fmt: skip
+        direct = poisson_arrivals(s["arrivals.nhs111"], r["nhs111"] * home, ed_hours, week,
+                                  n_extra=2)  # fmt: skip
+        for arr, name in ((direct, "nhs111"), (self._gp_unmet_calls(ed_hours), "gp_unmet_111")):
+            self._bulk_count("nhs111_calls", arr.times, arr.cohorts)
+            route = np.searchsorted(self.routes_111, arr.extra[:, 0], side="right")
+            self._incidents(arr.subset(route == 0), 1, f"{name}_to_999")
+            env.process(self.arrivals(arr.subset(route == 1), None, self.on_walk_in,
+                                      f"{name}_to_ed"))  # fmt: skip
 
-    def _incidents(self, times: np.ndarray, cohorts: np.ndarray, source: str) -> None:
+    def _incidents(self, arr: Arrivals, route_col: int, source: str) -> None:
         """999 incidents: counted, routed in bulk; those needing a crew get a process."""
-        self._bulk_count("ambulance_incidents", times, cohorts)
-        u = self.streams[f"route.{source}"].random(len(times))
-        kind = np.searchsorted(self.routes_999, u, side="right")  # 0 hear, 1 see, 2 ucr, 3 convey
+        self._bulk_count("ambulance_incidents", arr.times, arr.cohorts)
+        # 0 hear-and-treat, 1 see-and-treat, 2 refer to UCR, 3 convey
+        kind = np.searchsorted(self.routes_999, arr.extra[:, route_col], side="right")
         hear = kind == 0
-        self._bulk_count("hear_and_treat", times[hear], cohorts[hear])
+        self._bulk_count("hear_and_treat", arr.times[hear], arr.cohorts[hear])
         crew = ~hear
-        self.env.process(self.arrivals(times[crew], cohorts[crew], kind[crew] - 1, self.on_999,
-                                       source))  # fmt: skip
+        self.env.process(self.arrivals(arr.subset(crew), kind[crew] - 1, self.on_999, source))
 
     def _bulk_count(self, name: str, times: np.ndarray, cohorts: np.ndarray) -> None:
         day = np.floor(times).astype(np.int64)
@@ -365,24 +368,30 @@ class PlaceSim:
         for i in np.flatnonzero(sums).tolist():
             arr[i] += int(sums[i])
 
-    def _gp_unmet_calls(self, hours: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        """Daily GP demand per cohort (Poisson), appointments up to the day's capacity rationed
-        in proportion to demand, and the unmet demand's calls to NHS 111 at times of day.
+    def _gp_unmet_calls(self, hours: np.ndarray) -> Arrivals:
+        """Daily GP demand per cohort (Poisson, by inversion), appointments up to the day's
+        capacity rationed in proportion to demand, and the unmet demand's calls to NHS 111 at
+        times of day (each day from a generator of its own).
         """
         cfg, inputs = self.place.cfg, self.inputs
         rng = self.streams["arrivals.gp"]
-        demand = rng.poisson(inputs.rates["gp_demand"] * inputs.home)
+        mean = inputs.rates["gp_demand"] * inputs.home
+        demand = poisson_counts(rng.random(mean.shape), mean)
+        seq = rng.bit_generator.seed_seq
+        day_seqs, row_seeds = seq.spawn(self.n_days), seq.spawn(self.n_days)
         pc = cfg.primary_care
         capacity = pc.appointments_per_head_year * cfg.population.size / 365.0
         qi = np.asarray(self.quint)
-        times, cohorts = [], []
+        cum = np.cumsum(hours) / hours.sum()
+        parts = []
         for d in range(self.n_days):
+            g = np.random.Generator(np.random.PCG64(day_seqs[d]))
             total = int(demand[d].sum())
             unmet_total = max(0, total - int(round(capacity)))
-            unmet = (rng.multivariate_hypergeometric(demand[d], unmet_total)
+            unmet = (g.multivariate_hypergeometric(demand[d], unmet_total)
                      if unmet_total > 0 else np.zeros_like(demand[d]))  # fmt: skip
             given = demand[d] - unmet
-            calls = rng.binomial(unmet, pc.unmet_to_111_share)
+            calls = g.binomial(unmet, pc.unmet_to_111_share)
             for name, values in (("gp_appointments", given), ("gp_unmet", unmet)):
                 arr = self.cq[name]
                 sums = np.bincount(qi, weights=values, minlength=self.nq)
@@ -390,14 +399,19 @@ class PlaceSim:
                     arr[d * self.nq + q] += float(sums[q])
             k = int(calls.sum())
             if k:
-                c = np.repeat(np.arange(len(calls)), calls)
-                cum = np.cumsum(hours) / hours.sum()
-                hour = np.minimum(np.searchsorted(cum, rng.random(k), side="right"), 23)
-                times.append(d + (hour + rng.random(k)) / 24.0)
-                cohorts.append(c)
-        if not times:
-            return np.zeros(0), np.zeros(0, dtype=np.int64)
-        return np.concatenate(times), np.concatenate(cohorts)
+                u = g.random((k, 4))
+                hour = np.minimum(np.searchsorted(cum, u[:, 0], side="right"), 23)
+                parts.append((d + (hour + u[:, 1]) / 24.0,
+                              np.repeat(np.arange(len(calls)), calls), np.full(k, d),
+                              np.arange(k), u[:, 2:]))  # fmt: skip
+        if not parts:
+            empty = np.zeros(0)
+            return Arrivals(empty, empty.astype(np.int64), empty.astype(np.int64),
+                            empty.astype(np.int64), np.zeros((0, 2)), row_seeds)  # fmt: skip
+        t, c, day, idx, extra = (np.concatenate(x) for x in zip(*parts, strict=True))
+        order = np.argsort(t, kind="stable")
+        return Arrivals(t[order], c[order].astype(np.int64), day[order], idx[order],
+                        extra[order], row_seeds)  # fmt: skip
 
     def _add_counts(self, name: str, per_day_cohort: np.ndarray) -> None:
         qi = np.asarray(self.quint)
@@ -407,22 +421,33 @@ class PlaceSim:
             for q in range(self.nq):
                 arr[d * self.nq + q] += float(sums[q])
 
-    def arrivals(self, times: np.ndarray, cohorts: np.ndarray, kinds: np.ndarray | None,
-                 handler, source: str):  # fmt: skip
-        """Release pre-sampled arrivals at their times; ``handler`` starts each journey."""
+    def arrivals(self, arr: Arrivals, kinds: np.ndarray | None, handler, source: str):
+        """Release pre-sampled arrivals at their times; ``handler`` starts each journey.
+
+        Each arrival's attributes are row ``index`` of its day's rows (from the stream's own
+        seed for that day), so an arrival keeps its attributes across scenarios.
+        """
         env = self.env
-        rows = self.rows(source)
         ids, quint, ages = self._ids, self.quint, self.ages
+        n_u, fill = self.L.n_uniforms, self.L.fill
         kinds_ = kinds.tolist() if kinds is not None else itertools.repeat(None)
-        for t, c, k in zip(times.tolist(), cohorts.tolist(), kinds_, strict=False):
+        need = np.zeros(self.n_days + 1, dtype=np.int64)
+        np.maximum.at(need, arr.day, arr.index + 1)
+        day_rows: list[list[float]] = []
+        current = -1
+        for t, c, d, k, kind in zip(arr.times.tolist(), arr.cohorts.tolist(), arr.day.tolist(),
+                                    arr.index.tolist(), kinds_, strict=False):  # fmt: skip
             dt = t - env.now
             if dt > 0:
                 yield env.timeout(dt)
-            pt = Patient(next(ids), c, quint[c], ages[c], rows.next())
-            if k is None:
+            if d != current:
+                current = d
+                day_rows = row_block(arr.row_seeds[d], int(need[d]), n_u, fill)
+            pt = Patient(next(ids), c, quint[c], ages[c], day_rows[k])
+            if kind is None:
                 handler(pt)
             else:
-                handler(pt, k)
+                handler(pt, kind)
 
     # -- front doors ---------------------------------------------------------------------------
     def on_999(self, pt: Patient, kind: int) -> None:

@@ -99,39 +99,103 @@ def normalised(profile: Sequence[float]) -> np.ndarray:
     return p * len(p) / p.sum()
 
 
+@dataclass
+class Arrivals:
+    """Pre-sampled arrivals, sorted by time: when, which cohort, and what identifies each.
+
+    ``day`` and ``index`` (the arrival's place in its day's draws) identify an arrival across
+    scenarios; ``extra`` holds uniforms of its own (routing draws); ``row_seeds[day]`` seeds
+    the rows of per-patient attributes of that day (row ``index`` is this arrival's).
+    """
+
+    times: np.ndarray
+    cohorts: np.ndarray
+    day: np.ndarray
+    index: np.ndarray
+    extra: np.ndarray
+    row_seeds: list | None = None
+
+    def __len__(self) -> int:
+        return len(self.times)
+
+    def subset(self, keep: np.ndarray) -> Arrivals:
+        """The arrivals where ``keep`` is true (same seeds, same identities)."""
+        return Arrivals(self.times[keep], self.cohorts[keep], self.day[keep], self.index[keep],
+                        self.extra[keep], self.row_seeds)  # fmt: skip
+
+
 def poisson_arrivals(
     rng: np.random.Generator,
     daily_rates: np.ndarray,
     hourly: np.ndarray,
     day_factor: np.ndarray | None = None,
-) -> tuple[np.ndarray, np.ndarray]:
-    """Arrival times (days) and cohorts of a non-homogeneous Poisson process, sorted by time.
+    n_extra: int = 0,
+    stable: bool = True,
+) -> Arrivals:
+    """Arrivals of a non-homogeneous Poisson process, sorted by time.
 
     The intensity is ``daily_rates[day, cohort] * day_factor[day] * hourly[hour] / 24``: piecewise
     constant by the hour. Exact by conditioning: each day's count is Poisson with the day's
     expected total; given the count, hours are drawn from the hourly profile, times uniformly
     within the hour, and cohorts from the day's cohort mix.
 
+    With ``stable`` (the place), the count of each day is drawn by inversion of one uniform and
+    each day's arrivals from a generator of that day alone, each arrival from one row of
+    uniforms: a scenario that changes the rates a little changes a few arrivals, not the whole
+    sequence after them (common random numbers). Without it (a bare queue, for speed), all
+    draws come from ``rng`` in turn.
+
     Args:
         rng: the stream of this arrival process.
         daily_rates: expected arrivals per day, ``(n_days, n_cohorts)``.
         hourly: 24 relative rates, mean 1 (see :func:`normalised`).
         day_factor: a multiplier per day (day of week), mean about 1; none when omitted.
+        n_extra: uniforms of its own to draw for each arrival (returned in ``extra``).
+        stable: per-day generators and counts by inversion (see above).
     """
     rates = np.asarray(daily_rates, dtype=float)
     n_days, n_cohorts = rates.shape
     total = rates.sum(axis=1)
     if day_factor is not None:
         total = total * day_factor
-    counts = rng.poisson(total)
-    n = int(counts.sum())
+    width = 3 + n_extra
+    row_seeds = None
+    if stable:
+        seq = rng.bit_generator.seed_seq
+        counts = poisson_counts(rng.random(n_days), total)
+        day_seqs, row_seeds = seq.spawn(n_days), seq.spawn(n_days)
+        blocks = [np.random.Generator(np.random.PCG64(day_seqs[d])).random((counts[d], width))
+                  for d in range(n_days)]  # fmt: skip
+        u = np.concatenate(blocks) if blocks else np.zeros((0, width))
+    else:
+        counts = rng.poisson(total)
+        u = rng.random((int(counts.sum()), width))
     day = np.repeat(np.arange(n_days), counts)
+    index = np.arange(len(day)) - np.repeat(np.cumsum(counts) - counts, counts)
     cum_hour = np.cumsum(hourly) / np.sum(hourly)
-    hour = np.minimum(np.searchsorted(cum_hour, rng.random(n), side="right"), 23)
-    times = day + (hour + rng.random(n)) / 24.0
-    cohort = pick_cohorts(rates, day, rng.random(n))
+    hour = np.minimum(np.searchsorted(cum_hour, u[:, 0], side="right"), 23)
+    times = day + (hour + u[:, 1]) / 24.0
+    cohort = pick_cohorts(rates, day, u[:, 2])
     order = np.argsort(times, kind="stable")
-    return times[order], cohort[order]
+    return Arrivals(times[order], cohort[order], day[order], index[order], u[order, 3:],
+                    row_seeds)  # fmt: skip
+
+
+def poisson_counts(u: np.ndarray, mean: np.ndarray) -> np.ndarray:
+    """Poisson counts by inversion of uniforms ``u`` (a small change of mean moves few)."""
+    from scipy import stats
+
+    mean = np.asarray(mean, dtype=float)
+    out = stats.poisson.ppf(u, np.where(mean > 0, mean, 1.0))
+    return np.where(mean > 0, np.nan_to_num(out), 0).astype(np.int64)
+
+
+def row_block(seed, n: int, n_uniforms: int, fill: Sequence[Callable]) -> list[list[float]]:
+    """``n`` rows of per-patient attributes from one day's seed (row k is the same for any
+    ``n > k``).
+    """
+    u = np.random.Generator(np.random.PCG64(seed)).random((n, n_uniforms))
+    return np.column_stack([f(u) for f in fill]).tolist()
 
 
 def pick_cohorts(weights: np.ndarray, day: np.ndarray, u: np.ndarray) -> np.ndarray:
