@@ -29,3 +29,12 @@ def test_fewer_pathway_starts_at_weekends():
     per_weekend_day = weekend.sum() / 8  # four weekends in 28 days
     per_weekday = (~weekend).sum() / 20
     assert per_weekend_day < 0.8 * per_weekday, (per_weekend_day, per_weekday)
+
+
+def test_patients_queueing_for_a_full_care_home_can_die_waiting():
+    """A full care home and a high death rate while waiting: deaths end queue waits cleanly
+    (a regression test: the clock that ends a wait decides what happens, not rounding)."""
+    ds = run_patient(["run.horizon_years=0.08", "place.care_home.beds=5064",
+                      "place.acute.waiting_deaths_per_1000_day=200"])[0]  # fmt: skip
+    assert float(ds["nctr"].sel(waiting_for="P3").mean()) > 10
+    assert float(ds["hospital_deaths"].sum()) > 0

@@ -739,7 +739,7 @@ class PlaceSim:
                 else:
                     yield from self.community(pt, ("reablement", "ic_beds")[k])
                 return
-            if env.now >= death_at:
+            if death_at <= dec_at:  # the clock that ended the wait (not env.now: rounding)
                 self.rec.end(tok, env.now, "death", env.now - t_k)
                 self._free_bed(pt)
                 self.count_day("hospital_deaths")
