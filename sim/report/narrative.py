@@ -13,6 +13,7 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
+import xarray as xr
 
 from sim.appraisal.run import Appraisal
 from sim.report.stats import count, gbp_m, number, payback_label, percent, spread, total
@@ -54,7 +55,8 @@ def key_messages(result: Appraisal, labels: dict[str, str]) -> list[str]:
     full = _beds_full_year(result.runs["baseline"], years)
     if full:
         lines.append(
-            f"Baseline: acute beds are full (median occupancy 99% or more) from {full}; "
+            f"Baseline: acute beds are full (mean occupancy 99% or more over the year) from "
+            f"{full}; "
             "after that, beds an option frees are filled at once by patients who would "
             "otherwise wait in ED, so its benefit shows as less boarding and fewer "
             "handover delays rather than empty beds."
@@ -73,15 +75,20 @@ def key_messages(result: Appraisal, labels: dict[str, str]) -> list[str]:
 
 
 def _beds_full_year(baseline, years: list[str]) -> str | None:
-    """First financial year in which the baseline's median acute occupancy reaches 99%."""
+    """First financial year in which the baseline's acute occupancy, averaged over the year
+    (median of draws), reaches 99%.
+    """
     if "occupancy" not in baseline or "service" not in baseline["occupancy"].dims:
         return None
     occ = baseline["occupancy"].sel(service="acute_beds").median("draw")
-    for t, v in zip(occ["time"].values, occ.values, strict=True):
+    labels = []
+    for t in occ["time"].values:
         ts = pd.Timestamp(t)
         fy = ts.year if ts.month >= 4 else ts.year - 1
-        label = f"{fy}/{(fy + 1) % 100:02d}"
-        if v >= 0.99 and label in years:
+        labels.append(f"{fy}/{(fy + 1) % 100:02d}")
+    by_year = occ.groupby(xr.DataArray(labels, dims="time", name="fy")).mean()
+    for label in years:
+        if label in by_year["fy"].values and float(by_year.sel(fy=label)) >= 0.99:
             return label
     return None
 
