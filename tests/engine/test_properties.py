@@ -116,7 +116,8 @@ def test_random_models_stay_nonnegative_finite_and_conserve_people(model_and_dt)
     before = np.concatenate([ds.people_initial.values, total[:-1]])
     net = ds.people_in.values[0] - ds.people_out.values[0] - ds.deaths.values[0]
     error = np.abs((total - before) - net)
-    assert np.all(error <= 1e-9 * np.maximum(total, 1.0)), error.max()
+    # rounding scales with the larger of the two totals (a stock of 1e8 can empty to 6 people)
+    assert np.all(error <= 1e-9 * np.maximum(np.maximum(total, before), 1.0)), error.max()
     # The ledger total is the sum of all stocks.
     np.testing.assert_allclose(ds.end.sum("stock").values, ds.people_total.values, rtol=1e-12)
 
