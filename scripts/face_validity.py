@@ -203,7 +203,7 @@ def table(ds) -> tuple[str, bool]:
 def main(argv: list[str]) -> int:
     check = "--check" in argv
     overrides = [a for a in argv if a != "--check"]
-    ds = sim.run(["run.horizon_years=1", *overrides])
+    ds = sim.run(["run.horizon_years=1", "run.record_every_days=1", *overrides])
     text, ok = table(ds)
     header = (
         "# Baseline face validity\n\n"
