@@ -17,7 +17,8 @@ def wants_sweep(args: list[str]) -> bool:
     """Whether the arguments ask for a multirun or a batched sweep."""
     if any(a in MULTIRUN_FLAGS for a in args):
         return True
-    return any(a.startswith("sweep=") and a != "sweep=none" for a in args)
+    chosen = [a.split("=", 1)[1] for a in args if a.startswith(("sweep=", "sweep.method="))]
+    return any(c != "none" for c in chosen)
 
 
 def sweep_main(args: list[str]) -> int:

@@ -149,6 +149,7 @@ def plot_sensitivity(indices: xr.Dataset, metric_name: str, path: str | Path | N
     order = np.argsort(ix[main].values)
     params = [str(p) for p in ix["parameter"].values[order]]
     y = np.arange(len(params))
+    units = str(indices["metric_units"].sel(metric=metric_name).values)
     fig, ax = plt.subplots(figsize=(8, 1.2 + 0.45 * len(params)))
     if sobol:
         ax.barh(y + 0.2, ix["ST"].values[order], 0.4, xerr=ix["ST_conf"].values[order],
@@ -159,14 +160,13 @@ def plot_sensitivity(indices: xr.Dataset, metric_name: str, path: str | Path | N
     else:
         ax.barh(y, ix["mu_star"].values[order], 0.6, xerr=ix["mu_star_conf"].values[order],
                 label="mu* (mean |elementary effect|)", color="#1f77b4")  # fmt: skip
-        units = str(indices["metric_units"].sel(metric=metric_name).values)
         ax.set_xlabel(f"Morris mu* ({units})")
     ax.set_yticks(y, params)
     ax.set_ylabel("Swept parameter")
     ax.axvline(0, color="black", lw=0.8)
     ax.legend(loc="lower right")
-    ax.set_title(f"What drives {metric_name}: {'Sobol' if sobol else 'Morris'} indices, "
-                 f"bars = 95% intervals")  # fmt: skip
+    ax.set_title(f"What drives {metric_name} ({units})\n{'Sobol' if sobol else 'Morris'} "
+                 f"indices; bars: 95% intervals", fontsize=10)  # fmt: skip
     fig.tight_layout()
     if path is not None:
         fig.savefig(path, dpi=120)

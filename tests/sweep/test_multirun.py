@@ -31,3 +31,15 @@ def test_multirun_gathers_variants_equal_to_single_runs(tmp_path, capsys):
     ref = simulate(compose_config([*common, "scenario=virtual_wards"]))
     for name in ("occupied", "nctr", "system_cost"):
         assert np.array_equal(ds[name].sel(variant=1).values, ref[name].values), name
+
+
+def test_cli_runs_a_batched_sweep_of_the_sweep_group(tmp_path, capsys):
+    """``python -m sim sweep.method=grid ...`` runs the batched sweep and names its folder."""
+    from sim.sweep import load_sweep
+
+    from .helpers import grid
+
+    code = main(grid(tmp_path, "cli", "sweep.executor=sequential"))
+    out = capsys.readouterr().out
+    assert code == 0 and f"sweep results in {tmp_path / 'cli'}" in out
+    assert load_sweep(tmp_path / "cli").sizes["variant"] == 4
