@@ -25,6 +25,9 @@ pack: board_pack.html, board_pack.pdf, appraisal.xlsx). Any key can be overridde
   python -m sim appraisal.options=[]             # the baseline only
 Groups: place=<name> (configs/place), scenario=<name> (scenarios/), run=<name> (configs/run),
 finance=<name> (configs/finance), appraisal=<name> (configs/appraisal).
+Sweeps (sim/sweep, results/multirun/ and results/sweeps/):
+  python -m sim -m scenario=baseline,homefirst place.acute.beds=1300,1500   # Hydra multirun
+  python -m sim sweep=capacity_lhs sweep.samples=1000 sweep.name=cap       # batched, resumable
 """
 
 
