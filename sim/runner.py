@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import logging
 import shutil
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
@@ -23,7 +24,7 @@ from sim.engines.stockflow import compile_model, run_arrays, to_dataset
 from sim.engines.stockflow.compile import CompiledModel
 from sim.engines.stockflow.place import build_model, series_values
 from sim.finance.money import compute_money
-from sim.model.place import DAYS_PER_YEAR, build_place
+from sim.model.place import DAYS_PER_YEAR, Place, build_place
 from sim.model.uncertainty import place_for_draw, sample_uncertain
 from sim.results.io import run_directory, write_dataset_atomic, write_text_atomic
 from sim.results.provenance import provenance
@@ -93,25 +94,14 @@ def simulate_run(cfg: Config, last_year: dict[str, np.ndarray] | None = None) ->
     early in some draws, as annual contracting does.
     """
     run = cfg.run
-    dt = run.step_days
-    steps = n_steps(cfg)
+    dt, steps = run.step_days, n_steps(cfg)
     if steps % run.record_every_days and run.record_every_days > steps:
         raise ConfigError(f"run.record_every_days = {run.record_every_days}: longer than the run")
-    samples = sample_uncertain(cfg.place, run.draws, run.seed)
-    places = draw_places(cfg, samples)
-    bought = investment_factors(cfg.scenario, cfg.finance, places, steps, dt, run.start_date,
-                                run.seed, last_year)  # fmt: skip
-    plan = lever_plan(cfg.scenario, places, steps, dt, run.start_date, run.seed, bought)
-    place = build_place(cfg.place)
-    compiled = compile_model(build_model(place, dt, plan.targets))
-    params = _param_matrix(cfg, compiled, places, plan)
-    names = compiled.series_names[1:]
-    series = compiled.series_array(
-        series_values(place, run.start_date, steps, dt, names, plan.paths), steps, run.draws
-    )
-    today = compiled.series_array(  # levers at their neutral values: the place as it is
-        series_values(place, run.start_date, steps, dt, names), steps, run.draws
-    )
+    inputs = run_inputs(cfg, last_year)
+    plan, samples = inputs.plan, inputs.samples
+    compiled = compile_model(build_model(inputs.place, dt, plan.targets))
+    params = _param_matrix(cfg, compiled, inputs)
+    series, today = series_pair(compiled, cfg, inputs)
     log.info("warming up %d draw(s) for %d days", params.shape[0], WARMUP_DAYS)
     initial, params = warm_start(compiled, params, today, dt)
     log.info("running %d draw(s) x %d steps of %g days", params.shape[0], steps, dt)
@@ -132,6 +122,49 @@ def simulate_run(cfg: Config, last_year: dict[str, np.ndarray] | None = None) ->
     return add_derived(ds, samples, plan, record_every=run.record_every_days)
 
 
+@dataclass(frozen=True)
+class RunInputs:
+    """What a run needs besides the compiled model: the draws and the scenario's levers."""
+
+    samples: dict[str, np.ndarray]  # uncertain place key -> value per draw
+    places: list[PlaceCfg]  # the place config of each draw
+    place: Place  # the configured (central) place, resolved
+    plan: LeverPlan  # the scenario's levers, their cohorts and paths per draw
+
+
+def run_inputs(cfg: Config, last_year: dict[str, np.ndarray] | None = None) -> RunInputs:
+    """Parameter draws, each draw's place and the scenario's lever paths (investments
+    included, stopped after ``last_year`` where contracting withdraws them).
+    """
+    run = cfg.run
+    dt, steps = run.step_days, n_steps(cfg)
+    samples = sample_uncertain(cfg.place, run.draws, run.seed)
+    places = draw_places(cfg, samples)
+    bought = investment_factors(cfg.scenario, cfg.finance, places, steps, dt, run.start_date,
+                                run.seed, last_year)  # fmt: skip
+    plan = lever_plan(cfg.scenario, places, steps, dt, run.start_date, run.seed, bought)
+    return RunInputs(samples, places, build_place(cfg.place), plan)
+
+
+def series_pair(
+    compiled: CompiledModel, cfg: Config, inputs: RunInputs
+) -> tuple[np.ndarray, np.ndarray]:
+    """Per-step inputs with the scenario's levers, and with every lever at its neutral value
+    (the place as it is today, for the warm-up).
+    """
+    run = cfg.run
+    dt, steps = run.step_days, n_steps(cfg)
+    names = compiled.series_names[1:]
+    place, paths = inputs.place, inputs.plan.paths
+    series = compiled.series_array(
+        series_values(place, run.start_date, steps, dt, names, paths), steps, run.draws
+    )
+    today = compiled.series_array(
+        series_values(place, run.start_date, steps, dt, names), steps, run.draws
+    )
+    return series, today
+
+
 def draw_places(cfg: Config, samples: dict[str, np.ndarray]) -> list[PlaceCfg]:
     """The place config of each draw (the configured place itself for one draw)."""
     if cfg.run.draws == 1:
@@ -142,31 +175,20 @@ def draw_places(cfg: Config, samples: dict[str, np.ndarray]) -> list[PlaceCfg]:
     ]
 
 
-def _param_matrix(
-    cfg: Config, compiled: CompiledModel, places: list[PlaceCfg], plan: LeverPlan
-) -> np.ndarray:
+def _param_matrix(cfg: Config, compiled: CompiledModel, inputs: RunInputs) -> np.ndarray:
     """One parameter row per draw: each draw's place declared again, values only (the
     structure is the compiled model's; a draw that would change it is refused).
     """
     if cfg.run.draws == 1:
         return compiled.param_matrix()
-    from sim.sweep.rows import check_against_full_build, declare_values, param_row
+    from sim.sweep.rows import check_against_full_build, declare_values, draw_rows
 
-    dt, levers = cfg.run.step_days, plan.targets
-    check_against_full_build(compiled, declare_values(build_place(cfg.place), dt, levers))
-    tables = tuple(sorted((k, lk.xs, lk.ys) for k, lk in compiled.model.lookups.items()))
-    rows = []
-    names = compiled.param_names
-    for i, place in enumerate(places):
-        vm = declare_values(build_place(place), dt, levers)
-        if set(vm.values) != set(names) or tuple(sorted(vm.tables)) != tables:
-            raise ConfigError(
-                f"draw {i}: uncertain values change the model's structure (e.g. the "
-                f"number of stages of a stay, or a lookup table); narrow their ranges"
-            )
-        rows.append(param_row(compiled, vm.values))
-    matrix = np.array(rows)
-    return compiled.param_matrix({p: matrix[:, j] for j, p in enumerate(names)})
+    dt, levers = cfg.run.step_days, inputs.plan.targets
+    central = declare_values(inputs.place, dt, levers)
+    check_against_full_build(compiled, central)
+    places = [build_place(p) for p in inputs.places]
+    rows = draw_rows(compiled, central.fingerprint(), places, dt, levers)
+    return compiled.param_matrix({p: rows[:, j] for j, p in enumerate(compiled.param_names)})
 
 
 FRONT_DOORS = ("gp_demand", "nhs111_call", "call_999", "walk_in", "direct_admission")

@@ -29,20 +29,12 @@ from sim.config.errors import ConfigError
 from sim.config.schema import Config
 from sim.engines.stockflow import compile_model, run_arrays, to_dataset
 from sim.engines.stockflow.compile import TRANSFER, CompiledModel
-from sim.engines.stockflow.place import build_model, series_values
+from sim.engines.stockflow.place import build_model
 from sim.model.place import build_place
-from sim.model.uncertainty import sample_uncertain
-from sim.runner import add_derived, draw_places, n_steps, warm_start
-from sim.scenarios.effects import LeverPlan, lever_plan
-from sim.scenarios.investments import investment_factors
+from sim.runner import add_derived, n_steps, run_inputs, series_pair, warm_start
+from sim.scenarios.effects import LeverPlan
 from sim.sweep.apply import apply_values
-from sim.sweep.rows import (
-    StructureChanged,
-    check_against_full_build,
-    declare_values,
-    param_row,
-    rows_for,
-)
+from sim.sweep.rows import check_against_full_build, declare_values, draw_rows, param_row
 
 log = logging.getLogger(__name__)
 
@@ -103,33 +95,18 @@ def prepare_variant(vid: int, base: Config, values: dict[str, Any], combo: tuple
     cfg = apply_values(base, values)
     run = cfg.run
     dt, steps = run.step_days, n_steps(cfg)
-    samples = sample_uncertain(cfg.place, run.draws, run.seed)
-    places = draw_places(cfg, samples)
-    bought = investment_factors(cfg.scenario, cfg.finance, places, steps, dt, run.start_date,
-                                run.seed, None)  # fmt: skip
-    plan = lever_plan(cfg.scenario, places, steps, dt, run.start_date, run.seed, bought)
-    place = build_place(cfg.place)
-    central = declare_values(place, dt, plan.targets)
+    inputs = run_inputs(cfg)
+    plan, places = inputs.plan, inputs.places
+    central = declare_values(inputs.place, dt, plan.targets)
     group = (combo, steps, dt, tuple(sorted(plan.targets.items())), central.fingerprint())
     compiled, fingerprint = _compiled_for(group, cfg, plan)
     if run.draws == 1:
         rows = param_row(compiled, central.values)[None, :]
     else:
-        try:
-            rows = rows_for(compiled, fingerprint, [build_place(p) for p in places], dt,
-                            plan.targets)  # fmt: skip
-        except StructureChanged as exc:
-            raise ConfigError(
-                f"draw {exc.args[0]}: uncertain values change the model's structure (e.g. "
-                f"the number of stages of a stay); narrow their ranges"
-            ) from None
+        rows = draw_rows(compiled, fingerprint, [build_place(p) for p in places], dt,
+                         plan.targets)  # fmt: skip
     check_rows(compiled, rows)
-    names = compiled.series_names[1:]
-    series = compiled.series_array(
-        series_values(place, run.start_date, steps, dt, names, plan.paths), steps, run.draws
-    )
-    today = compiled.series_array(series_values(place, run.start_date, steps, dt, names),
-                                  steps, run.draws)  # fmt: skip
+    series, today = series_pair(compiled, cfg, inputs)
     return Prepared(vid, cfg, plan, rows, series, today, group)
 
 

@@ -157,3 +157,22 @@ def rows_for(
 
 class StructureChanged(Exception):
     """A draw's values change the model's structure (stages, routes or lookup tables)."""
+
+
+def draw_rows(
+    compiled: CompiledModel,
+    fingerprint: tuple,
+    places: Sequence[Place],
+    dt_days: float,
+    levers: Mapping[str, Targets],
+) -> np.ndarray:
+    """:func:`rows_for`, with a draw that would change the structure refused by name."""
+    from sim.config.errors import ConfigError
+
+    try:
+        return rows_for(compiled, fingerprint, places, dt_days, levers)
+    except StructureChanged as exc:
+        raise ConfigError(
+            f"draw {exc.args[0]}: uncertain values change the model's structure (e.g. the "
+            f"number of stages of a stay, or a lookup table); narrow their ranges"
+        ) from None
