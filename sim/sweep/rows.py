@@ -138,27 +138,6 @@ def check_against_full_build(compiled: CompiledModel, vm: ValueModel) -> None:
         raise ModelError("value-only declaration gives other lookup tables than the full build")
 
 
-def rows_for(
-    compiled: CompiledModel,
-    fingerprint: tuple,
-    places: Sequence[Place],
-    dt_days: float,
-    levers: Mapping[str, Targets],
-) -> np.ndarray:
-    """Parameter rows for ``places`` (one per draw) in a group's compiled model."""
-    rows = np.empty((len(places), len(compiled.param_names)))
-    for i, place in enumerate(places):
-        vm = declare_values(place, dt_days, levers)
-        if vm.fingerprint() != fingerprint:
-            raise StructureChanged(i)
-        rows[i] = param_row(compiled, vm.values)
-    return rows
-
-
-class StructureChanged(Exception):
-    """A draw's values change the model's structure (stages, routes or lookup tables)."""
-
-
 def draw_rows(
     compiled: CompiledModel,
     fingerprint: tuple,
@@ -166,13 +145,18 @@ def draw_rows(
     dt_days: float,
     levers: Mapping[str, Targets],
 ) -> np.ndarray:
-    """:func:`rows_for`, with a draw that would change the structure refused by name."""
+    """Parameter rows for ``places`` (one per draw) in a group's compiled model; a draw whose
+    values would change the structure (stages, routes, lookup tables) is refused by name.
+    """
     from sim.config.errors import ConfigError
 
-    try:
-        return rows_for(compiled, fingerprint, places, dt_days, levers)
-    except StructureChanged as exc:
-        raise ConfigError(
-            f"draw {exc.args[0]}: uncertain values change the model's structure (e.g. the "
-            f"number of stages of a stay, or a lookup table); narrow their ranges"
-        ) from None
+    rows = np.empty((len(places), len(compiled.param_names)))
+    for i, place in enumerate(places):
+        vm = declare_values(place, dt_days, levers)
+        if vm.fingerprint() != fingerprint:
+            raise ConfigError(
+                f"draw {i}: uncertain values change the model's structure (e.g. the number of "
+                f"stages of a stay, or a lookup table); narrow their ranges"
+            )
+        rows[i] = param_row(compiled, vm.values)
+    return rows

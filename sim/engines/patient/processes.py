@@ -510,13 +510,7 @@ class PlaceSim:
         # Handover at ED: a cubicle, then 15 minutes plus the delay of the moment.
         t_arr = env.now
         self.arrive_ed(pt)
-        if not self.corridor or self.cubicles.value < self.cubicles.capacity:
-            ev = self.cubicles.acquire()
-            if ev is not None:
-                yield ev
-            pt.cubicle = True
-        else:
-            self.count_day("ed_corridor")
+        yield from self.take_cubicle(pt)
         mean = self.handover_table(self.pressure())
         delay = mean * row[self.dur_col["handover"]]
         yield env.timeout((self.handover_min + delay) / MIN_PER_DAY)
@@ -529,6 +523,18 @@ class PlaceSim:
 
     def _crew_back(self, _event) -> None:
         self.crews.release()
+
+    def take_cubicle(self, pt: Patient):
+        """An ED cubicle, waiting for one if need be; or the corridor when it is allowed and
+        every cubicle is taken.
+        """
+        if not self.corridor or self.cubicles.value < self.cubicles.capacity:
+            ev = self.cubicles.acquire()
+            if ev is not None:
+                yield ev
+            pt.cubicle = True
+        else:
+            self.count_day("ed_corridor")
 
     def arrive_ed(self, pt: Patient) -> None:
         """Count a type 1 attendance and start the patient's time in ED."""
@@ -543,13 +549,7 @@ class PlaceSim:
             self.enter()
         t_arr = self.env.now
         self.arrive_ed(pt)
-        if not self.corridor or self.cubicles.value < self.cubicles.capacity:
-            ev = self.cubicles.acquire()
-            if ev is not None:
-                yield ev
-            pt.cubicle = True
-        else:
-            self.count_day("ed_corridor")
+        yield from self.take_cubicle(pt)
         yield from self.treat_in_ed(pt, t_arr, 0.0)
 
     def treat_in_ed(self, pt: Patient, t_arr: float, before: float):
