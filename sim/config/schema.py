@@ -281,19 +281,13 @@ class PatientEngineCfg:
     weekday_profile: list[float] = field(default_factory=lambda: [1.0] * 7)  # Mon..Sun
     ambulance_crews: int = 40
     on_scene_minutes: DurationCfg = field(default_factory=lambda: DurationCfg(mean=60.0, cv=0.5))
-    to_hospital_minutes: DurationCfg = field(
-        default_factory=lambda: DurationCfg(mean=25.0, cv=0.5)
-    )
+    to_hospital_minutes: DurationCfg = field(default_factory=lambda: DurationCfg(mean=25.0, cv=0.5))
     handover_minutes: float = 15.0  # the standard; delays beyond it follow place.ambulance
     handover_delay_distribution: str = "exponential"  # exponential | fixed, mean from place
-    turnaround_minutes: DurationCfg = field(
-        default_factory=lambda: DurationCfg(mean=15.0, cv=0.5)
-    )
+    turnaround_minutes: DurationCfg = field(default_factory=lambda: DurationCfg(mean=15.0, cv=0.5))
     ed_cubicles: int = 180
     ed_overflow: str = "queue"  # queue (wait for a cubicle) | corridor (seen at once)
-    ed_discharged_hours: DurationCfg = field(
-        default_factory=lambda: DurationCfg(mean=3.0, cv=0.7)
-    )
+    ed_discharged_hours: DurationCfg = field(default_factory=lambda: DurationCfg(mean=3.0, cv=0.7))
     ed_decision_hours: DurationCfg = field(default_factory=lambda: DurationCfg(mean=5.0, cv=0.6))
     escalation_beds: int = 0  # extra acute beds open in winter
     escalation_from: str = "12-01"  # MM-DD, first day open
