@@ -66,9 +66,11 @@ def simulate(cfg: Config, plan: xr.Dataset | None = None) -> xr.Dataset:
         return _with_money(results, money)
     if plan is None:
         plan = simulate_run(plan_config(cfg))
-    plan_money = compute_money(plan, fin, None, None)
     money = compute_money(results, fin, plan, investment_amounts(fin, results, seed))
-    last = last_years(cfg.scenario.contracting, cfg.scenario.investments, money, plan_money)
+    last = None
+    if cfg.scenario.contracting.mode != "none":  # decisions compare the money with the plan's
+        plan_money = compute_money(plan, fin, None, None)
+        last = last_years(cfg.scenario.contracting, cfg.scenario.investments, money, plan_money)
     if last is not None:
         log.info("contracting withdraws investments; running again")
         results = simulate_run(cfg, last)
@@ -95,7 +97,7 @@ def simulate_run(cfg: Config, last_year: dict[str, np.ndarray] | None = None) ->
     """
     run = cfg.run
     dt, steps = run.step_days, n_steps(cfg)
-    if steps % run.record_every_days and run.record_every_days > steps:
+    if run.record_every_days > steps:
         raise ConfigError(f"run.record_every_days = {run.record_every_days}: longer than the run")
     inputs = run_inputs(cfg, last_year)
     plan, samples = inputs.plan, inputs.samples

@@ -263,8 +263,7 @@ def money_by_year_table(appraisal: xr.Dataset, labels: dict[str, str]) -> Table:
                 "Measure": "Cumulative discounted net benefit (running NPV)",
             },
         )
-    df = pd.DataFrame(rows).rename(columns={k: f"{k} (GBP m, {price} prices)"
-                                            for k in ("P10", "P50", "P90")})  # fmt: skip
+    df = _gbp_m_columns(pd.DataFrame(rows), price)
     return Table(
         "Money by year",
         "Money by financial year",
@@ -284,8 +283,7 @@ def cash_by_org_table(appraisal: xr.Dataset, labels: dict[str, str]) -> Table:
                 a["surplus_change"].sel(option=o, org=org) / 1e6,
                 {"Option": labels[str(o)], "Organisation": str(name)},
             )
-    df = pd.DataFrame(rows).rename(columns={k: f"{k} (GBP m, {price} prices)"
-                                            for k in ("P10", "P50", "P90")})  # fmt: skip
+    df = _gbp_m_columns(pd.DataFrame(rows), price)
     return Table(
         "Cash by organisation",
         "Change in surplus by organisation and year",
@@ -370,3 +368,8 @@ def draws_table(appraisal: xr.Dataset, labels: dict[str, str]) -> Table:
         pd.DataFrame(rows),
         note="Payback blank: not within the horizon.",
     )
+
+
+def _gbp_m_columns(df: pd.DataFrame, price: str) -> pd.DataFrame:
+    """Percentile columns of money tables labelled with their units and price year."""
+    return df.rename(columns={k: f"{k} (GBP m, {price} prices)" for k in ("P10", "P50", "P90")})

@@ -12,6 +12,8 @@ from dataclasses import dataclass
 import numpy as np
 import xarray as xr
 
+from sim.finance.years import FinancialYears
+
 DAYS_PER_YEAR = 365.0
 
 
@@ -132,23 +134,18 @@ def _acute_activity_value(y: xr.Dataset, money: xr.Dataset, fy: int) -> np.ndarr
 
 def ten_year(run: xr.Dataset) -> dict[str, np.ndarray]:
     """Totals over the whole run per draw: activity, bed days, money."""
-    bed_days = run["occupied"].sel(service="acute_beds") * _period_days(run)
-    nctr_days = run["nctr"].sum("waiting_for") * _period_days(run)
+    fy = FinancialYears(run)
+
+    def days(driver: str) -> np.ndarray:  # level-days over the run (e.g. bed days)
+        return fy.quantity(driver).sum("year").values
+
     return {
         "emergency admissions": total(run, "emergency_admissions"),
         "conveyances": total(run, "conveyances"),
-        "acute bed days": bed_days.sum("time").values,
-        "delayed (NCTR) bed days": nctr_days.sum("time").values,
+        "acute bed days": days("occupied.acute_beds"),
+        "delayed (NCTR) bed days": days("nctr"),
         "long-term care after hospital": total(run, "care_home_admissions_after_hospital"),
         "handover hours lost": total(run, "handover_hours_lost"),
         "investment (GBP)": total(run, "investment_total"),
         "system net cost (GBP)": total(run, "system_net_cost"),
     }
-
-
-def _period_days(ds: xr.Dataset) -> xr.DataArray:
-    """Days in each record period (the last may be short)."""
-    period, total_days = ds.attrs["period_days"], ds.attrs["n_steps"] * ds.attrs["dt_days"]
-    starts = np.arange(ds.sizes["time"]) * period
-    days = np.minimum(starts + period, total_days) - starts
-    return xr.DataArray(days, dims="time", coords={"time": ds["time"]})
