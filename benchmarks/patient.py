@@ -9,7 +9,7 @@ customers for all three implementations:
 
 - **plain SimPy**: the textbook version (``simpy.Resource``, ``random.expovariate`` per draw,
   one generator per customer);
-- **engine**: :func:`sim.engines.patient.ward.run_ward` (named streams, bulk-sampled arrivals
+- **engine**: :func:`sim.engines.des.ward.run_ward` (named streams, bulk-sampled arrivals
   and stays, the engine's ``Pool`` and level monitors);
 - **Ciw**: ``ciw.Simulation`` of the same network (``pip install -e ".[bench]"``).
 
@@ -70,7 +70,7 @@ def plain_simpy(n_customers: int, seed: int) -> dict:
 
 
 def engine(n_customers: int, seed: int) -> dict:
-    from sim.engines.patient.ward import run_ward
+    from sim.engines.des.ward import run_ward
 
     horizon = n_customers / LAM
     start = time.perf_counter()
@@ -100,13 +100,13 @@ def ciw_run(n_customers: int, seed: int) -> dict:
 
 
 def default_place_year() -> dict:
-    from sim.config.compose import compose_config
-    from sim.engines.patient.dataset import to_dataset
-    from sim.engines.patient.engine import run_replication
-    from sim.engines.patient.inputs import prepare_inputs
+    from sim.jobs.load import load_config
+    from sim.place.patient.dataset import to_dataset
+    from sim.place.patient.engine import run_replication
+    from sim.place.patient.inputs import prepare_inputs
 
     t0 = time.perf_counter()
-    cfg = compose_config(["run.engine=patient", "run.horizon_years=1", "run.draws=1"])
+    cfg = load_config(["run.engine=patient", "run.horizon_years=1", "run.draws=1"])
     inputs = prepare_inputs(cfg)
     t1 = time.perf_counter()
     r = run_replication(inputs[0], cfg.run.seed, 0)
@@ -199,7 +199,7 @@ def main() -> None:
 
     commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], capture_output=True,
                             text=True).stdout.strip()  # fmt: skip
-    dirty = subprocess.run(["git", "status", "--porcelain", "sim/engines/patient"],
+    dirty = subprocess.run(["git", "status", "--porcelain", "sim/place/patient"],
                            capture_output=True, text=True).stdout.strip()  # fmt: skip
     record = {
         "when_utc": datetime.now(UTC).isoformat(timespec="seconds"),

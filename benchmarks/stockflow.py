@@ -52,12 +52,12 @@ STARTUP_CODE = """
 import json, time
 t0 = time.perf_counter()
 import numpy as np
-from sim.config.compose import compose_config
-from sim.model.place import build_place
-from sim.engines.stockflow.place import build_model, series_values
+from sim.jobs.load import load_config
+from sim.place.cohorts import build_place
+from sim.place.stockflow.declare import build_model, series_values
 from sim.engines.stockflow import compile_model, run_arrays
 t1 = time.perf_counter()
-cfg = compose_config([])
+cfg = load_config([])
 place = build_place(cfg.place)
 model = build_model(place, 1.0)
 t2 = time.perf_counter()
@@ -140,12 +140,12 @@ def timed(fn, repeats: int) -> list[float]:
 
 def measure_engine(n_draws: int, repeats: int, single_repeats: int) -> dict[str, object]:
     """Single 10-year run and a batch of draws, both after compilation."""
-    from sim.config.compose import compose_config
+    from sim.jobs.load import load_config
     from sim.engines.stockflow import compile_model, run_arrays
-    from sim.engines.stockflow.place import build_model, series_values
-    from sim.model.place import build_place
+    from sim.place.stockflow.declare import build_model, series_values
+    from sim.place.cohorts import build_place
 
-    cfg = compose_config([])
+    cfg = load_config([])
     place = build_place(cfg.place)
     compiled = compile_model(build_model(place, 1.0))
     P = compiled.param_matrix()

@@ -63,12 +63,12 @@ print("SWEEP_JSON " + json.dumps({"wall_s": wall, "coordinator_peak_mib": me,
 
 def engine_rate(draws: int) -> dict[str, float]:
     """Stock-updates/s of one compiled call on a batch of the default place (10 years)."""
-    from sim.config.compose import compose_config
+    from sim.jobs.load import load_config
     from sim.engines.stockflow import compile_model, run_arrays
-    from sim.engines.stockflow.place import build_model, series_values
-    from sim.model.place import build_place
+    from sim.place.stockflow.declare import build_model, series_values
+    from sim.place.cohorts import build_place
 
-    cfg = compose_config([])
+    cfg = load_config([])
     place = build_place(cfg.place)
     compiled = compile_model(build_model(place, 1.0))
     rng = np.random.default_rng(20250401)

@@ -11,41 +11,16 @@ Notebook API::
 
 from __future__ import annotations
 
-import xarray as xr
-
-from sim.results.io import load
+from typing import Any
 
 __all__ = ["appraise", "load", "run"]
 
 
-def run(overrides: list[str] | None = None, draws: int = 1) -> xr.Dataset:
-    """Compose the configuration exactly as the CLI does, run it and return the Dataset.
+def __getattr__(name: str) -> Any:
+    """``sim.run``, ``sim.appraise`` and ``sim.load`` (:mod:`sim.api`), imported on first use."""
+    if name in __all__:
+        # Lazy, so that importing one layer (e.g. sim.config) does not import the engines.
+        from sim import api
 
-    Args:
-        overrides: Hydra overrides, e.g. ``["run.horizon_years=5", "place.acute.beds=1500"]``.
-        draws: parameter draws (sets ``run.draws`` unless an override already does).
-    """
-    from sim.config.compose import compose_config
-    from sim.runner import simulate
-
-    overrides = list(overrides or [])
-    if not any(o.split("=", 1)[0].lstrip("+") == "run.draws" for o in overrides):
-        overrides.append(f"run.draws={int(draws)}")
-    return simulate(compose_config(overrides))
-
-
-def appraise(overrides: list[str] | None = None, draws: int = 1):
-    """The main job from a notebook: baseline and options, and the appraisal of them.
-
-    Returns an :class:`sim.appraisal.run.Appraisal` with ``.appraisal`` (the metrics Dataset:
-    dims ``option, draw, year``), ``.runs`` (each run's results Dataset, ``"baseline"``
-    first) and ``.configs``. ``overrides`` and ``draws`` work as in :func:`run`; with
-    ``scenario=X`` only X is appraised.
-    """
-    from sim.appraisal.run import run_appraisal
-    from sim.config.compose import compose_config
-
-    overrides = list(overrides or [])
-    if not any(o.split("=", 1)[0].lstrip("+") == "run.draws" for o in overrides):
-        overrides.append(f"run.draws={int(draws)}")
-    return run_appraisal(compose_config(overrides), overrides)
+        return getattr(api, name)
+    raise AttributeError(f"module 'sim' has no attribute {name!r}")

@@ -12,7 +12,15 @@ import logging
 import sys
 import time
 
+from omegaconf import OmegaConf
+
+from sim.config.compose import config_dir, options
 from sim.config.errors import ConfigError
+from sim.jobs.appraise import run_appraisal
+from sim.jobs.load import load_config
+from sim.jobs.save import save_appraisal
+from sim.results.checks import check_conservation
+from sim.sweep.cli import sweep_main, wants_sweep
 
 USAGE = """usage: python -m sim [key=value ...] [--scenarios] [--help]
 
@@ -39,23 +47,15 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     logging.basicConfig(level=logging.INFO, format="%(message)s", stream=sys.stderr)
     try:
-        from sim.config.compose import compose_config, options
-
         if "--scenarios" in args:
             print(_scenario_list(options("scenario")))
             return 0
-        from sim.sweep.cli import sweep_main, wants_sweep  # -m (multirun), sweep=<name>
-
-        if wants_sweep(args):
+        if wants_sweep(args):  # -m (multirun), sweep=<name>
             return sweep_main(args)
         unknown = [a for a in args if a.startswith("-")]
         if unknown:
             raise ConfigError(f"unknown option {unknown[0]}; see python -m sim --help")
-        cfg = compose_config(args)
-        from sim.appraisal.run import run_appraisal
-        from sim.results.checks import check_conservation
-        from sim.runner import save_appraisal
-
+        cfg = load_config(args)
         start = time.perf_counter()
         print(f"place {cfg.place.name}: {cfg.run.draws} draw(s) x {cfg.run.horizon_years:g} "
               f"years", file=sys.stderr)  # fmt: skip
@@ -74,10 +74,6 @@ def main(argv: list[str] | None = None) -> int:
 
 def _scenario_list(names: list[str]) -> str:
     """One line per scenario: its name and description."""
-    from omegaconf import OmegaConf
-
-    from sim.config.compose import config_dir
-
     lines = []
     for name in names:
         raw = OmegaConf.load(config_dir() / "scenario" / f"{name}.yaml")

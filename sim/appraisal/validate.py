@@ -4,14 +4,13 @@ from __future__ import annotations
 
 import math
 
+from sim.config.compose import options
 from sim.config.errors import ConfigError
 from sim.config.schema import Config
 
 
 def validate_appraisal(cfg: Config) -> None:
     """Options that exist, a horizon within the run, rates in range, health values >= 0."""
-    from sim.config.compose import options
-
     a = cfg.appraisal
     available = options("scenario")
     for name in a.options:

@@ -11,7 +11,8 @@ import os
 import re
 from pathlib import Path
 
-from hydra import compose, initialize_config_dir
+from hydra import compose as hydra_compose
+from hydra import initialize_config_dir
 from hydra.core.global_hydra import GlobalHydra
 from hydra.errors import HydraException
 from omegaconf import OmegaConf, open_dict
@@ -20,7 +21,6 @@ from omegaconf.errors import OmegaConfBaseException
 from sim.config.errors import ConfigError
 from sim.config.schema import Config
 from sim.config.store import register
-from sim.config.validate import validate
 
 
 def config_dir() -> Path:
@@ -41,14 +41,16 @@ def options(group: str) -> list[str]:
     return sorted(p.stem for p in folder.glob("*.yaml"))
 
 
-def compose_config(overrides: list[str] | None = None) -> Config:
-    """Compose, type-check and validate the configuration for ``overrides``."""
+def compose(overrides: list[str] | None = None) -> Config:
+    """Compose and type-check the configuration for ``overrides`` (the groups' own checks are
+    :func:`sim.jobs.load.load_config`'s).
+    """
     overrides = list(overrides or [])
     register()
     GlobalHydra.instance().clear()
     try:
         with initialize_config_dir(config_dir=str(config_dir()), version_base="1.3"):
-            dcfg = compose(config_name="config", overrides=overrides)
+            dcfg = hydra_compose(config_name="config", overrides=overrides)
         cfg = OmegaConf.to_object(dcfg)
     except (HydraException, OmegaConfBaseException) as exc:
         raise ConfigError(_one_line(exc)) from None
@@ -56,7 +58,6 @@ def compose_config(overrides: list[str] | None = None) -> Config:
         GlobalHydra.instance().clear()
     assert isinstance(cfg, Config)
     _name_composed_scenario(cfg, overrides)
-    validate(cfg)
     return cfg
 
 

@@ -211,7 +211,7 @@ class EffectCfg:
 
     The change begins on ``start``, shows after ``lag_years`` and reaches its full size
     ``ramp_years`` later (linearly). ``ages``, ``segments`` and ``quintiles`` target the
-    cohorts of a targeted lever (empty = all). See :data:`sim.model.levers.LEVERS`.
+    cohorts of a targeted lever (empty = all). See :data:`sim.place.levers.LEVERS`.
     """
 
     lever: str = MISSING

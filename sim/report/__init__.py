@@ -1,6 +1,6 @@
 """The board pack: what a strategy team takes to an NHS board, made from the main job.
 
-``write_board_pack(result, folder)`` writes ``board_pack.html`` (self-contained),
+:func:`sim.report.pack.write_board_pack` writes ``board_pack.html`` (self-contained),
 ``board_pack.pdf`` and ``appraisal.xlsx`` (the tables, for finance teams). The pack holds the
 options summary (money, activity, who pays and who saves), fan charts over time, cumulative
 cash by organisation, a net-cost waterfall, a tornado of the main uncertainties, an equity
@@ -10,7 +10,3 @@ limitations. Modules: ``stats`` (percentiles, formats), ``tables``, ``assumption
 renderer each: ``html``, ``pdf``, ``excel``. Depends on appraisal, results and configs; nothing
 depends on it except the main job.
 """
-
-from sim.report.pack import write_board_pack
-
-__all__ = ["write_board_pack"]

@@ -9,6 +9,7 @@ import pandas as pd
 import xarray as xr
 
 from sim.config.schema import Config
+from sim.place.describe import key_sizes, uncertain_inputs
 from sim.report.tables import Table
 
 
@@ -190,8 +191,8 @@ def unit_costs_table(cfg: Config, baseline: xr.Dataset) -> Table:
 
 def uncertain_table(cfg: Config) -> Table:
     """The place's uncertain parameters drawn across draws."""
-    rows = [{"Parameter (place key)": k, "Low": u.low, "Central": u.central, "High": u.high,
-             "Source": u.source} for k, u in cfg.place.uncertain.items()]  # fmt: skip
+    rows = [{"Parameter (place key)": u.key, "Low": u.low, "Central": u.central, "High": u.high,
+             "Source": u.source} for u in uncertain_inputs(cfg.place)]  # fmt: skip
     df = pd.DataFrame(rows, columns=["Parameter (place key)", "Low", "Central", "High", "Source"])
     return _with_display("Uncertain inputs", "Uncertain inputs of the place", df,
                          "Drawn per draw from a triangular distribution (Latin hypercube); a "
@@ -202,16 +203,7 @@ def uncertain_table(cfg: Config) -> Table:
 def place_table(cfg: Config) -> Table:
     """Key sizes of the place (each value's EVIDENCE row is beside it in the place YAML)."""
     p = cfg.place
-    rows = [
-        ("Residents at the start", p.population.size, "people"),
-        ("General and acute beds", p.acute.beds, "beds"),
-        ("Urgent community response", p.ucr.capacity, "places"),
-        ("Reablement (P1)", p.reablement.capacity, "places"),
-        ("Intermediate-care beds (P2)", p.ic_beds.capacity, "beds"),
-        ("Virtual wards", p.virtual_ward.capacity, "places"),
-        ("District nursing caseload", p.district_nursing.capacity, "places"),
-        ("Care-home beds", p.care_home.beds, "beds"),
-    ]
+    rows = key_sizes(p)
     df = pd.DataFrame([{"Input": a, "Value": b, "Units": c} for a, b, c in rows])
     return _with_display("Place", f"The place: {p.name}", df,
                          f"{p.description} Each value's EVIDENCE.md row or assumption is beside it "

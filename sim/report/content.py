@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 
 from matplotlib.figure import FigureBase
 
-from sim.appraisal.run import Appraisal
+from sim.appraisal.result import Appraisal
 from sim.report import assumptions, figures, narrative, tables
 from sim.report.sensitivity import noise_threshold, rank_correlations
 from sim.report.stats import option_labels

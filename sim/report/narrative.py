@@ -15,7 +15,8 @@ import numpy as np
 import pandas as pd
 import xarray as xr
 
-from sim.appraisal.run import Appraisal
+from sim.appraisal.result import Appraisal
+from sim.place.describe import cohort_labels, key_sizes, n_cohorts
 from sim.report.stats import count, gbp_m, number, payback_label, percent, spread, total
 from sim.report.tables import Table
 
@@ -124,8 +125,8 @@ def methods(result: Appraisal, labels: dict[str, str]) -> list[tuple[str, list[s
     a = result.appraisal
     base = result.runs["baseline"]
     cfg = result.configs["baseline"]
-    pop = cfg.place.population
-    n_cohorts = len(pop.age_bands) * len(pop.segments) * len(pop.quintile_shares)
+    labels_of = cohort_labels(cfg.place)
+    residents = key_sizes(cfg.place)[0][1]
     draws = a.sizes["draw"]
     rate = 100 * float(a.attrs["discount_rate"])
     services = (
@@ -143,7 +144,7 @@ def methods(result: Appraisal, labels: dict[str, str]) -> list[tuple[str, list[s
     return [
         ("1. Objectives", [
             f"Purpose: to compare {len(labels)} care-shift option(s) for {cfg.place.name} "
-            f"({pop.size:,.0f} residents at the start) against a baseline in which demand grows "
+            f"({residents:,.0f} residents at the start) against a baseline in which demand grows "
             "with demography and capacity stays as today, so that the board can see each "
             "option's costs, benefits, who pays and who saves, effects on people and equity, "
             "and how uncertain these are before committing money.",
@@ -159,8 +160,9 @@ def methods(result: Appraisal, labels: dict[str, str]) -> list[tuple[str, list[s
         ]),
         ("2. Model logic", [
             f"Base model: a system-dynamics (stock-flow) model with a {cfg.run.step_days:g}-day "
-            f"step. {n_cohorts} population cohorts ({len(pop.age_bands)} age bands x "
-            f"{len(pop.segments)} need segments x {len(pop.quintile_shares)} deprivation "
+            f"step. {n_cohorts(cfg.place)} population cohorts ({len(labels_of['ages'])} age "
+            f"bands x {len(labels_of['segments'])} need segments x "
+            f"{len(labels_of['quintiles'])} deprivation "
             "quintiles) age, grow, progress between need segments and die. Services: "
             f"{services}.",
             "Journey: primary care appointments (unmet demand calls NHS 111 or waits); NHS 111 "

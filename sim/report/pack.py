@@ -7,7 +7,7 @@ import os
 import uuid
 from pathlib import Path
 
-from sim.appraisal.run import Appraisal
+from sim.appraisal.result import Appraisal
 from sim.report.content import build_pack
 from sim.report.excel import render_xlsx
 from sim.report.html import render_html
@@ -39,7 +39,7 @@ def write_board_pack(result: Appraisal, folder: Path) -> dict[str, Path]:
     """Write ``board_pack.html``, ``board_pack.pdf`` and ``appraisal.xlsx`` into ``folder``.
 
     Args:
-        result: the main job's result (:func:`sim.appraisal.run.run_appraisal`), with at
+        result: the main job's result (:func:`sim.jobs.appraise.run_appraisal`), with at
             least one option.
         folder: where to write (created if needed); each file is written atomically.
 

@@ -15,9 +15,11 @@ import numpy as np
 import pandas as pd
 import xarray as xr
 
+from sim.appraisal.appraise import ACTIVITY
 from sim.report.stats import (
     Spread,
     count,
+    cumulative_discounted_net_benefit,
     gbp,
     gbp_m,
     number,
@@ -243,8 +245,6 @@ def _by_year_rows(da: xr.DataArray, base: dict) -> list[dict]:
 
 def money_by_year_table(appraisal: xr.Dataset, labels: dict[str, str]) -> Table:
     """Investment, gross benefits and costs, net cost change and running NPV, by year."""
-    from sim.report.stats import cumulative_discounted_net_benefit
-
     a = appraisal
     price = a.attrs["price_year"]
     running = cumulative_discounted_net_benefit(a)
@@ -294,8 +294,6 @@ def cash_by_org_table(appraisal: xr.Dataset, labels: dict[str, str]) -> Table:
 
 def activity_by_year_table(appraisal: xr.Dataset, labels: dict[str, str]) -> Table:
     """Each activity change by year."""
-    from sim.appraisal.appraise import ACTIVITY
-
     a = appraisal
     rows = []
     for o in a["option"].values:

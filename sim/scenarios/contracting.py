@@ -11,7 +11,7 @@ was no worse off over the term than under the plan, investment included.
 
 Decisions depend only on the years before them, so one run with the investment kept
 throughout gives every draw's first withdrawal year exactly; the scenario is then run again
-with the investment stopped there (:func:`sim.runner.simulate`).
+with the investment stopped there (:func:`sim.jobs.simulate.simulate`).
 """
 
 from __future__ import annotations

@@ -16,11 +16,10 @@ from datetime import date
 import numpy as np
 
 from sim.config.errors import ConfigError
+from sim.config.keys import resolve_key
 from sim.config.schema import EffectCfg, PlaceCfg, ScenarioCfg, Uncertain
-from sim.config.validate import resolve_key
-from sim.model.levers import LEVERS, Targets, combine, factor, ramp
-
-DAYS_PER_YEAR = 365.0
+from sim.place.levers import LEVERS, Targets, combine, factor, ramp
+from sim.place.vocabulary import DAYS_PER_YEAR
 
 
 @dataclass(frozen=True)

@@ -13,8 +13,7 @@ import numpy as np
 import xarray as xr
 
 from sim.finance.years import FinancialYears
-
-DAYS_PER_YEAR = 365.0
+from sim.place.vocabulary import DAYS_PER_YEAR, WAITED_PATHWAYS
 
 
 @dataclass(frozen=True)
@@ -55,7 +54,7 @@ def waiting_days_per_patient(y: xr.Dataset) -> np.ndarray:
     the time from medically optimised to leaving, for people needing support to leave.
     """
     nctr_days = total(y, "nctr") * DAYS_PER_YEAR
-    return nctr_days / total(y, "discharges", pathway=["P1", "P2", "P3"])
+    return nctr_days / total(y, "discharges", pathway=list(WAITED_PATHWAYS))
 
 
 def mean_stay(y: xr.Dataset, service: str) -> np.ndarray:

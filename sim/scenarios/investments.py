@@ -15,10 +15,10 @@ from datetime import date, timedelta
 import numpy as np
 
 from sim.config.errors import ConfigError
+from sim.config.keys import resolve_key
 from sim.config.schema import FinanceCfg, InvestmentCfg, PlaceCfg, ScenarioCfg
-from sim.config.validate import resolve_key
 from sim.finance.investment import amounts_per_draw, places_for_investment, ramp
-from sim.model.levers import LEVERS
+from sim.place.levers import LEVERS
 
 SERVICE_OF_LEVER = {
     "acute.beds": "acute_beds",

@@ -11,8 +11,11 @@ from datetime import date
 
 from sim.config.errors import ConfigError
 from sim.config.schema import Config, Uncertain
-from sim.model.levers import LEVERS
+from sim.finance.validate import validate_finance
+from sim.place.describe import cohort_labels
+from sim.place.levers import LEVERS
 from sim.scenarios.investments import check_buys
+from sim.scenarios.money import scenario_finance
 
 CONTRACTING = ("none", "annual", "multi_year")
 
@@ -20,12 +23,7 @@ CONTRACTING = ("none", "annual", "multi_year")
 def validate_scenario(cfg: Config) -> None:
     """Raise :class:`ConfigError` on the first problem in ``cfg.scenario``."""
     sc = cfg.scenario
-    pop = cfg.place.population
-    labels = {
-        "ages": list(pop.age_bands),
-        "segments": list(pop.segments),
-        "quintiles": [f"q{i + 1}" for i in range(len(pop.quintile_shares))],
-    }
+    labels = cohort_labels(cfg.place)
     for name, e in sc.effects.items():
         key = f"scenario.effects.{name}"
         if e.lever not in LEVERS:
@@ -73,9 +71,6 @@ def _validate_money(cfg: Config) -> None:
     """The scenario's investments and contracts, checked as the finance checks its own,
     with errors naming the scenario's keys.
     """
-    from sim.finance.validate import validate_finance
-    from sim.scenarios.money import scenario_finance
-
     try:
         validate_finance(scenario_finance(cfg))
     except ConfigError as exc:

@@ -13,8 +13,9 @@ import dataclasses
 from typing import Any
 
 from sim.config.errors import ConfigError
+from sim.config.keys import resolve_key
 from sim.config.schema import Config
-from sim.config.validate import resolve_key, validate
+from sim.jobs.load import validate
 
 
 def set_key(cfg: Config, key: str, value: Any) -> None:

@@ -3,10 +3,10 @@
 Variants that share the model's structure (the same scenario levers, stage counts, routes and
 lookup tables) form a *structure group*: the model is built and compiled once per group, and
 each variant (times its parameter draws) adds rows to the group's parameter matrix, computed
-by the cheap value-only declaration of :mod:`sim.sweep.rows`. Each variant is prepared exactly
-as :func:`sim.runner.simulate_run` prepares a run (its uncertain draws, investments and lever
-paths, series and warm-up), so a variant's numbers equal those of a run of its own; the
-engine steps every draw independently, so batching changes nothing.
+by the cheap value-only declaration of :mod:`sim.place.stockflow.rows`. Each variant is
+prepared exactly as :func:`sim.jobs.simulate.simulate_run` prepares a run (its uncertain
+draws, investments and lever paths, series and warm-up), so a variant's numbers equal those
+of a run of its own; the engine steps every draw independently, so batching changes nothing.
 
 A variant whose configuration is invalid, or whose draws change the structure, is recorded
 with its error (outputs NaN) and the others carry on.
@@ -29,12 +29,13 @@ from sim.config.errors import ConfigError
 from sim.config.schema import Config
 from sim.engines.stockflow import compile_model, run_arrays, to_dataset
 from sim.engines.stockflow.compile import TRANSFER, CompiledModel
-from sim.engines.stockflow.place import build_model
-from sim.model.place import build_place
-from sim.runner import add_derived, n_steps, run_inputs, series_pair, warm_start
+from sim.jobs.simulate import add_derived, n_steps, run_inputs, series_pair, simulate
+from sim.place.cohorts import build_place
+from sim.place.stockflow.declare import build_model
+from sim.place.stockflow.rows import check_against_full_build, declare_values, draw_rows, param_row
+from sim.place.stockflow.warm import warm_start
 from sim.scenarios.effects import LeverPlan
 from sim.sweep.apply import apply_values
-from sim.sweep.rows import check_against_full_build, declare_values, draw_rows, param_row
 
 log = logging.getLogger(__name__)
 
@@ -91,7 +92,7 @@ def _compiled_for(key: tuple, cfg: Config, plan: LeverPlan) -> tuple[CompiledMod
 
 
 def prepare_variant(vid: int, base: Config, values: dict[str, Any], combo: tuple) -> Prepared:
-    """A variant's configuration and inputs, as :func:`sim.runner.simulate_run` makes them."""
+    """A variant's configuration and inputs, as :func:`sim.jobs.simulate.simulate_run` does."""
     cfg = apply_values(base, values)
     run = cfg.run
     dt, steps = run.step_days, n_steps(cfg)
@@ -247,8 +248,6 @@ def run_full(task: ChunkTask) -> tuple[xr.Dataset, dict[int, str]]:
     """Each variant as ``python -m sim <overrides>`` simulates it (its plan and money
     included), one after another; outputs on ``variant``.
     """
-    from sim.runner import simulate
-
     errors: dict[int, str] = {}
     parts = []
     for vid, combo in zip(task.variant_ids, task.combos, strict=True):

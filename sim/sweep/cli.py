@@ -10,7 +10,8 @@ from __future__ import annotations
 import sys
 
 from sim.config.errors import ConfigError
-from sim.sweep.multirun import MULTIRUN_FLAGS
+from sim.sweep.multirun import MULTIRUN_FLAGS, run_multirun
+from sim.sweep.runner import run_sweep_counted
 
 
 def wants_sweep(args: list[str]) -> bool:
@@ -28,13 +29,9 @@ def sweep_main(args: list[str]) -> int:
         if unknown:
             raise ConfigError(f"unknown option {unknown[0]}; see python -m sim --help")
         if any(a in MULTIRUN_FLAGS for a in args):
-            from sim.sweep.multirun import run_multirun
-
             folder, failed = run_multirun(args)
             what = "multirun"
         else:
-            from sim.sweep.runner import run_sweep_counted
-
             folder, failed = run_sweep_counted(args)
             what = "sweep"
         print(f"{what} results in {folder} ({failed} failed variant(s); see errors.txt)")  # noqa: T201

@@ -19,9 +19,9 @@ from hydra.core.override_parser.overrides_parser import OverridesParser
 from hydra.errors import HydraException
 from omegaconf.errors import OmegaConfBaseException
 
-from sim.config.compose import compose_config
 from sim.config.errors import ConfigError
 from sim.config.schema import Config
+from sim.jobs.load import load_config
 from sim.results.io import run_directory, write_dataset_atomic
 from sim.sweep.design import Design
 from sim.sweep.plan import SweepPlan, check_sweep_settings
@@ -63,7 +63,7 @@ def plan_multirun(overrides: list[str]) -> tuple[SweepPlan, Config]:
     for row in rows:
         variant = [*fixed, *(f"{k}={v}" for k, v in zip(keys, row, strict=True))]
         try:
-            cfg = compose_config(variant)
+            cfg = load_config(variant)
         except ConfigError as exc:
             raise ConfigError(f"{exc} (multirun variant {' '.join(variant)})") from None
         first = first or cfg

@@ -18,10 +18,14 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlparse
 
-from sim.config.compose import compose_config, options, to_yaml
+from sim.config.compose import options, to_yaml
 from sim.config.errors import ConfigError
+from sim.config.keys import resolve_key
 from sim.config.schema import Config, SweepCfg
-from sim.config.validate import resolve_key
+from sim.engines.stockflow.model import LEDGER
+from sim.jobs.load import load_config
+from sim.place.cohorts import build_place
+from sim.place.stockflow.declare import build_model
 from sim.sweep.apply import apply_values
 from sim.sweep.design import GROUP_KEYS, METHODS, Design, build_design
 
@@ -158,7 +162,7 @@ def plan_sweep(cfg: Config, overrides: list[str]) -> SweepPlan:
     bases: dict[tuple[Any, ...], Config] = {}
     for combo in dict.fromkeys(combos):
         extra = [f"{k}={v}" for k, v in zip(group_keys, combo, strict=True)]
-        base = cfg if not extra else compose_config([*base_overrides, *extra])
+        base = cfg if not extra else load_config([*base_overrides, *extra])
         base = apply_values(base, {})  # a private copy
         base.run.record_every_days = sweep.record_every_days
         if sweep.draws:
@@ -202,10 +206,6 @@ def _check_keys_and_ends(
 
 def _check_outputs(sweep: SweepCfg, base: Config) -> tuple[tuple[str, ...], tuple[str, ...]]:
     """Outputs must be result variables; summed dimensions must exist."""
-    from sim.engines.stockflow.model import LEDGER
-    from sim.engines.stockflow.place import build_model
-    from sim.model.place import build_place
-
     model = build_model(build_place(base.place), base.run.step_days)
     known = set(model.variables) | set(LEDGER) | {"people_initial", "occupancy"}
     for name in sweep.outputs:

@@ -13,8 +13,8 @@ import time
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 
-from sim.config.compose import compose_config
 from sim.config.schema import Config
+from sim.jobs.load import load_config
 from sim.results.io import run_directory
 from sim.sweep.batch import ChunkTask
 from sim.sweep.execute import ChunkReport, execute, progress_bar
@@ -26,7 +26,7 @@ log = logging.getLogger(__name__)
 
 def sweep_config(overrides: list[str] | None = None) -> Config:
     """Compose and validate the configuration with its ``sweep`` group (as the CLI does)."""
-    return compose_config(list(overrides or []))
+    return load_config(list(overrides or []))
 
 
 def run_sweep(overrides: list[str] | None = None, *, cfg: Config | None = None) -> Path:

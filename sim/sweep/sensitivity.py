@@ -28,6 +28,7 @@ import numpy as np
 import xarray as xr
 
 from sim.config.errors import ConfigError
+from sim.sweep.design import MORRIS_LEVELS
 
 CONF_LEVEL = 0.95
 
@@ -85,8 +86,6 @@ def morris_indices(
 ) -> xr.Dataset:
     """Morris elementary-effect statistics of each output, as a Dataset."""
     from SALib.analyze import morris
-
-    from sim.sweep.design import MORRIS_LEVELS
 
     rows = [
         morris.analyze(problem, x, np.asarray(y, float), conf_level=CONF_LEVEL,

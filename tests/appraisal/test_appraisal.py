@@ -19,7 +19,7 @@ from sim.appraisal.metrics import (
     present_value,
     split_gains,
 )
-from sim.config.compose import compose_config
+from sim.jobs.load import load_config
 from sim.config.errors import ConfigError
 
 
@@ -72,7 +72,7 @@ def small():
 
 
 def test_baseline_against_itself_is_exactly_zero(small):
-    cfg = compose_config([])
+    cfg = load_config([])
     base = small.runs["baseline"]
     same = appraise(base, {"baseline": base}, cfg.appraisal)
     for var in same.data_vars:
@@ -104,7 +104,7 @@ def test_the_appraisal_adds_up(small):
 
 
 def test_health_value_adds_discounted_qalys(small):
-    cfg = compose_config(["appraisal.health.enabled=true"])
+    cfg = load_config(["appraisal.health.enabled=true"])
     base = small.runs["baseline"]
     opts = {k: v for k, v in small.runs.items() if k != "baseline"}
     with_health = appraise(base, opts, cfg.appraisal)
@@ -117,7 +117,7 @@ def test_health_value_adds_discounted_qalys(small):
 
 
 def test_a_shorter_horizon_appraises_fewer_years(small):
-    cfg = compose_config(["run.horizon_years=3", "appraisal.horizon_years=2"])
+    cfg = load_config(["run.horizon_years=3", "appraisal.horizon_years=2"])
     base = small.runs["baseline"]
     a = appraise(base, {"homefirst": small.runs["homefirst"]}, cfg.appraisal)
     assert a.sizes["year"] == 2 and a.attrs["last_year"] == "2026/27"
@@ -137,5 +137,5 @@ def test_a_shorter_horizon_appraises_fewer_years(small):
 )  # fmt: skip
 def test_bad_appraisal_settings_are_refused_before_any_work(override, expected):
     with pytest.raises(ConfigError) as err:
-        compose_config([override])
+        load_config([override])
     assert expected in str(err.value) and "\n" not in str(err.value)

@@ -8,7 +8,7 @@ import sys
 
 import pytest
 
-from sim.config.compose import compose_config
+from sim.jobs.load import load_config
 from sim.config.errors import ConfigError
 
 CASES = [
@@ -34,7 +34,7 @@ CASES = [
 def test_compose_rejects_bad_input_naming_the_key(override, expected):
     """The composed configuration is refused with a message naming key and rule."""
     with pytest.raises(ConfigError) as err:
-        compose_config([override])
+        load_config([override])
     assert expected in str(err.value)
     assert "\n" not in str(err.value)
 
@@ -57,7 +57,7 @@ def test_cli_exits_2_with_one_line_and_writes_nothing(tmp_path, override, expect
 
 def test_any_place_key_can_be_overridden():
     """Overrides reach nested place keys and run keys, as the CLI documents."""
-    cfg = compose_config(["run.horizon_years=5", "place.acute.beds=1500",
+    cfg = load_config(["run.horizon_years=5", "place.acute.beds=1500",
                           "place.population.need_by_quintile=[1.3,1.1,1,0.9,0.7]"])  # fmt: skip
     assert cfg.run.horizon_years == 5
     assert cfg.place.acute.beds == 1500

@@ -8,6 +8,6 @@ import pytest
 @pytest.fixture(scope="session")
 def default_finance():
     """The shipped finance configuration (configs/finance/default.yaml), composed and valid."""
-    from sim.config.compose import compose_config
+    from sim.jobs.load import load_config
 
-    return compose_config([]).finance
+    return load_config([]).finance

@@ -7,7 +7,7 @@ import sys
 
 import pytest
 
-from sim.config.compose import compose_config
+from sim.jobs.load import load_config
 from sim.config.errors import ConfigError
 
 
@@ -59,7 +59,7 @@ CASES = [
 def test_bad_finance_input_names_the_key(override, expected):
     """Composition refuses the input with one line naming key, value and rule."""
     with pytest.raises(ConfigError) as err:
-        compose_config(list(override) if isinstance(override, tuple) else [override])
+        load_config(list(override) if isinstance(override, tuple) else [override])
     assert expected in str(err.value)
     assert "\n" not in str(err.value)
 
@@ -98,7 +98,7 @@ def test_bad_investment_range_names_the_key(default_finance):
 
 def test_finance_keys_can_be_overridden():
     """Contracts are keyed by name, so one field changes from the command line."""
-    cfg = compose_config(["finance.contracts.icb_acute.mechanism=activity",
+    cfg = load_config(["finance.contracts.icb_acute.mechanism=activity",
                           "finance.price_year=2023/24"])  # fmt: skip
     assert cfg.finance.contracts["icb_acute"].mechanism == "activity"
     assert cfg.finance.price_year == "2023/24"

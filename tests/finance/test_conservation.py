@@ -139,10 +139,10 @@ def test_a_scenario_that_changes_nothing_changes_no_money(every_mechanism):
 def test_money_of_a_short_model_run(default_finance):
     """The real place (two years, annual records, two draws): conserved, finite, reproducible,
     and the baseline against itself has no deviation from plan."""
-    from sim.config.compose import compose_config
-    from sim.runner import simulate
+    from sim.jobs.load import load_config
+    from sim.jobs.simulate import simulate
 
-    cfg = compose_config(["run.horizon_years=2", "run.record_every_days=365", "run.draws=2"])
+    cfg = load_config(["run.horizon_years=2", "run.record_every_days=365", "run.draws=2"])
     results = simulate(cfg)
     money = compute_money(results, cfg, plan=results)
     assert_conserved(money)

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from sim.config.compose import compose_config
-from sim.engines.patient.dataset import to_dataset
-from sim.engines.patient.engine import run_all
-from sim.engines.patient.inputs import prepare_inputs
+from sim.jobs.load import load_config
+from sim.place.patient.dataset import to_dataset
+from sim.place.patient.engine import run_all
+from sim.place.patient.inputs import prepare_inputs
 
 NON_BINDING = [
     "place.acute.beds=4000",
@@ -24,7 +24,7 @@ NON_BINDING = [
 def run_patient(overrides: list[str], replications: int = 1, workers: int = 1,
                 keep_log: bool = False):  # fmt: skip
     """(Dataset, replication results, inputs) of the patient engine for ``overrides``."""
-    cfg = compose_config(
+    cfg = load_config(
         ["run.engine=patient", "run.draws=1", "run.record_every_days=1", *overrides]
     )
     inputs = prepare_inputs(cfg)

@@ -7,9 +7,9 @@ import sys
 
 import pytest
 
-from sim.config.compose import compose_config
+from sim.jobs.load import load_config
 from sim.config.errors import ConfigError
-from sim.engines.patient.inputs import prepare_inputs
+from sim.place.patient.inputs import prepare_inputs
 
 from .helpers import run_patient
 
@@ -30,24 +30,24 @@ CASES = [
 @pytest.mark.parametrize(("override", "expected"), CASES)
 def test_bad_patient_settings_are_refused_naming_the_key(override, expected):
     with pytest.raises(ConfigError) as err:
-        compose_config([PE, override])
+        load_config([PE, override])
     assert expected in str(err.value)
     assert "\n" not in str(err.value)
 
 
 def test_profile_message_says_how_many_values_are_needed():
     with pytest.raises(ConfigError, match="has 23 values; needs 24 hourly values"):
-        compose_config([PE, "run.patient.ed_hourly_profile=[" + ",".join(["1"] * 23) + "]"])
+        load_config([PE, "run.patient.ed_hourly_profile=[" + ",".join(["1"] * 23) + "]"])
 
 
 def test_required_beds_with_no_overflow_are_refused():
     """No beds and no boarders sent home: decided admissions could never leave."""
     with pytest.raises(ConfigError, match=r"place.acute.beds = 0.0: decided admissions need a bed"):
-        compose_config([PE, "place.acute.beds=0", "place.acute.boarding_discharge_per_day=0"])
+        load_config([PE, "place.acute.beds=0", "place.acute.boarding_discharge_per_day=0"])
 
 
 def test_zero_cubicles_are_allowed_with_the_corridor_overflow():
-    compose_config([PE, "run.patient.ed_cubicles=0", "run.patient.ed_overflow=corridor"])
+    load_config([PE, "run.patient.ed_cubicles=0", "run.patient.ed_overflow=corridor"])
 
 
 @pytest.mark.parametrize(("text", "expected"), [
@@ -60,7 +60,7 @@ def test_zero_cubicles_are_allowed_with_the_corridor_overflow():
 def test_malformed_snapshot_is_refused_before_any_simulation(tmp_path, text, expected):
     path = tmp_path / "today.csv"
     path.write_text(text)
-    cfg = compose_config([PE, "run.draws=1", f"run.patient.warm_start={path}"])
+    cfg = load_config([PE, "run.draws=1", f"run.patient.warm_start={path}"])
     with pytest.raises(ConfigError) as err:
         prepare_inputs(cfg)
     assert expected in str(err.value) and "\n" not in str(err.value)
@@ -106,4 +106,4 @@ def test_cli_runs_the_patient_engine(tmp_path):
 def test_scenarios_with_levers_are_refused_rather_than_ignored():
     """Time-phased scenario levers run on the stock-flow engine only: a clear error."""
     with pytest.raises(ConfigError, match=r"run.engine = 'patient': scenario=homefirst"):
-        compose_config([PE, "scenario=homefirst"])
+        load_config([PE, "scenario=homefirst"])

@@ -12,8 +12,8 @@ import numpy as np
 import pytest
 
 import sim
-from sim.engines.patient.eventlog import HEADER, write_event_log
-from sim.engines.patient.processes import SERVICES
+from sim.place.patient.eventlog import HEADER, write_event_log
+from sim.place.vocabulary import SERVICES
 from sim.results.checks import check_conservation
 
 from .helpers import run_patient

@@ -10,7 +10,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from sim.engines.patient.ward import erlang_b, erlang_c, mmc_mean_wait, run_ward
+from sim.engines.des.ward import erlang_b, erlang_c, mmc_mean_wait, run_ward
 
 LAM, MEAN, C = 8.0, 1.0, 10  # offered load 8 erlangs on 10 beds (occupancy 0.8)
 N, HORIZON, WARMUP, SEED = 20, 2000.0, 100.0, 11

@@ -14,10 +14,10 @@ matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 
 import sim  # noqa: E402
-from sim.config.compose import compose_config  # noqa: E402
-from sim.plots.charts import CHARTS  # noqa: E402
+from sim.jobs.load import load_config  # noqa: E402
+from sim.report.charts import CHARTS  # noqa: E402
 from sim.results.checks import check_conservation  # noqa: E402
-from sim.results.summary import annual, format_summary  # noqa: E402
+from sim.report.summary import annual, format_summary  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -40,7 +40,7 @@ def test_cli_writes_results_appraisal_summary_charts_and_board_pack(tmp_path):
     assert "G&A bed occupancy (%)" in proc.stdout and "Options against baseline" in proc.stdout
     assert "[1/5] baseline" in proc.stderr and "[5/5] combined" in proc.stderr  # progress
     ds = sim.load(folder / "results.nc")
-    assert list(ds["option"].values) == ["baseline", *compose_config([]).appraisal.options]
+    assert list(ds["option"].values) == ["baseline", *load_config([]).appraisal.options]
     for option in ds["option"].values:
         check_conservation(ds.sel(option=option, drop=True))
     assert ds.attrs["created_utc"]

@@ -27,7 +27,7 @@ def _shared_dir(tmp_path_factory) -> Path:
 
 def _make(folder: Path) -> None:
     import sim
-    from sim.report import write_board_pack
+    from sim.report.pack import write_board_pack
 
     result = sim.appraise(OVERRIDES, draws=DRAWS)
     pack = folder / "pack"

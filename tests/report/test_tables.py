@@ -5,8 +5,8 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from sim.appraisal.run import Appraisal
-from sim.report import write_board_pack
+from sim.jobs.appraise import Appraisal
+from sim.report.pack import write_board_pack
 from sim.report.stats import count, gbp, gbp_m, option_labels, payback_label, spread
 from sim.report.tables import options_money_table, who_pays_table
 

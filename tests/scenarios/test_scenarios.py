@@ -31,9 +31,9 @@ def base3() -> xr.Dataset:
 
 def zero_sizes(scenario: str) -> list[str]:
     """Overrides setting every effect size and investment of a scenario to zero."""
-    from sim.config.compose import compose_config
+    from sim.jobs.load import load_config
 
-    cfg = compose_config([f"scenario={scenario}"])
+    cfg = load_config([f"scenario={scenario}"])
     out = [
         f"scenario.effects.{name}.size={{low: 0, central: 0, high: 0, source: test}}"
         for name in cfg.scenario.effects
@@ -149,13 +149,13 @@ def test_annual_contracting_loses_what_a_multi_year_agreement_keeps():
 
 def test_effect_sizes_have_their_own_streams_so_adding_an_effect_changes_no_other():
     """Common random numbers: homefirst's effects draw the same sizes alone or combined."""
-    from sim.config.compose import compose_config
-    from sim.runner import draw_places
+    from sim.jobs.load import load_config
+    from sim.jobs.simulate import draw_places
     from sim.scenarios.effects import lever_plan
 
     sizes = {}
     for name in ("homefirst", "combined"):
-        cfg = compose_config([f"scenario={name}", "run.draws=6"])
+        cfg = load_config([f"scenario={name}", "run.draws=6"])
         places = [cfg.place] * 6
         sizes[name] = lever_plan(cfg.scenario, places, 800, 1.0, cfg.run.start_date, 7).sizes
     for effect, values in sizes["homefirst"].items():
@@ -233,10 +233,10 @@ BAD = [
 
 @pytest.mark.parametrize(("overrides", "expected"), BAD)
 def test_bad_scenario_input_is_refused_naming_the_key(overrides, expected):
-    from sim.config.compose import compose_config
+    from sim.jobs.load import load_config
     from sim.config.errors import ConfigError
 
     with pytest.raises(ConfigError) as err:
-        compose_config(overrides)
+        load_config(overrides)
     assert expected in str(err.value)
     assert "\n" not in str(err.value)

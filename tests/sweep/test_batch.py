@@ -7,14 +7,14 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from sim.config.compose import compose_config
+from sim.jobs.load import load_config
 from sim.engines.stockflow import compile_model
-from sim.engines.stockflow.place import build_model
-from sim.model.place import build_place
-from sim.runner import simulate_run
+from sim.place.stockflow.declare import build_model
+from sim.place.cohorts import build_place
+from sim.jobs.simulate import simulate_run
 from sim.scenarios.effects import lever_targets
 from sim.sweep import load_sweep, run_sweep
-from sim.sweep.rows import check_against_full_build, declare_values, param_row
+from sim.place.stockflow.rows import check_against_full_build, declare_values, param_row
 
 from .helpers import SMALL
 
@@ -26,7 +26,7 @@ from .helpers import SMALL
 )  # fmt: skip
 def test_value_only_declaration_equals_the_full_build(overrides):
     """Names, values and lookup tables of the cheap declaration are the full build's."""
-    cfg = compose_config(overrides)
+    cfg = load_config(overrides)
     place = build_place(cfg.place)
     targets = lever_targets(cfg.scenario)
     compiled = compile_model(build_model(place, 1.0, targets))
@@ -51,7 +51,7 @@ def test_batched_variants_equal_their_own_runs(tmp_path):
     ds = load_sweep(run_sweep(overrides))
     assert ds.sizes["variant"] == 8 and ds.sizes["draw"] == 2
     for v in (0, 3, 5, 6):
-        one = compose_config([*base, *str(ds["overrides"].values[v]).split()])
+        one = load_config([*base, *str(ds["overrides"].values[v]).split()])
         ref = simulate_run(one)
         for name in ("occupied", "nctr", "emergency_admissions", "population", "deaths"):
             got = ds[name].sel(variant=v).values

@@ -6,8 +6,8 @@ import numpy as np
 import xarray as xr
 
 from sim.cli import main
-from sim.config.compose import compose_config
-from sim.runner import simulate
+from sim.jobs.load import load_config
+from sim.jobs.simulate import simulate
 from sim.sweep.multirun import expand
 
 
@@ -28,7 +28,7 @@ def test_multirun_gathers_variants_equal_to_single_runs(tmp_path, capsys):
     ds = xr.open_dataset(tmp_path / "multirun" / "mr" / "results.nc")
     assert ds.sizes["variant"] == 2
     assert list(ds["overrides"].values) == ["scenario=baseline", "scenario=virtual_wards"]
-    ref = simulate(compose_config([*common, "scenario=virtual_wards"]))
+    ref = simulate(load_config([*common, "scenario=virtual_wards"]))
     for name in ("occupied", "nctr", "system_cost"):
         assert np.array_equal(ds[name].sel(variant=1).values, ref[name].values), name
 

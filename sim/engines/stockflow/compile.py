@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from sim.engines.stockflow.model import LEDGER, Model, ModelError, _check_value
+from sim.engines.stockflow.model import LEDGER, Model, ModelError, Report, _check_value
 
 # Operation kinds as the kernel sees them.
 INFLOW, HAZARD, RESIDENCE, DRAIN, TRANSFER = 0, 1, 2, 3, 4
@@ -336,8 +336,6 @@ def _lookup_arrays(model, lks, s_ix, c_ix) -> dict[str, np.ndarray]:
 
 def _reports_with_ledger(model: Model, arcs) -> tuple[list, list]:
     """The model's reports plus the conservation ledger (people in, out, dead, in stock)."""
-    from sim.engines.stockflow.model import Report
-
     ledger = [
         Report("people_total", "level_end", tuple((s, 1.0, None) for s in model.stocks), ()),
         Report("people_in", "flow", tuple((a.name, 1.0, None) for a in arcs if a.src is None), ()),

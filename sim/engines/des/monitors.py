@@ -1,0 +1,107 @@
+"""What the patient-level engine records: daily counts, time-weighted levels, tallies and an
+optional per-episode log, kept outside the process code (processes call one method each).
+
+- **counts** per day and quintile (admissions, conveyances, ...) or per day only;
+- **levels** (:class:`~sim.engines.des.resources.Level` and ``Pool``) are read at every
+  midnight: the patient-days of the day just ended (time-weighted mean occupancy) and the
+  census at midnight;
+- **tallies**: one value per patient (handover delay, time in ED, days waiting for discharge),
+  summarised as percentiles;
+- the **episode log**: one row per episode (patient, cohort, service, arrival, start, end,
+  outcome, sampled duration), kept only when asked for.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+
+from sim.engines.des.resources import Level, Pool
+
+EPISODE_COLUMNS = ("patient", "cohort", "service", "arrival", "start", "end", "outcome",
+                   "duration")  # fmt: skip
+"""Columns of the episode log; times in days from the start date."""
+
+
+class Recorder:
+    """Counters, level readings, tallies and the episode log of one replication."""
+
+    def __init__(
+        self,
+        n_days: int,
+        n_quintiles: int,
+        by_quintile: Sequence[str],
+        by_day: Sequence[str],
+        levels: dict[str, Level],
+        keep_log: bool,
+    ) -> None:
+        self.n_days = n_days
+        self.nq = n_quintiles
+        size = (n_days + 1) * n_quintiles
+        self.by_q = {name: [0] * size for name in by_quintile}
+        self.by_day = {name: [0.0] * (n_days + 1) for name in by_day}
+        self.levels = levels
+        self.area = {name: np.zeros(n_days) for name in levels}
+        self.census = {name: np.zeros(n_days) for name in levels}
+        self.capacity = {name: np.zeros(n_days) for name, lv in levels.items()
+                         if isinstance(lv, Pool)}  # fmt: skip
+        self.tallies: dict[str, list[float]] = {}
+        self.log: list[tuple] | None = [] if keep_log else None
+        self.open: dict[int, tuple] = {}
+        self._token = 0
+
+    def read_day(self, day: int) -> None:
+        """At midnight ending ``day``: patient-days, censuses and capacity of every level."""
+        for name, lv in self.levels.items():
+            self.area[name][day] = lv.read_area()
+            self.census[name][day] = lv.value
+            if isinstance(lv, Pool):
+                self.capacity[name][day] = lv.read_capacity_area()
+
+    def tally(self, name: str, value: float) -> None:
+        """One patient's value of a distribution (e.g. handover delay, minutes)."""
+        self.tallies.setdefault(name, []).append(value)
+
+    def episode(self, patient: int, cohort: int, service: str, arrival: float, start: float,
+                end: float, outcome: str, duration: float) -> None:  # fmt: skip
+        """One row of the episode log (ignored unless the log is kept)."""
+        if self.log is not None:
+            self.log.append((patient, cohort, service, arrival, start, end, outcome, duration))
+
+    def begin(self, patient: int, cohort: int, service: str, arrival: float,
+              start: float) -> int:  # fmt: skip
+        """Open an episode in a service; its row is written when it ends (or, if it is still
+        open at the horizon, by :meth:`finish` with outcome ``ongoing``).
+        """
+        if self.log is None:
+            return -1
+        self._token += 1
+        self.open[self._token] = (patient, cohort, service, arrival, start)
+        return self._token
+
+    def end(self, token: int, end: float, outcome: str, duration: float) -> None:
+        """Close an episode opened with :meth:`begin`."""
+        if self.log is not None:
+            self.log.append((*self.open.pop(token), end, outcome, duration))
+
+    def finish(self, horizon: float) -> None:
+        """Write the episodes still open at the horizon (outcome ``ongoing``)."""
+        if self.log is not None:
+            for row in self.open.values():
+                self.log.append((*row, horizon, "ongoing", float("nan")))
+            self.open.clear()
+
+    def counts(self, name: str) -> np.ndarray:
+        """Daily counts, ``(n_days, n_quintiles)`` or ``(n_days,)``."""
+        if name in self.by_q:
+            return np.asarray(self.by_q[name], dtype=float).reshape(-1, self.nq)[: self.n_days]
+        return np.asarray(self.by_day[name], dtype=float)[: self.n_days]
+
+    def log_arrays(self) -> dict[str, np.ndarray]:
+        """The episode log as columns (empty arrays when no log was kept)."""
+        rows = self.log or []
+        cols = list(zip(*rows, strict=True)) if rows else [()] * len(EPISODE_COLUMNS)
+        kinds = (np.int64, np.int64, object, float, float, float, object, float)
+        return {name: np.asarray(col, dtype=kind)
+                for name, col, kind in zip(EPISODE_COLUMNS, cols, kinds, strict=True)}  # fmt: skip

@@ -1,0 +1,63 @@
+"""The main job: run the baseline and every option, then appraise them.
+
+``python -m sim`` appraises ``appraisal.options`` against the baseline; ``python -m sim
+scenario=X`` appraises X alone (with any other overrides applied to both); with
+``appraisal.options=[]`` only the baseline runs. The baseline runs once and is every option's
+plan (same place, run settings, seed and draws: common random numbers). On the patient-level
+engine (``run.engine=patient``) the configured scenario runs alone, without money.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Callable
+
+from sim.appraisal.appraise import appraise
+from sim.appraisal.result import Appraisal
+from sim.config.schema import Config
+from sim.jobs.load import load_config
+from sim.jobs.simulate import simulate
+from sim.scenarios.money import changes_anything, plan_config
+
+log = logging.getLogger(__name__)
+
+
+def option_configs(cfg: Config, overrides: list[str]) -> dict[str, Config]:
+    """The options to appraise: the scenario named in ``cfg``, else ``appraisal.options``."""
+    if changes_anything(cfg.scenario):
+        return {cfg.scenario.name: cfg}
+    rest = [o for o in overrides if not o.strip().startswith("scenario=")]
+    return {name: load_config([*rest, f"scenario={name}"]) for name in cfg.appraisal.options}
+
+
+def baseline_config(cfg: Config) -> Config:
+    """The baseline: the same configuration with a scenario that changes nothing."""
+    base = plan_config(cfg)
+    base.scenario.name = "baseline"
+    base.scenario.description = "Demand grows with demography; capacity as today."
+    return base
+
+
+def run_appraisal(
+    cfg: Config, overrides: list[str], progress: Callable[[str], None] | None = None
+) -> Appraisal:
+    """Run the baseline and the options of ``cfg`` (composed from ``overrides``)."""
+    say = progress or log.info
+    if cfg.run.engine != "stockflow":  # operational detail of one scenario, no money
+        say(f"{cfg.scenario.name} on the {cfg.run.engine} engine (no options appraisal)")
+        return Appraisal(None, {cfg.scenario.name: simulate(cfg)}, {cfg.scenario.name: cfg})
+    options = option_configs(cfg, overrides)
+    n = len(options) + 1
+    start = time.perf_counter()
+    base_cfg = baseline_config(cfg)
+    say(f"[1/{n}] baseline: {cfg.run.draws} draw(s) x {cfg.run.horizon_years:g} years")
+    runs = {"baseline": simulate(base_cfg)}
+    for i, (name, ocfg) in enumerate(options.items(), start=2):
+        say(f"[{i}/{n}] {name} ({time.perf_counter() - start:.0f} s so far)")
+        runs[name] = simulate(ocfg, plan=runs["baseline"])
+    table = None
+    if options:
+        table = appraise(runs["baseline"], {k: runs[k] for k in options}, cfg.appraisal)
+    say(f"appraisal done in {time.perf_counter() - start:.0f} s")
+    return Appraisal(table, runs, {"baseline": base_cfg, **options})

@@ -1,0 +1,36 @@
+"""Load a configuration: compose it as the command line does, then run every check.
+
+:func:`load_config` is the one way in for the CLI, the API, the sweeps and the tests: Hydra
+composes the groups (:func:`sim.config.compose.compose`), then each layer checks its own group,
+top down, before any work starts. Every error is one line naming the key, the value and what is
+allowed.
+"""
+
+from __future__ import annotations
+
+from sim.appraisal.validate import validate_appraisal
+from sim.config.compose import compose
+from sim.config.schema import Config
+from sim.config.validate import validate_run
+from sim.finance.validate import validate_finance
+from sim.place.patient.validate import validate_patient
+from sim.place.validate import validate_place
+from sim.scenarios.validate import validate_scenario
+
+
+def load_config(overrides: list[str] | None = None) -> Config:
+    """Compose, type-check and validate the configuration for ``overrides``."""
+    cfg = compose(overrides)
+    validate(cfg)
+    return cfg
+
+
+def validate(cfg: Config) -> None:
+    """Raise :class:`~sim.config.errors.ConfigError` on the first problem found."""
+    validate_run(cfg.run)
+    validate_place(cfg.place)
+    validate_finance(cfg.finance)
+    validate_scenario(cfg)
+    validate_appraisal(cfg)
+    if cfg.run.engine == "patient":
+        validate_patient(cfg)

@@ -1,0 +1,83 @@
+"""Write a run folder: every run, the appraisal, the configuration, summary, charts, pack.
+
+The folder is written into a hidden staging folder first and renamed into place, so no
+half-written run is ever left behind.
+"""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import numpy as np
+import xarray as xr
+
+from sim.appraisal.result import Appraisal
+from sim.appraisal.summary import format_appraisal
+from sim.config.compose import to_yaml
+from sim.config.errors import ConfigError
+from sim.config.schema import Config
+from sim.report.charts import save_charts
+from sim.report.pack import write_board_pack
+from sim.report.summary import format_summary
+from sim.results.io import run_directory, write_dataset_atomic, write_text_atomic
+from sim.results.provenance import provenance
+
+
+def stack_runs(runs: dict[str, xr.Dataset]) -> xr.Dataset:
+    """Every run along an ``option`` dimension (a variable one run lacks is NaN there);
+    each run's scenario and configuration stay in the attributes, per option.
+    """
+    names = list(runs)
+    every = {v: ds[v] for ds in runs.values() for v in ds.data_vars}
+    filled = []
+    for ds in runs.values():
+        missing = {v: xr.full_like(da, np.nan, dtype=float) for v, da in every.items()
+                   if v not in ds.data_vars}  # fmt: skip
+        filled.append(ds.assign(missing))
+    out = xr.concat(filled, dim=xr.DataArray(names, dims="option", name="option"),
+                    join="outer", combine_attrs="drop_conflicts")  # fmt: skip
+    out["option"].attrs = {"long_name": "Option (baseline first)"}
+    for name, ds in runs.items():
+        out.attrs[f"scenario:{name}"] = ds.attrs.get("scenario", name)
+        out.attrs[f"config_yaml:{name}"] = ds.attrs.get("config_yaml", "")
+    out.attrs["options"] = names
+    return out
+
+
+def save_appraisal(result: Appraisal, cfg: Config, *, charts: bool | None = None) -> Path:
+    """Write the run folder atomically; returns its path.
+
+    ``results.nc``: every run along ``option`` (baseline first); ``appraisal.nc``: the options
+    against baseline; ``config.yaml``; ``summary.txt``; charts of the first run; and the board
+    pack (``board_pack.html``, ``board_pack.pdf``, ``appraisal.xlsx``) when there are options.
+    """
+    root = Path(cfg.run.output_dir)
+    final = run_directory(root, cfg.run.name)
+    if final.exists():
+        raise ConfigError(f"run.name = {cfg.run.name!r}: {final} exists; choose another name")
+    tmp = final.with_name(f".{final.name}.partial")
+    if tmp.exists():
+        shutil.rmtree(tmp)
+    tmp.mkdir(parents=True)
+    created = provenance()["created_utc"]
+    try:
+        write_text_atomic(to_yaml(cfg), tmp / "config.yaml")
+        write_dataset_atomic(stack_runs(result.runs).assign_attrs(created_utc=created),
+                             tmp / "results.nc")  # fmt: skip
+        first = next(iter(result.runs.values()))  # the baseline, or the one run
+        text = format_summary(first)
+        if result.appraisal is not None:
+            write_dataset_atomic(result.appraisal.assign_attrs(created_utc=created),
+                                 tmp / "appraisal.nc")  # fmt: skip
+            text += "\n\n" + format_appraisal(result.appraisal)
+        write_text_atomic(text, tmp / "summary.txt")
+        if cfg.run.charts if charts is None else charts:
+            save_charts(first, tmp)
+            if result.appraisal is not None:
+                write_board_pack(result, tmp)
+        tmp.rename(final)
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
+    return final

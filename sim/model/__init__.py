@@ -1,1 +1,0 @@
-"""The model declaration: the place (cohorts, services, rates), independent of any engine."""

@@ -1,0 +1,255 @@
+"""The place declaration: cohorts of residents and their per-cohort rates, derived from config.
+
+A :class:`Place` is what both engines run. It is built from a validated
+:class:`~sim.config.schema.PlaceCfg` by :func:`build_place`, which
+
+1. splits the population into cohorts (age band x need segment x deprivation quintile);
+2. turns England's per-head rates into per-cohort hazards per day, spread by relative use and
+   rescaled so that the population mean equals the national rate at the start;
+3. works out the *direct* rate of each front door so that, with the routes between them
+   (unmet GP demand -> NHS 111 -> 999 / ED; 999 -> conveyance to ED), each door's total equals
+   its cited national figure at the start (see :func:`front_door_rates`).
+
+All rates are per person per day; shares are fractions of a flow.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from itertools import product
+
+import numpy as np
+
+from sim.config.errors import ConfigError
+from sim.config.schema import PlaceCfg, RelativeUse
+from sim.place.vocabulary import DAYS_PER_YEAR
+
+
+@dataclass(frozen=True)
+class Cohort:
+    """One cell of the population: age band, need segment and deprivation quintile."""
+
+    age: str
+    segment: str
+    quintile: str
+
+    @property
+    def label(self) -> str:
+        """A stable text label, e.g. ``65-79|frail|q1``."""
+        return f"{self.age}|{self.segment}|{self.quintile}"
+
+
+@dataclass(frozen=True)
+class FrontDoor:
+    """Per-head annual rates of each front door's *direct* use, and derived routing shares."""
+
+    gp_demand: float
+    nhs111_direct: float
+    ambulance_direct: float
+    ed_walk_in: float
+    walk_in_type1_share: float
+
+
+@dataclass(frozen=True)
+class Place:
+    """The resolved place: cohorts, starting populations and per-cohort rates (per day)."""
+
+    cfg: PlaceCfg
+    cohorts: tuple[Cohort, ...]
+    at_home: np.ndarray  # people at home at the start, per cohort
+    in_care_home: np.ndarray  # care-home residents at the start, per cohort
+    rate: dict[str, np.ndarray]  # per cohort, per person per day
+    share: dict[str, np.ndarray]  # per cohort, fraction
+    los_days: np.ndarray  # clinical length of stay per cohort, days
+    pathway_shares: np.ndarray  # (cohort, P0..P3) of live discharges
+    births_per_day: np.ndarray  # per cohort
+    migration_per_day: np.ndarray  # per cohort
+    front_door: FrontDoor
+
+    @property
+    def n(self) -> int:
+        """Number of cohorts."""
+        return len(self.cohorts)
+
+    def index(self, dim: str) -> np.ndarray:
+        """Position of each cohort along ``age``, ``segment`` or ``quintile``."""
+        labels = self.labels(dim)
+        return np.array([labels.index(getattr(c, dim)) for c in self.cohorts])
+
+    def labels(self, dim: str) -> list[str]:
+        """Labels of one cohort dimension, in order."""
+        pop = self.cfg.population
+        if dim == "age":
+            return list(pop.age_bands)
+        if dim == "segment":
+            return list(pop.segments)
+        return [f"q{i + 1}" for i in range(len(pop.quintile_shares))]
+
+
+def build_place(cfg: PlaceCfg) -> Place:
+    """Derive cohorts, starting populations and per-cohort daily rates from a place config."""
+    pop = cfg.population
+    ages, segs = list(pop.age_bands), list(pop.segments)
+    quints = [f"q{i + 1}" for i in range(len(pop.quintile_shares))]
+    cohorts = tuple(Cohort(a, s, q) for a, s, q in product(ages, segs, quints))
+    ai = np.array([ages.index(c.age) for c in cohorts])
+    si = np.array([segs.index(c.segment) for c in cohorts])
+    qi = np.array([quints.index(c.quintile) for c in cohorts])
+    seg_share = np.array([pop.segment_shares[a] for a in ages])  # (age, segment)
+    people = (
+        pop.size
+        * np.asarray(pop.age_shares)[ai]
+        * seg_share[ai, si]
+        * np.asarray(pop.quintile_shares)[qi]
+    )
+    need = np.asarray(pop.need_by_quintile)[qi]
+    ch = cfg.care_home
+    # Care-home residents: mostly 80+, frail or complex (assumption; see the YAML).
+    ch_weight = (
+        people
+        * np.array([0.0, 0.02, 0.3, 1.0])[np.minimum(si, 3)]
+        * np.where(ai == len(ages) - 1, 3.0, np.where(ai == len(ages) - 2, 1.0, 0.05))
+    )
+    in_care_home = ch.residents * ch_weight / ch_weight.sum()
+    at_home = people - in_care_home
+
+    def spread(per_head_year: float, rel: RelativeUse) -> np.ndarray:
+        """Per-cohort daily hazards for people at home, whose mean use is ``per_head_year``
+        per resident (the national rate counts every resident; the place's front doors are
+        used from home).
+        """
+        rr = np.asarray(rel.age)[ai] * np.asarray(rel.segment)[si] * need
+        return per_head_year * people.sum() * rr / np.sum(at_home * rr) / DAYS_PER_YEAR
+
+    fd = front_door_rates(cfg)
+
+    ed, amb, gp = cfg.ed, cfg.ambulance, cfg.primary_care
+    deaths = np.array([pop.deaths_per_1000_year[a] for a in ages])[ai, si] * need / 1000
+    progression = np.zeros(len(cohorts))
+    prog_table = np.array([pop.progression_per_1000_year[a] for a in ages])  # (age, transition)
+    has_next = si < len(segs) - 1
+    progression[has_next] = prog_table[ai[has_next], si[has_next]] * need[has_next] / 1000
+    widths = np.asarray(pop.age_band_years, dtype=float)[ai]
+    ageing = np.where(widths > 0, 1.0 / np.where(widths > 0, widths, 1.0), 0.0)
+
+    ed_use = RelativeUse(
+        age=list(np.asarray(ed.relative_use.age) * np.asarray(ed.relative_admission.age)),
+        segment=list(
+            np.asarray(ed.relative_use.segment) * np.asarray(ed.relative_admission.segment)
+        ),
+    )
+    admit_rr = (
+        np.asarray(ed.relative_admission.age)[ai] * np.asarray(ed.relative_admission.segment)[si]
+    )
+    # Type 1 attendances by cohort, from every route (walk-in, conveyed, sent by 111), so the
+    # admitted share averages to its national figure over the real attendance mix.
+    type1_weight = at_home * (
+        spread(fd.ed_walk_in * fd.walk_in_type1_share, ed.relative_use)
+        + spread(amb.incidents_per_head_year * amb.see_and_convey, amb.relative_use)
+        + spread(cfg.nhs111.calls_per_head_year * cfg.nhs111.to_ed, gp.relative_use)
+    )
+    admitted = (
+        ed.type1_admitted_share * admit_rr / (np.sum(type1_weight * admit_rr) / type1_weight.sum())
+    )
+    if admitted.max() > 0.95:
+        worst = cohorts[int(admitted.argmax())].label
+        raise ConfigError(
+            f"place.ed.relative_admission: gives cohort {worst} an admitted share of "
+            f"{admitted.max():.2f}; allowed at most 0.95 (flatten the relative admission)"
+        )
+    vw = cfg.virtual_ward
+    dn = cfg.district_nursing
+    per_day = 1.0 / (1000 * DAYS_PER_YEAR)
+    rate = {
+        "gp_demand": spread(fd.gp_demand, gp.relative_use),
+        "nhs111": spread(fd.nhs111_direct, gp.relative_use),
+        "ambulance": spread(fd.ambulance_direct, amb.relative_use),
+        "walk_in": spread(fd.ed_walk_in, ed.relative_use),
+        "direct_admission": spread(ed.direct_admissions_per_head_year, ed_use),
+        "death": deaths / DAYS_PER_YEAR,
+        "progression": progression / DAYS_PER_YEAR,
+        "ageing": ageing / DAYS_PER_YEAR,
+        "care_home_admission": np.where(
+            np.array([c.segment == "frail" for c in cohorts]),
+            ch.community_admissions_per_1000_year * per_day,
+            0.0,
+        ),
+        "dn_referral": np.where(
+            np.array([c.segment in dn.segments for c in cohorts]),
+            dn.referrals_per_1000_year * per_day,
+            0.0,
+        ),
+    }
+    share = {
+        "type1_admitted": admitted,
+        "vw_step_up": np.where(
+            np.array([c.segment in vw.step_up_segments for c in cohorts]), vw.step_up_share, 0.0
+        ),
+        "acute_death": np.asarray(cfg.acute.death_share)[ai],
+    }
+    los = np.asarray(cfg.acute.los_days)[ai] * np.asarray(cfg.acute.los_segment_ratio)[si]
+    pathway = np.array([cfg.acute.pathway_shares[a] for a in ages])[ai]
+    births = np.where(
+        ai == 0,
+        pop.births_per_1000_year
+        / 1000
+        * pop.size
+        / DAYS_PER_YEAR
+        * seg_share[0, si]
+        * np.asarray(pop.quintile_shares)[qi],
+        0.0,
+    )
+    migration = pop.net_migration_per_1000_year / 1000 / DAYS_PER_YEAR * people
+    return Place(
+        cfg=cfg,
+        cohorts=cohorts,
+        at_home=at_home,
+        in_care_home=in_care_home,
+        rate=rate,
+        share=share,
+        los_days=los,
+        pathway_shares=pathway,
+        births_per_day=births,
+        migration_per_day=migration,
+        front_door=fd,
+    )
+
+
+def front_door_rates(cfg: PlaceCfg) -> FrontDoor:
+    """Direct per-head annual rates so that each door's total matches its national figure.
+
+    With G appointments per head, demand ratio d and a share u of unmet demand calling 111:
+    111 direct = calls - G (d - 1) u; 999 direct = incidents - calls x to_ambulance;
+    ED walk-in = attendances - incidents x conveyed - calls x to_ed, of which type 1 is what
+    remains of the type 1 total after conveyances and 111 referrals.
+    """
+    gp, n111, amb, ed = cfg.primary_care, cfg.nhs111, cfg.ambulance, cfg.ed
+    unmet_to_111 = (
+        gp.appointments_per_head_year * (gp.demand_over_capacity - 1) * gp.unmet_to_111_share
+    )
+    nhs111_direct = n111.calls_per_head_year - unmet_to_111
+    ambulance_direct = amb.incidents_per_head_year - n111.calls_per_head_year * n111.to_ambulance
+    conveyed = amb.incidents_per_head_year * amb.see_and_convey
+    referred = n111.calls_per_head_year * n111.to_ed
+    walk_in = ed.attendances_per_head_year - conveyed - referred
+    type1_walk_in = ed.attendances_per_head_year * ed.type1_share - conveyed - referred
+    checks = {
+        "place.nhs111.calls_per_head_year": nhs111_direct,
+        "place.ambulance.incidents_per_head_year": ambulance_direct,
+        "place.ed.attendances_per_head_year": walk_in,
+        "place.ed.type1_share": type1_walk_in,
+    }
+    for key, value in checks.items():
+        if value < 0:
+            raise ConfigError(
+                f"{key}: too small for the flows routed into it from other services (direct "
+                f"rate would be {value:.4f} per head a year); allowed: a total at least as large "
+                f"as its inflows from 111, 999 and unmet GP demand"
+            )
+    return FrontDoor(
+        gp_demand=gp.appointments_per_head_year * gp.demand_over_capacity,
+        nhs111_direct=nhs111_direct,
+        ambulance_direct=ambulance_direct,
+        ed_walk_in=walk_in,
+        walk_in_type1_share=type1_walk_in / walk_in if walk_in > 0 else 0.0,
+    )

@@ -1,0 +1,813 @@
+"""The place, patient by patient: SimPy processes for urgent and emergency care and discharge.
+
+A patient's journey (times in days; each step reads its own column of the patient's row, see
+:mod:`sim.place.patient.layout`):
+
+- ``crew_job``: a 999 incident waits for an ambulance crew, which attends (hear-and-treat needs
+  no crew), treats at scene, refers to urgent community response, or conveys to ED, where the
+  handover takes 15 minutes plus a delay whose mean is the place's handover table at the bed
+  pressure of that moment (and any wait for a free cubicle);
+- ``ed_visit``: a type 1 attendance holds a cubicle until it goes home or, once admission is
+  decided, until it leaves ED for a bed, a virtual ward or home;
+- ``admission``: virtual-ward step-up, same-day discharge (zero length of stay), or ``boarding``
+  for a bed (some boarders are treated in ED and sent home after a while);
+- ``acute_stay``: a sampled length of stay, sped up under bed pressure, with virtual-ward
+  step-down near its end; then death or a discharge pathway P0-P3;
+- ``await_discharge``: with no criteria to reside the patient keeps the bed while assessment
+  and sourcing run (fewer starts at weekends) and until a place is free in reablement (P1), an
+  intermediate-care bed (P2) or a care home (P3); waiting deconditions them (P1 -> P2 -> P3)
+  and some die;
+- ``community``: reablement, intermediate care, virtual ward, urgent community response and
+  district nursing episodes, ending at home, in hospital, in a care home or in death;
+- ``follow_up``: 91 days at home after discharge, with readmissions and deaths;
+- ``care_home_stay``: long-term residents until death.
+"""
+
+from __future__ import annotations
+
+import bisect
+import gc
+import itertools
+import math
+
+import numpy as np
+import simpy
+
+from sim.engines.des.monitors import Recorder
+from sim.engines.des.resources import Level, Pool
+from sim.engines.des.rng import Streams
+from sim.engines.des.sampling import (
+    Arrivals,
+    Family,
+    Rows,
+    normalised,
+    poisson_arrivals,
+    poisson_counts,
+    row_block,
+)
+from sim.place.patient.inputs import PlaceInputs
+from sim.place.patient.layout import Layout
+from sim.place.patient.patient import Patient
+from sim.place.patient.warm import start_patients
+from sim.place.stockflow.declare import stage_count
+from sim.place.vocabulary import AFTER_DISCHARGE, COMMUNITY, DAYS_PER_YEAR
+
+MIN_PER_DAY, H_PER_DAY = 1440.0, 24.0
+BY_QUINTILE = (
+    "gp_appointments", "gp_unmet", "nhs111_calls", "ambulance_incidents", "hear_and_treat",
+    "see_and_treat", "conveyances", "ucr_starts", "ed_attendances", "ed_type1_attendances",
+    "ed_admissions", "emergency_admissions", "vw_step_up", "vw_step_down", "readmissions",
+    "at_home_91d", "care_home_admissions", "discharges_P0", "discharges_P1", "discharges_P2",
+    "discharges_P3",
+)  # fmt: skip
+BY_DAY = ("handover_hours_lost", "hospital_deaths", "people_in", "people_out", "deaths",
+          "ed_over_4h", "ed_over_12h", "ed_corridor", "boarders_sent_home",
+          "bed_pressure_handover_minutes")  # fmt: skip
+INF = math.inf
+NO_BEDS_PRESSURE = 10.0
+"""Bed pressure read when no acute bed is open: beyond the end of every pressure lookup, so
+each lookup gives its value at full pressure."""
+
+
+class Table:
+    """A piecewise-linear lookup, flat beyond its ends (as the stock-flow engine's)."""
+
+    def __init__(self, xs: list[float], ys: list[float]) -> None:
+        self.xs, self.ys = list(xs), list(ys)
+
+    def __call__(self, x: float) -> float:
+        """The table's value at ``x``."""
+        xs, ys = self.xs, self.ys
+        if x <= xs[0]:
+            return ys[0]
+        if x >= xs[-1]:
+            return ys[-1]
+        i = bisect.bisect_right(xs, x)
+        w = (x - xs[i - 1]) / (xs[i] - xs[i - 1])
+        return ys[i - 1] + w * (ys[i] - ys[i - 1])
+
+
+class PlaceSim:
+    """One replication of the place: resources, arrival streams, processes and monitors."""
+
+    def __init__(self, inputs: PlaceInputs, seed: int, replication: int,
+                 keep_log: bool = False) -> None:  # fmt: skip
+        self.inputs = inputs
+        self.env = env = simpy.Environment()
+        self.streams = Streams(seed, replication)
+        place = self.place = inputs.place
+        cfg, p = place.cfg, inputs.run.patient
+        self.p = p
+        n = place.n
+        self.quint = place.index("quintile").tolist()
+        self.ages = place.index("age").tolist()
+        self.n_days = inputs.n_days
+        # Resources (capacities) and levels.
+        ac = cfg.acute
+        self.bed_base = float(ac.beds)
+        self.beds = Pool(env, self.bed_base + inputs.escalation_beds[0])
+        self.svc = {k: Pool(env, float(getattr(cfg, k).capacity)) for k in COMMUNITY}
+        self.svc["care_home"] = Pool(env, float(cfg.care_home.beds))
+        self.cubicles = Pool(env, float(p.ed_cubicles))
+        self.crews = Pool(env, float(p.ambulance_crews))
+        self.boarding = Level(env)
+        self.nctr = [Level(env) for _ in range(3)]
+        self.acute_age = [Level(env) for _ in place.labels("age")]
+        self.in_system = Level(env)
+        self.in_ed = Level(env)
+        self.follow = Level(env)
+        levels: dict[str, Level] = {"acute_beds": self.beds, **self.svc}
+        levels |= {
+            "boarding": self.boarding,
+            "in_system": self.in_system,
+            "in_ed": self.in_ed,
+            "follow_up": self.follow,
+            "cubicles": self.cubicles,
+            "crews": self.crews,
+        }
+        levels |= {f"nctr_P{k + 1}": lv for k, lv in enumerate(self.nctr)}
+        levels |= {f"acute_age_{a}": lv for a, lv in enumerate(self.acute_age)}
+        self.rec = Recorder(self.n_days, len(place.labels("quintile")), BY_QUINTILE, BY_DAY,
+                            levels, keep_log)  # fmt: skip
+        self.cq = self.rec.by_q
+        self.cd = self.rec.by_day
+        self.nq = self.rec.nq
+        # Per-cohort parameters as Python lists (fast in process code).
+        self.admit_share = place.share["type1_admitted"].tolist()
+        self.step_up = place.share["vw_step_up"].tolist()
+        self.zero_los = float(ac.zero_los_share)
+        self.los_days = place.los_days.tolist()
+        stages = [stage_count(m, ac.max_stages, 1.0) for m in place.los_days]
+        self.stages = stages
+        died = place.share["acute_death"]
+        cum = []
+        for i in range(n):
+            shares = (1 - died[i]) * place.pathway_shares[i]
+            cum.append(np.cumsum(np.concatenate([[died[i]], shares])).tolist())
+        self.outcome_cum = cum
+        self.step_down_rate = float(cfg.virtual_ward.step_down_per_day)
+        self.step_down_log = -math.log1p(-min(self.step_down_rate, 1 - 1e-12))
+        self.sent_home_rate = float(ac.boarding_discharge_per_day)
+        self.waiting_death_rate = ac.waiting_deaths_per_1000_day / 1000.0
+        self.decondition = [float(ac.decondition_per_day[0]), float(ac.decondition_per_day[1]),
+                            0.0]  # fmt: skip
+        self.assess_rate = [1.0 / w for w in ac.pathway_wait_days]
+        factor_by_dow = {}
+        for d in range(self.n_days):
+            factor_by_dow[int(inputs.day_of_week[d])] = float(inputs.pathway_factor[d])
+        self.factor_by_dow = [factor_by_dow.get(k, 1.0) for k in range(7)]
+        self.dow0 = int(inputs.day_of_week[0])
+        self.speed = Table(ac.pressure_bed_pressure, ac.pressure_discharge_speed)
+        amb = cfg.ambulance
+        self.handover_table = Table(amb.handover_bed_pressure, amb.handover_minutes_lost)
+        self.routes_999 = np.cumsum(
+            [amb.hear_and_treat, amb.see_and_treat, amb.see_and_treat_to_ucr, amb.see_and_convey]
+        ).tolist()
+        n111 = cfg.nhs111
+        self.routes_111 = [n111.to_ambulance, n111.to_ambulance + n111.to_ed]
+        self.svc_mean = {k: float(getattr(cfg, k).mean_days) for k in COMMUNITY}
+        self.svc_exit = {k: np.cumsum([getattr(cfg, k).to_home, getattr(cfg, k).to_hospital,
+                                       getattr(cfg, k).to_care_home]).tolist()
+                         for k in COMMUNITY}  # fmt: skip
+        self.ch_death_rate = cfg.care_home.deaths_per_1000_year / 1000.0 / DAYS_PER_YEAR
+        fu = cfg.follow_up
+        self.fu_days = float(fu.days)
+        self.fu_readmit = fu.readmissions_per_1000_day / 1000.0
+        self.fu_death = fu.deaths_per_1000_day / 1000.0
+        self.handover_min = float(p.handover_minutes)
+        self.durations = {
+            "scene": p.on_scene_minutes.mean / MIN_PER_DAY,
+            "travel": p.to_hospital_minutes.mean / MIN_PER_DAY,
+            "turnaround": p.turnaround_minutes.mean / MIN_PER_DAY,
+            "ed_discharged": p.ed_discharged_hours.mean / H_PER_DAY,
+            "ed_decision": p.ed_decision_hours.mean / H_PER_DAY,
+        }
+        self.corridor = p.ed_overflow == "corridor"
+        self._layout(cfg, p)
+        self._ids = itertools.count()
+        self._rows: dict[str, Rows] = {}
+
+    # -- set-up --------------------------------------------------------------------------------
+    def _layout(self, cfg, p) -> None:
+        kind = p.los_distribution
+        if kind == "erlang":
+            los = {k: Family.of("erlang", stages=k) for k in sorted(set(self.stages))}
+            self.los_col_key = list(self.stages)
+        else:
+            los = {0: Family.of(kind, cv=p.los_cv)}
+            self.los_col_key = [0] * len(self.stages)
+        sk = p.service_distribution
+        stages = {k: getattr(cfg, k).stages for k in COMMUNITY}
+        stages["follow_up"] = cfg.follow_up.stages
+        fam = {k: Family.of(sk, stages=s) for k, s in stages.items()}
+        services = {s: fam[k] for k, s in stages.items() if k != "follow_up"}
+        if sk != "erlang":
+            services = {s: fam["reablement"] for s in services}
+        durations = {
+            "scene": Family.of(p.on_scene_minutes.distribution, cv=p.on_scene_minutes.cv),
+            "travel": Family.of(p.to_hospital_minutes.distribution, cv=p.to_hospital_minutes.cv),
+            "turnaround": Family.of(p.turnaround_minutes.distribution,
+                                    cv=p.turnaround_minutes.cv),
+            "ed_discharged": Family.of(p.ed_discharged_hours.distribution,
+                                       cv=p.ed_discharged_hours.cv),
+            "ed_decision": Family.of(p.ed_decision_hours.distribution, cv=p.ed_decision_hours.cv),
+            "handover": Family.of(p.handover_delay_distribution),
+        }  # fmt: skip
+        self.L = Layout(los, services, fam["follow_up"], durations)
+        self.los_col = [self.L.los[k] for k in self.los_col_key]
+        self.svc_col = {k: self.L.service[stages[k]] if sk == "erlang"
+                        else self.L.service[stages["reablement"]] for k in COMMUNITY}  # fmt: skip
+        self.dur_col = self.L.duration
+
+    def rows(self, name: str) -> Rows:
+        """The row source of one origin of episodes (its own named stream)."""
+        if name not in self._rows:
+            self._rows[name] = Rows(self.streams[f"rows.{name}"], self.L.n_uniforms, self.L.fill)
+        return self._rows[name]
+
+    def count(self, name: str, q: int, k: float = 1) -> None:
+        """Add to a per-day, per-quintile count."""
+        self.cq[name][int(self.env.now) * self.nq + q] += k
+
+    def count_day(self, name: str, k: float = 1.0) -> None:
+        """Add to a per-day count."""
+        self.cd[name][int(self.env.now)] += k
+
+    def enter(self) -> None:
+        """A patient enters the system (the ledger)."""
+        self.in_system.add(1)
+        self.cd["people_in"][int(self.env.now)] += 1
+
+    def leave_home(self) -> None:
+        """A patient goes home (leaves the system)."""
+        self.in_system.add(-1)
+        self.cd["people_out"][int(self.env.now)] += 1
+
+    def die(self) -> None:
+        """A patient dies in a service."""
+        self.in_system.add(-1)
+        self.cd["deaths"][int(self.env.now)] += 1
+
+    def pressure(self) -> float:
+        """Acute patients plus boarders per (base) bed, as the stock-flow lookups read it."""
+        cap = self.beds.capacity
+        return (self.beds.value + self.boarding.value) / cap if cap > 0 else NO_BEDS_PRESSURE
+
+    # -- the run -------------------------------------------------------------------------------
+    def run(self) -> Recorder:
+        """Warm start, arrivals, the clock; returns the recorder."""
+        # Python's cyclic garbage collector would rescan the many live SimPy objects again and
+        # again (it doubled the run time); it collects young objects daily and all yearly.
+        enabled = gc.isenabled()
+        gc.disable()
+        try:
+            start_patients(self)
+            self._start_arrivals()
+            self.env.process(self.clock())
+            # A hair past the horizon, so the midnight reading closing the last day happens.
+            self.env.run(until=self.n_days + 1e-9)
+        finally:
+            if enabled:
+                gc.enable()
+        self.rec.finish(float(self.n_days))
+        return self.rec
+
+    def clock(self):
+        """Every hour: bed pressure for the handover minutes; every midnight: read the levels
+        and open or close escalation beds.
+        """
+        env, inputs = self.env, self.inputs
+        for day in range(self.n_days):
+            acc = 0.0
+            for _ in range(24):
+                acc += self.handover_table(self.pressure())
+                yield env.timeout(1.0 / 24.0)
+            self.cd["bed_pressure_handover_minutes"][day] = acc / 24.0
+            env_day = day + 1
+            # land exactly on the midnight (hours of 1/24 do not add up exactly)
+            if env.now < env_day:
+                yield env.timeout(env_day - env.now)
+            self.rec.read_day(day)
+            gc.collect(1 if env_day % 365 else 2)  # young objects daily, everything yearly
+            if env_day < self.n_days:
+                self.beds.set_capacity(self.bed_base + float(inputs.escalation_beds[env_day]))
+
+    def _start_arrivals(self) -> None:
+        """Sample every arrival stream ahead (bulk), route what needs no process in bulk too,
+        and start one arrival process per stream for the journeys that need one.
+        """
+        inputs, p, env = self.inputs, self.p, self.env
+        home, winter = inputs.home, inputs.winter[:, None]
+        week = normalised(p.weekday_profile)[inputs.day_of_week]
+        ed_hours, amb_hours = (
+            normalised(p.ed_hourly_profile),
+            normalised(p.ambulance_hourly_profile),
+        )
+        flat = np.ones(24)
+        t1 = self.place.front_door.walk_in_type1_share
+        r = inputs.rates
+        s = self.streams
+        calls = poisson_arrivals(s["arrivals.call_999"], r["call_999"] * home * winter,
+                                 amb_hours, week, n_extra=1)  # fmt: skip
+        self._incidents(calls, 0, "call_999")
+        streams = [
+            ("walk_in", r["walk_in"] * t1 * home * winter, ed_hours, week, self.on_walk_in),
+            ("direct_admission", r["direct_admission"] * home * winter, ed_hours, week,
+             self.on_direct_admission),
+            ("care_home_admission", r["care_home_admission"] * home, flat, None,
+             self.on_care_home_admission),
+            ("dn_referral", r["dn_referral"] * home, flat, None, self.on_dn_referral),
+        ]  # fmt: skip
+        for name, rates, hours, days, handler in streams:
+            arr = poisson_arrivals(s[f"arrivals.{name}"], rates, hours, days)
+            env.process(self.arrivals(arr, None, handler, name))
+        # Other A&E types (UTC, MIU): counted, no process (they go home the same day).
+        other_rate = r["walk_in"] * (1 - t1) * home * winter
+        rng = s["arrivals.walk_in_other"]
+        self._add_counts("ed_attendances", poisson_counts(rng.random(other_rate.shape), other_rate))
+        # NHS 111: direct calls and unmet GP demand; routed in bulk to 999, ED or home.
+        direct = poisson_arrivals(s["arrivals.nhs111"], r["nhs111"] * home, ed_hours, week,
+                                  n_extra=2)  # fmt: skip
+        for arr, name in ((direct, "nhs111"), (self._gp_unmet_calls(ed_hours), "gp_unmet_111")):
+            self._bulk_count("nhs111_calls", arr.times, arr.cohorts)
+            route = np.searchsorted(self.routes_111, arr.extra[:, 0], side="right")
+            self._incidents(arr.subset(route == 0), 1, f"{name}_to_999")
+            env.process(self.arrivals(arr.subset(route == 1), None, self.on_walk_in,
+                                      f"{name}_to_ed"))  # fmt: skip
+
+    def _incidents(self, arr: Arrivals, route_col: int, source: str) -> None:
+        """999 incidents: counted, routed in bulk; those needing a crew get a process."""
+        self._bulk_count("ambulance_incidents", arr.times, arr.cohorts)
+        # 0 hear-and-treat, 1 see-and-treat, 2 refer to UCR, 3 convey
+        kind = np.searchsorted(self.routes_999, arr.extra[:, route_col], side="right")
+        hear = kind == 0
+        self._bulk_count("hear_and_treat", arr.times[hear], arr.cohorts[hear])
+        crew = ~hear
+        self.env.process(self.arrivals(arr.subset(crew), kind[crew] - 1, self.on_999, source))
+
+    def _bulk_count(self, name: str, times: np.ndarray, cohorts: np.ndarray) -> None:
+        day = np.floor(times).astype(np.int64)
+        q = np.asarray(self.quint, dtype=np.int64)[cohorts]
+        sums = np.bincount(day * self.nq + q, minlength=len(self.cq[name]))
+        arr = self.cq[name]
+        for i in np.flatnonzero(sums).tolist():
+            arr[i] += int(sums[i])
+
+    def _gp_unmet_calls(self, hours: np.ndarray) -> Arrivals:
+        """Daily GP demand per cohort (Poisson, by inversion), appointments up to the day's
+        capacity rationed in proportion to demand, and the unmet demand's calls to NHS 111 at
+        times of day (each day from a generator of its own).
+        """
+        cfg, inputs = self.place.cfg, self.inputs
+        rng = self.streams["arrivals.gp"]
+        mean = inputs.rates["gp_demand"] * inputs.home
+        demand = poisson_counts(rng.random(mean.shape), mean)
+        seq = rng.bit_generator.seed_seq
+        day_seqs, row_seeds = seq.spawn(self.n_days), seq.spawn(self.n_days)
+        pc = cfg.primary_care
+        capacity = pc.appointments_per_head_year * cfg.population.size / DAYS_PER_YEAR
+        qi = np.asarray(self.quint)
+        cum = np.cumsum(hours) / hours.sum()
+        parts = []
+        for d in range(self.n_days):
+            g = np.random.Generator(np.random.PCG64(day_seqs[d]))
+            total = int(demand[d].sum())
+            unmet_total = max(0, total - int(round(capacity)))
+            unmet = (g.multivariate_hypergeometric(demand[d], unmet_total)
+                     if unmet_total > 0 else np.zeros_like(demand[d]))  # fmt: skip
+            given = demand[d] - unmet
+            calls = g.binomial(unmet, pc.unmet_to_111_share)
+            for name, values in (("gp_appointments", given), ("gp_unmet", unmet)):
+                arr = self.cq[name]
+                sums = np.bincount(qi, weights=values, minlength=self.nq)
+                for q in range(self.nq):
+                    arr[d * self.nq + q] += float(sums[q])
+            k = int(calls.sum())
+            if k:
+                u = g.random((k, 4))
+                hour = np.minimum(np.searchsorted(cum, u[:, 0], side="right"), 23)
+                parts.append((d + (hour + u[:, 1]) / 24.0,
+                              np.repeat(np.arange(len(calls)), calls), np.full(k, d),
+                              np.arange(k), u[:, 2:]))  # fmt: skip
+        if not parts:
+            empty = np.zeros(0)
+            return Arrivals(empty, empty.astype(np.int64), empty.astype(np.int64),
+                            empty.astype(np.int64), np.zeros((0, 2)), row_seeds)  # fmt: skip
+        t, c, day, idx, extra = (np.concatenate(x) for x in zip(*parts, strict=True))
+        order = np.argsort(t, kind="stable")
+        return Arrivals(t[order], c[order].astype(np.int64), day[order], idx[order],
+                        extra[order], row_seeds)  # fmt: skip
+
+    def _add_counts(self, name: str, per_day_cohort: np.ndarray) -> None:
+        qi = np.asarray(self.quint)
+        arr = self.cq[name]
+        for d in range(self.n_days):
+            sums = np.bincount(qi, weights=per_day_cohort[d], minlength=self.nq)
+            for q in range(self.nq):
+                arr[d * self.nq + q] += float(sums[q])
+
+    def arrivals(self, arr: Arrivals, kinds: np.ndarray | None, handler, source: str):
+        """Release pre-sampled arrivals at their times; ``handler`` starts each journey.
+
+        Each arrival's attributes are row ``index`` of its day's rows (from the stream's own
+        seed for that day), so an arrival keeps its attributes across scenarios.
+        """
+        env = self.env
+        ids, quint, ages = self._ids, self.quint, self.ages
+        n_u, fill = self.L.n_uniforms, self.L.fill
+        kinds_ = kinds.tolist() if kinds is not None else itertools.repeat(None)
+        need = np.zeros(self.n_days + 1, dtype=np.int64)
+        np.maximum.at(need, arr.day, arr.index + 1)
+        day_rows: list[list[float]] = []
+        current = -1
+        for t, c, d, k, kind in zip(arr.times.tolist(), arr.cohorts.tolist(), arr.day.tolist(),
+                                    arr.index.tolist(), kinds_, strict=False):  # fmt: skip
+            dt = t - env.now
+            if dt > 0:
+                yield env.timeout(dt)
+            if d != current:
+                current = d
+                day_rows = row_block(arr.row_seeds[d], int(need[d]), n_u, fill)
+            pt = Patient(next(ids), c, quint[c], ages[c], day_rows[k])
+            if kind is None:
+                handler(pt)
+            else:
+                handler(pt, kind)
+
+    # -- front doors ---------------------------------------------------------------------------
+    def on_999(self, pt: Patient, kind: int) -> None:
+        """A 999 incident needing a crew: 0 see-and-treat, 1 UCR referral, 2 conveyance."""
+        self.env.process(self.crew_job(pt, kind))
+
+    def on_walk_in(self, pt: Patient) -> None:
+        """A walk-in type 1 attendance."""
+        self.env.process(self.ed_visit(pt))
+
+    def on_direct_admission(self, pt: Patient) -> None:
+        """An admission not through type 1 ED (GP referral, assessment unit)."""
+        self.enter()
+        self.env.process(self.admission(pt))
+
+    def on_care_home_admission(self, pt: Patient) -> None:
+        """A frail person moves from home into a care home, if a bed is free."""
+        if self.svc["care_home"].try_acquire():
+            self.enter()
+            self.count("care_home_admissions", pt.q)
+            self.env.process(self.care_home_stay(pt))
+
+    def on_dn_referral(self, pt: Patient) -> None:
+        """A referral to district nursing, taken on if the caseload has room."""
+        if self.svc["district_nursing"].try_acquire():
+            self.enter()
+            self.env.process(self.community(pt, "district_nursing"))
+
+    # -- ambulance and ED ----------------------------------------------------------------------
+    def crew_job(self, pt: Patient, kind: int):
+        """A crew attends: 0 see-and-treat, 1 refer to UCR (or convey if full), 2 convey."""
+        env, row, d = self.env, pt.row, self.durations
+        self.enter()
+        t_call = env.now
+        ev = self.crews.acquire()
+        if ev is not None:
+            yield ev
+        t_crew = env.now
+        self.rec.tally("crew_wait_minutes", (t_crew - t_call) * MIN_PER_DAY)
+        scene = d["scene"] * row[self.dur_col["scene"]]
+        yield env.timeout(scene)
+        if kind < 2:
+            self.count("see_and_treat", pt.q)
+        if kind == 0:
+            self.crews.release()
+            self.rec.episode(pt.pid, pt.c, "ambulance", t_call, t_crew, env.now, "home", scene)
+            self.leave_home()
+            return
+        if kind == 1 and self.svc["ucr"].try_acquire():
+            self.crews.release()
+            self.count("ucr_starts", pt.q)
+            self.rec.episode(pt.pid, pt.c, "ambulance", t_call, t_crew, env.now, "ucr", scene)
+            yield from self.community(pt, "ucr")
+            return
+        self.count("conveyances", pt.q)
+        travel = d["travel"] * row[self.dur_col["travel"]]
+        yield env.timeout(travel)
+        self.rec.episode(pt.pid, pt.c, "ambulance", t_call, t_crew, env.now, "conveyed",
+                         scene + travel)  # fmt: skip
+        # Handover at ED: a cubicle, then 15 minutes plus the delay of the moment.
+        t_arr = env.now
+        self.arrive_ed(pt)
+        yield from self.take_cubicle(pt)
+        mean = self.handover_table(self.pressure())
+        delay = mean * row[self.dur_col["handover"]]
+        yield env.timeout((self.handover_min + delay) / MIN_PER_DAY)
+        lost = (env.now - t_arr) * MIN_PER_DAY - self.handover_min
+        self.rec.tally("handover_delay_minutes", lost)
+        self.count_day("handover_hours_lost", lost / 60.0)
+        turn = d["turnaround"] * row[self.dur_col["turnaround"]]
+        env.timeout(turn).callbacks.append(self._crew_back)
+        yield from self.treat_in_ed(pt, t_arr, (self.handover_min + delay) / MIN_PER_DAY)
+
+    def _crew_back(self, _event) -> None:
+        self.crews.release()
+
+    def take_cubicle(self, pt: Patient):
+        """An ED cubicle, waiting for one if need be; or the corridor when it is allowed and
+        every cubicle is taken.
+        """
+        if not self.corridor or self.cubicles.value < self.cubicles.capacity:
+            ev = self.cubicles.acquire()
+            if ev is not None:
+                yield ev
+            pt.cubicle = True
+        else:
+            self.count_day("ed_corridor")
+
+    def arrive_ed(self, pt: Patient) -> None:
+        """Count a type 1 attendance and start the patient's time in ED."""
+        self.count("ed_attendances", pt.q)
+        self.count("ed_type1_attendances", pt.q)
+        pt.t_ed = self.env.now
+        self.in_ed.add(1)
+
+    def ed_visit(self, pt: Patient, entered: bool = False):
+        """A type 1 attendance that did not come by ambulance."""
+        if not entered:
+            self.enter()
+        t_arr = self.env.now
+        self.arrive_ed(pt)
+        yield from self.take_cubicle(pt)
+        yield from self.treat_in_ed(pt, t_arr, 0.0)
+
+    def treat_in_ed(self, pt: Patient, t_arr: float, before: float):
+        """Assessment and treatment; then home, or (admission decided) on to admission."""
+        env, row = self.env, pt.row
+        t_start = env.now - before
+        if row[self.L.ADMIT] < self.admit_share[pt.c]:
+            self.count("ed_admissions", pt.q)
+            dur = self.durations["ed_decision"] * row[self.dur_col["ed_decision"]]
+            yield env.timeout(dur)
+            self.rec.episode(pt.pid, pt.c, "ed", t_arr, t_start, env.now, "admit", dur + before)
+            yield from self.admission(pt)
+        else:
+            dur = self.durations["ed_discharged"] * row[self.dur_col["ed_discharged"]]
+            yield env.timeout(dur)
+            self.rec.episode(pt.pid, pt.c, "ed", t_arr, t_start, env.now, "home", dur + before)
+            self.leave_ed(pt)
+            self.leave_home()
+
+    def leave_ed(self, pt: Patient) -> None:
+        """The patient leaves ED: free the cubicle, record the time spent there."""
+        if pt.t_ed < 0:
+            return
+        if pt.cubicle:
+            self.cubicles.release()
+            pt.cubicle = False
+        hours = (self.env.now - pt.t_ed) * H_PER_DAY
+        self.rec.tally("ed_hours", hours)
+        if hours > 4:
+            self.count_day("ed_over_4h")
+        if hours > 12:
+            self.count_day("ed_over_12h")
+        pt.t_ed = -1.0
+        self.in_ed.add(-1)
+
+    # -- hospital ------------------------------------------------------------------------------
+    def admission(self, pt: Patient):
+        """A decided admission: step-up to a virtual ward, same-day discharge, or a bed."""
+        row, c = pt.row, pt.c
+        if self.step_up[c] > 0 and row[self.L.STEP_UP] < self.step_up[c]:
+            if self.svc["virtual_ward"].try_acquire():
+                self.count("vw_step_up", pt.q)
+                self.leave_ed(pt)
+                yield from self.community(pt, "virtual_ward")
+                return
+        self.count("emergency_admissions", pt.q)
+        if row[self.L.ZERO_LOS] < self.zero_los:
+            self.leave_ed(pt)
+            yield from self.follow_up(pt)
+            return
+        yield from self.board(pt)
+
+    def board(self, pt: Patient):
+        """Wait for a bed (boarding); after a while some are treated in ED and sent home."""
+        env = self.env
+        t0 = env.now
+        if not self.beds.try_acquire():
+            self.boarding.add(1)
+            ev = self.beds.wait()
+            give_up = (
+                pt.row[self.L.SENT_HOME] / self.sent_home_rate if self.sent_home_rate > 0 else INF
+            )
+            if give_up < INF:
+                yield ev | env.timeout(give_up)
+            else:
+                yield ev
+            self.boarding.add(-1)
+            if self.beds.cancel(ev):
+                self.count_day("boarders_sent_home")
+                self.rec.episode(pt.pid, pt.c, "boarding", t0, t0, env.now, "sent_home",
+                                 env.now - t0)  # fmt: skip
+                self.leave_ed(pt)
+                yield from self.follow_up(pt)
+                return
+        self.leave_ed(pt)
+        self.acute_age[pt.age].add(1)
+        yield from self.acute_stay(pt, t0)
+
+    def acute_stay(self, pt: Patient, t_request: float, residual: float = -1.0):
+        """A stay in an acute bed (already taken), then death or a discharge pathway;
+        ``residual`` is the time left of a stay in progress at the start.
+        """
+        env, row, c = self.env, pt.row, pt.c
+        t_bed = env.now
+        tok = self.rec.begin(pt.pid, c, "acute_beds", t_request, t_bed)
+        if residual < 0:
+            los = self.los_days[c] * row[self.los_col[c]] / self.speed(self.pressure())
+        else:
+            los = residual
+        if self.step_down_rate > 0:
+            # Step-down is decided once a day (at the midnight board round, as the stock-flow
+            # engine moves its daily fraction) for patients in the last stage of their stay.
+            first = math.floor(t_bed + los - los / self.stages[c]) + 1.0
+            tries = math.floor(row[self.L.STEP_DOWN] / self.step_down_log) + 1
+            t_sd = first + tries - 1 - t_bed
+            if t_sd < los:
+                yield env.timeout(t_sd)
+                if self.svc["virtual_ward"].try_acquire():
+                    self.count("vw_step_down", pt.q)
+                    self.count("discharges_P0", pt.q)
+                    self._free_bed(pt)
+                    self.rec.end(tok, env.now, "step_down", t_sd)
+                    yield from self.community(pt, "virtual_ward")
+                    return
+                yield env.timeout(los - t_sd)
+            else:
+                yield env.timeout(los)
+        else:
+            yield env.timeout(los)
+        u, cum = row[self.L.OUTCOME], self.outcome_cum[c]
+        if u < cum[0]:
+            self.rec.end(tok, env.now, "death", los)
+            self._free_bed(pt)
+            self.count_day("hospital_deaths")
+            self.die()
+            return
+        k = 0 if u < cum[1] else (1 if u < cum[2] else (2 if u < cum[3] else 3))
+        self.count(f"discharges_P{k}", pt.q)
+        self.rec.end(tok, env.now, f"P{k}", los)
+        if k == 0:
+            self._free_bed(pt)
+            yield from self.follow_up(pt)
+        else:
+            yield from self.await_discharge(pt, k - 1)
+
+    def _free_bed(self, pt: Patient) -> None:
+        self.acute_age[pt.age].add(-1)
+        self.beds.release()
+
+    def pathway_clock(self, now: float, e: float, rate: float) -> float:
+        """When assessment and sourcing finish: an Exp(1) clock ``e`` run at ``rate`` a day,
+        times the day-of-week factor (fewer starts at weekends).
+        """
+        t = now
+        dow0, f = self.dow0, self.factor_by_dow
+        for _ in range(100000):
+            day = math.floor(t)
+            r = rate * f[(dow0 + day) % 7]
+            span = day + 1 - t
+            if r * span >= e:
+                return t + e / r
+            e -= r * span
+            t = day + 1.0
+        return INF
+
+    def await_discharge(self, pt: Patient, k: int):
+        """No criteria to reside: in the bed until pathway ``k`` (0 = P1) has a place."""
+        env, row, L = self.env, pt.row, self.L
+        t_ready = env.now
+        wd = self.waiting_death_rate
+        death_at = t_ready + row[L.WAITING_DEATH] / wd if wd > 0 else INF
+        clocks = (L.DECONDITION1, L.DECONDITION2)
+        assess = (L.ASSESS1, L.ASSESS2, L.ASSESS3)
+        pools = (self.svc["reablement"], self.svc["ic_beds"], self.svc["care_home"])
+        while True:
+            t_k = env.now
+            self.nctr[k].add(1)
+            tok = self.rec.begin(pt.pid, pt.c, f"await_p{k + 1}", t_ready, t_k)
+            rate = self.decondition[k]
+            dec_at = t_k + row[clocks[k]] / rate if k < 2 and rate > 0 else INF
+            ready_at = self.pathway_clock(t_k, row[assess[k]], self.assess_rate[k])
+            first = min(death_at, dec_at, ready_at)
+            if first == INF:
+                yield env.timeout(self.n_days + 1 - t_k)
+                return
+            yield env.timeout(first - t_k)
+            started = False
+            if ready_at <= death_at and ready_at <= dec_at:
+                ev = pools[k].acquire()
+                if ev is None:
+                    started = True
+                else:
+                    other = min(death_at, dec_at)
+                    if other < INF:
+                        yield ev | env.timeout(other - env.now)
+                    else:
+                        yield ev
+                    started = not pools[k].cancel(ev)
+            self.nctr[k].add(-1)
+            if started:
+                self.rec.tally(f"discharge_wait_days_P{k + 1}", env.now - t_ready)
+                self.rec.end(tok, env.now, "start", env.now - t_k)
+                self._free_bed(pt)
+                if k == 2:
+                    self.count("care_home_admissions", pt.q)
+                    yield from self.care_home_stay(pt)
+                else:
+                    yield from self.community(pt, ("reablement", "ic_beds")[k])
+                return
+            if death_at <= dec_at:  # the clock that ended the wait (not env.now: rounding)
+                self.rec.end(tok, env.now, "death", env.now - t_k)
+                self._free_bed(pt)
+                self.count_day("hospital_deaths")
+                self.die()
+                return
+            self.rec.end(tok, env.now, "decondition", env.now - t_k)
+            k += 1
+
+    # -- community -----------------------------------------------------------------------------
+    def community(self, pt: Patient, key: str, residual: float = -1.0):
+        """An episode of a community service whose place is already taken."""
+        env, row = self.env, pt.row
+        t0 = env.now
+        tok = self.rec.begin(pt.pid, pt.c, key, t0, t0)
+        dur = self.svc_mean[key] * row[self.svc_col[key]] if residual < 0 else residual
+        yield env.timeout(dur)
+        self.svc[key].release()
+        u, cum = row[self.L.SERVICE_EXIT], self.svc_exit[key]
+        outcome = (
+            "home"
+            if u < cum[0]
+            else ("hospital" if u < cum[1] else ("care_home" if u < cum[2] else "death"))
+        )
+        self.rec.end(tok, env.now, outcome, dur)
+        if outcome == "home":
+            if key in AFTER_DISCHARGE:
+                yield from self.follow_up(pt)
+            else:
+                self.leave_home()
+        elif outcome == "hospital":
+            pt.row = self.rows(f"{key}_to_hospital").next()
+            if key == "virtual_ward":
+                self.count("emergency_admissions", pt.q)
+                yield from self.board(pt)
+            elif key == "ucr":
+                yield from self.ed_visit(pt, entered=True)
+            else:
+                yield from self.admission(pt)
+        elif outcome == "care_home":
+            if self.svc["care_home"].try_acquire():
+                self.count("care_home_admissions", pt.q)
+                yield from self.care_home_stay(pt)
+            else:
+                self.leave_home()
+        else:
+            self.die()
+
+    def follow_up(self, pt: Patient, residual: float = -1.0):
+        """91 days at home after discharge: readmission, death, or counted at home."""
+        env, row, L = self.env, pt.row, self.L
+        t0 = env.now
+        self.follow.add(1)
+        tok = self.rec.begin(pt.pid, pt.c, "follow_up", t0, t0)
+        length = self.fu_days * row[L.follow_up] if residual < 0 else residual
+        readmit = row[L.READMIT] / self.fu_readmit if self.fu_readmit > 0 else INF
+        death = row[L.FOLLOW_DEATH] / self.fu_death if self.fu_death > 0 else INF
+        first = min(length, readmit, death)
+        yield env.timeout(first)
+        self.follow.add(-1)
+        if first == length:
+            self.rec.end(tok, env.now, "home", first)
+            self.count("at_home_91d", pt.q)
+            self.leave_home()
+        elif first == readmit:
+            self.rec.end(tok, env.now, "readmitted", first)
+            self.count("readmissions", pt.q)
+            pt.row = self.rows("readmission").next()
+            yield from self.admission(pt)
+        else:
+            self.rec.end(tok, env.now, "death", first)
+            self.die()
+
+    def care_home_stay(self, pt: Patient):
+        """A long-term care-home resident (bed already taken), until death."""
+        env = self.env
+        t0 = env.now
+        tok = self.rec.begin(pt.pid, pt.c, "care_home", t0, t0)
+        stay = (
+            pt.row[self.L.CARE_HOME_DEATH] / self.ch_death_rate if self.ch_death_rate > 0 else INF
+        )
+        if stay == INF:
+            return
+        yield env.timeout(stay)
+        self.svc["care_home"].release()
+        self.rec.end(tok, env.now, "death", stay)
+        self.die()

@@ -1,0 +1,637 @@
+"""The place on the stock-flow engine: every cohort's journey declared as stocks and flows.
+
+Each cohort (age band x need segment x quintile) has its own stocks, so people return to the
+cohort they came from. A person is always in exactly one stock:
+
+``home`` -> front doors (same-day hubs: ``gp``, ``nhs111``, ``amb``, ``ucr_hub``, ``ed``,
+``admit``) -> ``boarding`` (decided to admit, waiting for a bed) -> ``acute`` (Erlang stay) ->
+``await_p1/p2/p3`` (no criteria to reside, still in a bed) -> ``reab`` (P1), ``ic_bed`` (P2),
+``care_home`` (P3), or ``follow`` (91 days after going home, with readmissions) -> ``home``.
+Also ``vw`` (virtual ward, step-up from ``admit``, step-down from the last stage of ``acute``),
+``ucr`` (urgent community response, from 999) and ``dn`` (district nursing caseload).
+
+The feedback loop at the heart of the model: pathway capacity limits how fast people leave
+``await_*``; waiting there deconditions them (P1 -> P2 -> P3) and fills beds; full beds keep
+decided admissions ``boarding`` in ED; bed pressure lengthens ambulance handovers.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from sim.engines.stockflow.model import Model
+from sim.place.cohorts import Place
+from sim.place.levers import LEVERS, Targets, series_name
+from sim.place.vocabulary import DAYS_PER_YEAR, PATHWAYS, SERVICES, WAITED_PATHWAYS
+from sim.results.schema import VARIABLES
+
+WINTER, WEEKDAY = "winter", "weekday_pathway"
+AWAITS = tuple(p.lower() for p in WAITED_PATHWAYS)
+"""Suffixes of the stocks waiting for each pathway in a bed (``await_p1``, ...)."""
+
+
+@dataclass
+class PlaceModel(Model):
+    """The place's stock-flow declaration, with its stocks indexed by cohort and kind.
+
+    ``cohort_stocks[cohort label][kind]`` lists the stock names of one kind (``home``,
+    ``acute``, ``reab``, ...) in one cohort, a delay's stages in order, so code that reads
+    stocks (the warm start, the patient engine's initial state) never parses names.
+    """
+
+    cohort_stocks: dict[str, dict[str, tuple[str, ...]]] = field(default_factory=dict)
+
+
+def stage_count(mean_days: float, max_stages: int, dt_days: float) -> int:
+    """Erlang stages for a stay: as many as ``max_stages`` while each lasts at least a step."""
+    return int(max(1, min(max_stages, np.floor(mean_days / dt_days + 1e-9))))
+
+
+def build_model(
+    place: Place, dt_days: float = 1.0, levers: Mapping[str, Targets] | None = None
+) -> Model:
+    """Declare the place as a stock-flow :class:`Model` (structure and default parameters).
+
+    ``levers`` names the levers (:data:`sim.place.levers.LEVERS`) a scenario moves, with the
+    cohorts a targeted lever applies to. Each gets a series ``lever:<name>`` (its path, given
+    at run time); a part of the place moved by a lever and also by a calendar series gets
+    the product series ``<calendar>*lever:<name>``. Levers that open a new route (a share or
+    rate that is zero at baseline) add their operations only when named.
+    """
+    m = PlaceModel(f"place:{place.cfg.name}")
+    sto = declare_place(m, place, dt_days, levers)
+    m.cohort_stocks = {
+        c.label: {kind: tuple(_as_list(names[c.label])) for kind, names in sto.items()}
+        for c in place.cohorts
+    }
+    return m
+
+
+def declare_place(
+    m: Model,
+    place: Place,
+    dt_days: float,
+    levers: Mapping[str, Targets] | None = None,
+    *,
+    reports: bool = True,
+) -> dict[str, dict[str, object]]:
+    """Declare the place into ``m``; without ``reports`` (which hold no parameters) for a
+    model that only records parameter values (see :mod:`sim.place.stockflow.rows`). Returns
+    the stocks as ``[kind][cohort label] -> name`` (a list of stage names for a delay).
+    """
+    m.series(WINTER)
+    m.series(WEEKDAY)
+    lv = _Levers(m, dict(levers or {}))
+    labels = [c.label for c in place.cohorts]
+    sto = _declare_stocks(m, place, labels)
+    _declare_population(m, place, labels, sto, lv)
+    _declare_front_doors(m, place, labels, sto)
+    _declare_hospital(m, place, labels, sto, dt_days, lv)
+    _declare_community(m, place, labels, sto, lv)
+    _declare_admission(m, place, labels, sto, lv)
+    if reports:
+        _declare_reports(m, place, labels, sto)
+    return sto
+
+
+class _Levers:
+    """The levers a scenario moves, as series names for the declarations they act on."""
+
+    def __init__(self, m: Model, active: dict[str, Targets]) -> None:
+        unknown = sorted(set(active) - set(LEVERS))
+        if unknown:
+            raise ValueError(f"unknown levers {unknown}; known: {sorted(LEVERS)}")
+        self.m, self.active = m, active
+
+    def __contains__(self, lever: str) -> bool:
+        return lever in self.active
+
+    def series(self, lever: str, calendar: str | None = None) -> str | None:
+        """The series for a part moved by ``lever`` (and by a ``calendar`` series)."""
+        if lever not in self.active:
+            return calendar
+        name = series_name(lever) if calendar is None else f"{calendar}*{series_name(lever)}"
+        if name not in self.m.series_names:
+            self.m.series(name)
+        return name
+
+    def targets(self, lever: str) -> Targets:
+        return self.active.get(lever, Targets())
+
+
+# -- stocks and capacities ---------------------------------------------------------------------
+def _declare_stocks(m: Model, place: Place, labels: list[str]) -> dict:
+    """Single stocks, as ``sto[kind][cohort] -> name``; delays add their stage lists later."""
+    sto: dict[str, dict[str, object]] = {}
+
+    def one(kind: str, **kw) -> None:
+        sto[kind] = {}
+        for i, lab in enumerate(labels):
+            init = kw.get("initial")
+            value = float(init[i]) if init is not None else 0.0
+            sto[kind][lab] = m.stock(f"{kind}[{lab}]", value, same_step=kw.get("same_step", False))
+
+    one("home", initial=place.at_home)
+    one("care_home", initial=place.in_care_home)
+    for hub in ("gp", "nhs111", "amb", "ucr_hub", "ed", "admit", "boarding"):
+        one(hub, same_step=True)
+    for p in AWAITS:
+        one(f"await_{p}")
+    return sto
+
+
+# -- population --------------------------------------------------------------------------------
+def _declare_population(m: Model, place: Place, labels: list[str], sto: dict, lv: _Levers) -> None:
+    """Births, migration, deaths, ageing and progression between need segments."""
+    home = sto["home"]
+    ages, segs = place.labels("age"), place.labels("segment")
+    births = place.births_per_day
+    m.inflow(
+        "births",
+        {home[lab]: births[i] / births.sum() for i, lab in enumerate(labels) if births[i] > 0},
+        m.param("population.births_per_day", float(births.sum()), units="people/day"),
+    )
+    mig = place.migration_per_day
+    m.inflow(
+        "net_migration",
+        {home[lab]: mig[i] / mig.sum() for i, lab in enumerate(labels)},
+        m.param("population.net_migration_per_day", float(mig.sum()), units="people/day"),
+    )
+    for i, c in enumerate(place.cohorts):
+        lab = labels[i]
+        m.outflow(f"death[{lab}]", home[lab], place.rate["death"][i], None, exit="death")
+        si, ai = segs.index(c.segment), ages.index(c.age)
+        if place.rate["progression"][i] > 0:
+            nxt = f"{c.age}|{segs[si + 1]}|{c.quintile}"
+            prog = "population.progression"
+            targeted = prog in lv and lv.targets(prog).covers(c.age, c.segment, c.quintile)
+            m.outflow(f"progression[{lab}]", home[lab], place.rate["progression"][i], home[nxt],
+                      series=lv.series(prog) if targeted else None)  # fmt: skip
+        if place.rate["ageing"][i] > 0:
+            nxt = f"{ages[ai + 1]}|{c.segment}|{c.quintile}"
+            m.outflow(f"ageing[{lab}]", home[lab], place.rate["ageing"][i], home[nxt])
+    ch_death = place.cfg.care_home.deaths_per_1000_year / 1000 / DAYS_PER_YEAR
+    rate = m.param("care_home.deaths_per_day", ch_death, units="1/day")
+    for lab in labels:
+        m.outflow(f"care_home_death[{lab}]", sto["care_home"][lab], rate, None, exit="death")
+
+
+# -- front doors -------------------------------------------------------------------------------
+def _declare_front_doors(m: Model, place: Place, labels: list[str], sto: dict) -> None:
+    """Primary care, NHS 111, 999 and ED: where demand arrives and where it is sent."""
+    cfg = place.cfg
+    home, gp, n111, amb, ucr_hub, ed, admit = (
+        sto[k] for k in ("home", "gp", "nhs111", "amb", "ucr_hub", "ed", "admit")
+    )
+    t1 = m.param("ed.walk_in_type1_share", place.front_door.walk_in_type1_share, kind="share")
+    t3 = m.param("ed.walk_in_other_share", 1 - place.front_door.walk_in_type1_share, kind="share")
+    for i, lab in enumerate(labels):
+        m.outflow(f"gp_demand[{lab}]", home[lab], place.rate["gp_demand"][i], gp[lab])
+        m.outflow(f"nhs111_call[{lab}]", home[lab], place.rate["nhs111"][i], n111[lab])
+        m.outflow(f"call_999[{lab}]", home[lab], place.rate["ambulance"][i], amb[lab],
+                  series=WINTER)  # fmt: skip
+        # Walk-ins: type 1 go to the ED hub; other types (UTC, MIU) go home the same day.
+        m.outflow(f"walk_in[{lab}]", home[lab], place.rate["walk_in"][i],
+                  {ed[lab]: t1, home[lab]: t3}, series=WINTER)  # fmt: skip
+        m.outflow(f"direct_admission[{lab}]", home[lab], place.rate["direct_admission"][i],
+                  admit[lab], series=WINTER)  # fmt: skip
+    gp_per_day = cfg.primary_care.appointments_per_head_year * cfg.population.size / DAYS_PER_YEAR
+    m.capacity("gp_appointments", m.param("primary_care.appointments_per_day", gp_per_day),
+               per_day=True)  # fmt: skip
+    m.transfer("gp_appointment", "gp_appointments", [(gp[lab], home[lab]) for lab in labels])
+    pc, c111, a = cfg.primary_care, cfg.nhs111, cfg.ambulance
+    to111 = m.param("primary_care.unmet_to_111_share", pc.unmet_to_111_share, kind="share")
+    wait = m.param("primary_care.unmet_wait_share", 1 - pc.unmet_to_111_share, kind="share")
+    r111 = {k: m.param(f"nhs111.{k}", getattr(c111, k), kind="share")
+            for k in ("to_ambulance", "to_ed", "to_home")}  # fmt: skip
+    treat = m.param(
+        "ambulance.treated_not_conveyed", a.hear_and_treat + a.see_and_treat, kind="share"
+    )
+    # UCR-suitable patients reach the UCR hub; those the service cannot take are conveyed.
+    to_ucr = m.param("ambulance.ucr_hub_share", a.see_and_treat_to_ucr + a.ucr_suitable_share,
+                     kind="share")  # fmt: skip
+    convey = m.param("ambulance.conveyed_direct_share", a.see_and_convey - a.ucr_suitable_share,
+                     kind="share")  # fmt: skip
+    for lab in labels:
+        m.outflow(f"gp_unmet[{lab}]", gp[lab], np.inf, {n111[lab]: to111, home[lab]: wait})
+        m.outflow(f"nhs111_outcome[{lab}]", n111[lab], np.inf,
+                  {amb[lab]: r111["to_ambulance"], ed[lab]: r111["to_ed"],
+                   home[lab]: r111["to_home"]})  # fmt: skip
+        m.outflow(f"ambulance_outcome[{lab}]", amb[lab], np.inf,
+                  {home[lab]: treat, ucr_hub[lab]: to_ucr, ed[lab]: convey})  # fmt: skip
+
+
+# -- hospital ----------------------------------------------------------------------------------
+def _declare_hospital(
+    m: Model, place: Place, labels: list[str], sto: dict, dt: float, lv: _Levers
+) -> None:
+    """ED decisions, admission, boarding, the stay, discharge pathways and their waits."""
+    cfg = place.cfg
+    ac = cfg.acute
+    ed, admit, boarding = sto["ed"], sto["admit"], sto["boarding"]
+    fu = cfg.follow_up
+    # Follow-up after going home (91 days): readmissions and deaths on the way.
+    sto["follow"] = {}
+    for lab in labels:
+        sto["follow"][lab] = m.delay(f"follow[{lab}]", m_param(m, "follow_up.days", fu.days),
+                                     fu.stages, sto["home"][lab])  # fmt: skip
+    readmit = m.param("follow_up.readmissions_per_day", fu.readmissions_per_1000_day / 1000)
+    fu_death = m.param("follow_up.deaths_per_day", fu.deaths_per_1000_day / 1000)
+    for lab in labels:
+        for k, stage in enumerate(sto["follow"][lab]):
+            m.outflow(f"readmission[{lab}][{k + 1}]", stage, readmit, admit[lab])
+            m.outflow(f"follow_death[{lab}][{k + 1}]", stage, fu_death, None, exit="death")
+
+    sto["acute"] = {}
+    awaits = [sto[f"await_{p}"] for p in AWAITS]
+
+    for i, lab in enumerate(labels):
+        adm = place.share["type1_admitted"][i]
+        m.outflow(f"ed_outcome[{lab}]", ed[lab], np.inf,
+                  {admit[lab]: adm, sto["home"][lab]: 1 - adm})  # fmt: skip
+        died = place.share["acute_death"][i]
+        routes: dict = {None: died}
+        for p, share in enumerate(place.pathway_shares[i]):
+            dst = sto["follow"][lab][0] if p == 0 else awaits[p - 1][lab]
+            routes[dst] = (1 - died) * share
+        routes = {k: v for k, v in routes.items() if v > 0}
+        total = sum(routes.values())
+        routes = {k: v / total for k, v in routes.items()}
+        sto["acute"][lab] = m.delay(
+            f"acute[{lab}]", float(place.los_days[i]),
+            stage_count(place.los_days[i], ac.max_stages, dt), routes,
+            exit="death", lookup="discharge_speed",
+        )  # fmt: skip
+    beds = m.capacity(
+        "acute_beds",
+        m.param("acute.beds", ac.beds, units="beds"),
+        stocks=[s for lab in labels for s in sto["acute"][lab]]
+        + [a[lab] for a in awaits for lab in labels],
+        series=lv.series("acute.beds"),
+    )
+    # Bed pressure: acute patients (incl. those awaiting a pathway) plus ED boarders per bed.
+    # It speeds discharges (a balancing loop) and lengthens ambulance handovers.
+    pressure = {beds: 1.0} | {b: 1.0 for b in boarding.values()}
+    m.lookup("discharge_speed", pressure, ac.pressure_bed_pressure, ac.pressure_discharge_speed,
+             per_capacity=beds)  # fmt: skip
+    amb = cfg.ambulance
+    m.lookup("handover_minutes", pressure, amb.handover_bed_pressure, amb.handover_minutes_lost,
+             per_capacity=beds)  # fmt: skip
+    # Virtual ward capacity exists before step-up and step-down transfers use it.
+    vw = cfg.virtual_ward
+    sto["vw"] = {lab: m.delay(f"vw[{lab}]", m_param(m, "virtual_ward.mean_days", vw.mean_days),
+                              vw.stages, _exits(m, "virtual_ward", vw, sto, lab, hospital="boarding"))
+                 for lab in labels}  # fmt: skip
+    vw_scale = lv.series("virtual_ward.scale")
+    m.capacity("virtual_ward", m.param("virtual_ward.capacity", vw.capacity, units="places"),
+               stocks=[s for lab in labels for s in sto["vw"][lab]], series=vw_scale)  # fmt: skip
+    m.transfer(
+        "vw_step_up",
+        "virtual_ward",
+        [(admit[lab], sto["vw"][lab][0], float(place.share["vw_step_up"][i]))
+         for i, lab in enumerate(labels) if place.share["vw_step_up"][i] > 0],
+        series=vw_scale,
+    )  # fmt: skip
+    m.transfer(
+        "vw_step_down",
+        "virtual_ward",
+        [(sto["acute"][lab][-1], sto["vw"][lab][0]) for lab in labels],
+        fraction_per_day=m.param(
+            "virtual_ward.step_down_per_day", vw.step_down_per_day, kind="share"
+        ),
+        series=lv.series("virtual_ward.step_down"),
+    )
+    # Waiting for a pathway: deaths, deconditioning, then a start when capacity allows.
+    wait_death = m.param("acute.waiting_deaths_per_day", ac.waiting_deaths_per_1000_day / 1000)
+    d12 = m.param("acute.decondition_p1_to_p2_per_day", ac.decondition_per_day[0])
+    d23 = m.param("acute.decondition_p2_to_p3_per_day", ac.decondition_per_day[1])
+    decondition = lv.series("acute.decondition")
+    for lab in labels:
+        for a in awaits:
+            m.outflow(f"waiting_death:{a[lab]}", a[lab], wait_death, None, exit="death")
+        m.outflow(f"decondition_p1[{lab}]", awaits[0][lab], d12, awaits[1][lab],
+                  series=decondition)  # fmt: skip
+        m.outflow(f"decondition_p2[{lab}]", awaits[1][lab], d23, awaits[2][lab],
+                  series=decondition)  # fmt: skip
+    if "acute.home_first_redirect" in lv:  # discharge to assess: reassessed for home first
+        redirect = m.param("acute.home_first_redirect_per_day", 1.0, units="1/day")
+        for lab in labels:
+            for a in awaits[1:]:
+                m.outflow(f"home_first_redirect:{a[lab]}", a[lab], redirect, awaits[0][lab],
+                          series=lv.series("acute.home_first_redirect"))  # fmt: skip
+
+
+def _declare_admission(m: Model, place: Place, labels: list[str], sto: dict, lv: _Levers) -> None:
+    """Decided admissions not taken by a community alternative: same-day discharge or a bed
+    (waiting in ED, boarding, while none is free).
+
+    Declared after every community alternative that draws from ``admit`` (virtual ward and,
+    when a scenario opens it, home-based intermediate care step-up) so those come first.
+    """
+    ac = place.cfg.acute
+    admit, boarding = sto["admit"], sto["boarding"]
+    if "reablement.step_up" in lv:
+        tg = lv.targets("reablement.step_up")
+        m.transfer(
+            "reablement_step_up",
+            "reablement",
+            [(admit[c.label], sto["reab"][c.label][0]) for c in place.cohorts
+             if tg.covers(c.age, c.segment, c.quintile)],
+            fraction_per_day=m.param("reablement.step_up_share", 1.0, kind="share"),
+            series=lv.series("reablement.step_up"),
+        )  # fmt: skip
+    zero = m.param("acute.zero_los_share", ac.zero_los_share, kind="share")
+    stay = m.param("acute.overnight_share", 1 - ac.zero_los_share, kind="share")
+    for lab in labels:
+        m.outflow(f"admission_route[{lab}]", admit[lab], np.inf,
+                  {sto["follow"][lab][0]: zero, boarding[lab]: stay})  # fmt: skip
+    m.transfer("admit_to_bed", "acute_beds",
+               [(boarding[lab], sto["acute"][lab][0]) for lab in labels])  # fmt: skip
+    sent_home = m.param("acute.boarding_discharge_per_day", ac.boarding_discharge_per_day)
+    for lab in labels:  # still no bed after a night: some are treated in ED and sent home
+        m.outflow(f"boarding_sent_home[{lab}]", boarding[lab], sent_home, sto["follow"][lab][0])
+
+
+def m_param(m: Model, name: str, value: float) -> str:
+    """A shared named parameter, declared on first use."""
+    return name if name in m.params else m.param(name, float(value))
+
+
+def _exits(m: Model, key: str, svc, sto: dict, lab: str, hospital: str = "admit") -> dict:
+    """Where people go at the end of a community episode (shares from the service config)."""
+    after_discharge = key in ("reablement", "ic_beds", "virtual_ward")  # followed up 91 days
+    routes = {
+        sto["follow"][lab][0] if after_discharge else sto["home"][lab]: m_param(
+            m, f"{key}.to_home", svc.to_home
+        ),
+        sto[hospital][lab]: m_param(m, f"{key}.to_hospital", svc.to_hospital),
+    }
+    if svc.to_care_home > 0:
+        routes[sto["care_home_entry"][lab]] = m_param(m, f"{key}.to_care_home", svc.to_care_home)
+    if svc.died > 0:
+        routes[None] = m_param(m, f"{key}.died", svc.died)
+    return routes
+
+
+# -- community ---------------------------------------------------------------------------------
+def _declare_community(m: Model, place: Place, labels: list[str], sto: dict, lv: _Levers) -> None:
+    """Reablement (P1), intermediate-care beds (P2), care homes (P3), UCR, district nursing."""
+    cfg = place.cfg
+    ac = cfg.acute
+    awaits = [sto[f"await_{p}"] for p in AWAITS]
+    # Moves into care homes from services wait in a same-day hub for a free bed.
+    sto["care_home_entry"] = {lab: m.stock(f"care_home_entry[{lab}]", same_step=True)
+                              for lab in labels}  # fmt: skip
+    services = {"reablement": ("reab", cfg.reablement), "ic_beds": ("ic_bed", cfg.ic_beds),
+                "ucr": ("ucr", cfg.ucr), "district_nursing": ("dn", cfg.district_nursing)}  # fmt: skip
+    capacity_lever = {"reablement": "reablement.capacity", "ic_beds": "ic_beds.capacity",
+                      "ucr": "ucr.scale", "district_nursing": "district_nursing.scale"}  # fmt: skip
+    stay_lever = {"reablement": "reablement.stay", "ic_beds": "ic_beds.stay"}
+    for key, (kind, svc) in services.items():
+        mean = m_param(m, f"{key}.mean_days", svc.mean_days)
+        hospital = "ed" if key == "ucr" else "admit"
+        speed = lv.series(stay_lever[key]) if key in stay_lever else None
+        sto[kind] = {lab: m.delay(f"{kind}[{lab}]", mean, svc.stages,
+                                  _exits(m, key, svc, sto, lab, hospital=hospital), series=speed)
+                     for lab in labels}  # fmt: skip
+        m.capacity(key, m.param(f"{key}.capacity", svc.capacity, units="places"),
+                   stocks=[s for lab in labels for s in sto[kind][lab]],
+                   series=lv.series(capacity_lever[key]))  # fmt: skip
+    m.capacity("care_home", m.param("care_home.beds", cfg.care_home.beds, units="beds"),
+               stocks=list(sto["care_home"].values()))  # fmt: skip
+    for p, (key, kind) in enumerate((("reablement", "reab"), ("ic_beds", "ic_bed"))):
+        m.transfer(f"start_p{p + 1}", key,
+                   [(awaits[p][lab], sto[kind][lab][0]) for lab in labels],
+                   fraction_per_day=m.param(f"acute.p{p + 1}_start_per_day",
+                                            1 / ac.pathway_wait_days[p], kind="share"),
+                   series=lv.series(f"acute.p{p + 1}_wait", WEEKDAY))  # fmt: skip
+    m.transfer(
+        "start_p3",
+        "care_home",
+        [(awaits[2][lab], sto["care_home"][lab]) for lab in labels],
+        fraction_per_day=m.param(
+            "acute.p3_start_per_day", 1 / ac.pathway_wait_days[2], kind="share"
+        ),
+        series=lv.series("acute.p3_wait", WEEKDAY),
+    )
+    m.transfer("care_home_move", "care_home",
+               [(sto["care_home_entry"][lab], sto["care_home"][lab]) for lab in labels])  # fmt: skip
+    for lab in labels:  # no bed free today: the move waits at home
+        m.outflow(f"care_home_move_wait[{lab}]", sto["care_home_entry"][lab], np.inf,
+                  sto["home"][lab])  # fmt: skip
+    ch_rate = place.rate["care_home_admission"]
+    m.transfer("care_home_from_community", "care_home",
+               [(sto["home"][lab], sto["care_home"][lab], float(ch_rate[i]))
+                for i, lab in enumerate(labels) if ch_rate[i] > 0])  # fmt: skip
+    a = cfg.ambulance
+    hub = a.see_and_treat_to_ucr + a.ucr_suitable_share
+    m.transfer("ucr_start", "ucr", [(sto["ucr_hub"][lab], sto["ucr"][lab][0]) for lab in labels],
+               fraction_per_day=m.param("ucr.referred_share_of_suitable",
+                                        a.see_and_treat_to_ucr / hub if hub > 0 else 1.0,
+                                        kind="share"),
+               series=lv.series("ucr.scale"))  # fmt: skip
+    for lab in labels:  # not referred, or UCR full: the crew conveys
+        m.outflow(f"ucr_full[{lab}]", sto["ucr_hub"][lab], np.inf, sto["ed"][lab])
+    dn_rate = place.rate["dn_referral"]
+    m.transfer("dn_referral", "district_nursing",
+               [(sto["home"][lab], sto["dn"][lab][0], float(dn_rate[i]))
+                for i, lab in enumerate(labels) if dn_rate[i] > 0],
+               series=lv.series("district_nursing.scale"))  # fmt: skip
+
+
+# -- reports -----------------------------------------------------------------------------------
+def _declare_reports(m: Model, place: Place, labels: list[str], sto: dict) -> None:
+    """The results schema: population, occupancy, capacity, waits and activity."""
+    cfg = place.cfg
+    by_q: dict[str, list[str]] = {}
+    for c, lab in zip(place.cohorts, labels, strict=True):
+        by_q.setdefault(c.quintile, []).append(lab)
+    ages = place.labels("age")
+
+    def cohort_stocks(lab: str) -> list[str]:
+        return [s for table in sto.values() for s in _as_list(table[lab])]
+
+    _describe(m, "population")
+    for c, lab in zip(place.cohorts, labels, strict=True):
+        m.report("population", stocks=cohort_stocks(lab), at="end",
+                 coords={"age_band": c.age, "segment": c.segment, "quintile": c.quintile})  # fmt: skip
+
+    service_stocks = {
+        "acute_beds": [s for lab in labels for s in sto["acute"][lab]]
+        + [sto[f"await_{p}"][lab] for p in AWAITS for lab in labels],
+        "reablement": _all(sto["reab"]),
+        "ic_beds": _all(sto["ic_bed"]),
+        "virtual_ward": _all(sto["vw"]),
+        "ucr": _all(sto["ucr"]),
+        "district_nursing": _all(sto["dn"]),
+        "care_home": list(sto["care_home"].values()),
+    }
+    _describe(m, "occupied")
+    _describe(m, "capacity")
+    for svc in SERVICES:
+        m.report("occupied", stocks=service_stocks[svc], coords={"service": svc})
+        m.report("capacity", capacity=svc, coords={"service": svc})
+    _describe(m, "nctr")
+    for p in AWAITS:
+        m.report("nctr", stocks=list(sto[f"await_{p}"].values()), coords={"waiting_for": p.upper()})
+    _describe(m, "boarding")
+    m.report("boarding", stocks=list(sto["boarding"].values()))
+    _describe(m, "acute_patients")
+    for a in ages:
+        cells = [lab for c, lab in zip(place.cohorts, labels, strict=True) if c.age == a]
+        m.report("acute_patients", coords={"age_band": a},
+                 stocks=[s for lab in cells for s in sto["acute"][lab]]
+                 + [sto[f"await_{p}"][lab] for p in AWAITS for lab in cells])  # fmt: skip
+
+    a = cfg.ambulance
+    _describe(m, "bed_pressure_handover_minutes")
+    m.report("bed_pressure_handover_minutes", lookup="handover_minutes")
+
+    hear = a.hear_and_treat / (a.hear_and_treat + a.see_and_treat)
+    activity = {
+        # name: flows as {arc or operation pattern: weight}
+        "gp_appointments": {"gp_appointment:gp[{c}]->home[{c}]": 1},
+        "gp_unmet": {"gp_unmet[{c}]": 1},
+        "nhs111_calls": {"nhs111_call[{c}]": 1, "gp_unmet[{c}]->nhs111[{c}]": 1},
+        "ambulance_incidents": {"ambulance_outcome[{c}]": 1},
+        "hear_and_treat": {"ambulance_outcome[{c}]->home[{c}]": hear},
+        "see_and_treat": {"ambulance_outcome[{c}]->home[{c}]": 1 - hear, "ucr_start:ucr_hub[{c}]->ucr[{c}][1]": 1},
+        "conveyances": {"ambulance_outcome[{c}]->ed[{c}]": 1, "ucr_full[{c}]": 1},
+        "ucr_starts": {"ucr_start:ucr_hub[{c}]->ucr[{c}][1]": 1},
+        "ed_attendances": {"walk_in[{c}]": 1, "ambulance_outcome[{c}]->ed[{c}]": 1, "ucr_full[{c}]": 1, "nhs111_outcome[{c}]->ed[{c}]": 1, "ucr[{c}].stage1->ed[{c}]": 1},
+        "ed_type1_attendances": {"ed_outcome[{c}]": 1},
+        "ed_admissions": {"ed_outcome[{c}]->admit[{c}]": 1},
+        "emergency_admissions": {"admission_route[{c}]": 1, "vw[{c}].stage1->boarding[{c}]": 1},
+        "vw_step_up": {},
+        "vw_step_down": {},
+        "readmissions": {"readmission[{c}][{k}]": 1},
+        "at_home_91d": {"follow[{c}].stage{n}": 1},
+        "care_home_admissions": {"start_p3:await_p3[{c}]->care_home[{c}]": 1, "care_home_move:care_home_entry[{c}]->care_home[{c}]": 1, "care_home_from_community:home[{c}]->care_home[{c}]": 1},
+    }  # fmt: skip
+    fu_stages = cfg.follow_up.stages
+    for var, pattern in activity.items():
+        _describe(m, var)
+        for q, cells in by_q.items():
+            flows: dict[str, float] = {}
+            for lab in cells:
+                if var == "vw_step_up":
+                    refs = [a for a in m.arcs_of("vw_step_up") if f":admit[{lab}]->" in a]
+                    flows.update(dict.fromkeys(refs, 1.0))
+                    continue
+                if var == "vw_step_down":
+                    refs = [a for a in m.arcs_of("vw_step_down") if f"[{lab}][" in a.split("->")[0]]
+                    flows.update(dict.fromkeys(refs, 1.0))
+                    continue
+                for pat, w in pattern.items():
+                    for k in range(1, fu_stages + 1):
+                        ref = pat.format(c=lab, k=k, n=fu_stages)
+                        if ref in flows or not _flow_exists(m, ref):
+                            continue
+                        flows[ref] = w
+            m.report(var, flows=flows, coords={"quintile": q})
+    _describe(m, "care_home_admissions_after_hospital")
+    for q, cells in by_q.items():
+        flows = {}
+        for lab in cells:
+            flows[f"start_p3:await_p3[{lab}]->care_home[{lab}]"] = 1.0
+            after_ic = set(sto["reab"][lab]) | set(sto["ic_bed"][lab])
+            for a in m.arcs.values():  # sent to a care home at the end of intermediate care
+                if a.dst == sto["care_home_entry"][lab] and a.src in after_ic:
+                    flows[a.name] = 1.0
+        m.report("care_home_admissions_after_hospital", flows=flows, coords={"quintile": q})
+    _describe(m, "episodes_started")
+    first_stage = {"reablement": "reab", "ic_beds": "ic_bed", "virtual_ward": "vw", "ucr": "ucr",
+                   "district_nursing": "dn"}  # fmt: skip
+    for svc, kind in first_stage.items():
+        entry = {stages[0] for stages in sto[kind].values()}
+        flows = {a.name: 1.0 for a in m.arcs.values() if a.dst in entry}
+        m.report("episodes_started", flows=flows, coords={"community_service": svc})
+    _describe(m, "discharges")
+    pathway_dst = {"P0": "follow[{c}][1]", "P1": "await_p1[{c}]", "P2": "await_p2[{c}]",
+                   "P3": "await_p3[{c}]"}  # fmt: skip
+    for pw in PATHWAYS:
+        for q, cells in by_q.items():
+            flows = {}
+            for lab in cells:
+                last = len(sto["acute"][lab])
+                ref = f"acute[{lab}].stage{last}->" + pathway_dst[pw].format(c=lab)
+                if _flow_exists(m, ref):
+                    flows[ref] = 1.0
+                if pw == "P0":
+                    for vref in m.arcs_of("vw_step_down"):
+                        if f"acute[{lab}][" in vref:
+                            flows[vref] = 1.0
+            m.report("discharges", flows=flows, coords={"pathway": pw, "quintile": q})
+    _describe(m, "handover_hours_lost")
+    conv = {f"ambulance_outcome[{lab}]->ed[{lab}]": 1 / 60 for lab in labels}
+    conv.update({f"ucr_full[{lab}]": 1 / 60 for lab in labels})
+    m.report("handover_hours_lost", flows=conv, lookup="handover_minutes")
+    _describe(m, "hospital_deaths")
+    hd = {f"acute[{lab}].stage{len(sto['acute'][lab])}->death": 1.0 for lab in labels}
+    hd.update({f"waiting_death:{sto[f'await_{p}'][lab]}": 1.0 for p in AWAITS
+               for lab in labels})  # fmt: skip
+    m.report("hospital_deaths", flows={k: v for k, v in hd.items() if _flow_exists(m, k)})
+
+
+def _describe(m: Model, var: str) -> None:
+    """Give a reported variable the units and long name of the results schema."""
+    m.describe(var, units=VARIABLES[var].units, long_name=VARIABLES[var].long_name)
+
+
+def _flow_exists(m: Model, ref: str) -> bool:
+    try:
+        m.arcs_of(ref)
+    except ValueError:
+        return False
+    return True
+
+
+def _as_list(x: object) -> list[str]:
+    return list(x) if isinstance(x, list) else [x]  # type: ignore[list-item]
+
+
+def _all(table: dict[str, list[str]]) -> list[str]:
+    return [s for stages in table.values() for s in stages]
+
+
+def series_values(
+    place: Place,
+    start_date: str,
+    n_steps: int,
+    dt_days: float,
+    names: Sequence[str] = (WINTER, WEEKDAY),
+    levers: Mapping[str, np.ndarray] | None = None,
+) -> dict[str, np.ndarray]:
+    """Per-step inputs for the series ``names`` of a model built by :func:`build_model`.
+
+    Calendar series: winter seasonality of emergency demand and weekday pathway starts.
+    Lever series ``lever:<name>`` take their path from ``levers`` (shape ``(n_steps,)`` or
+    ``(n_draws, n_steps)``), or the lever's neutral value when it has none; product series
+    ``a*b`` multiply their parts.
+    """
+    seas = place.cfg.seasonality
+    days = np.datetime64(start_date, "D") + np.floor(np.arange(n_steps) * dt_days).astype(int)
+    doy = (days - days.astype("datetime64[Y]")).astype(int) + 1
+    winter = 1 + seas.winter_amplitude * np.cos(
+        2 * np.pi * (doy - seas.peak_day_of_year) / DAYS_PER_YEAR
+    )
+    weekday = ((days.astype(int) + 3) % 7) < 5  # 1970-01-01 was a Thursday
+    factor = np.where(weekday, 1.0, place.cfg.acute.weekend_pathway_factor)
+    calendar = {WINTER: winter, WEEKDAY: factor}
+    out: dict[str, np.ndarray] = {}
+    for name in names:
+        value: np.ndarray = np.ones(n_steps)
+        for part in name.split("*"):
+            if part in calendar:
+                value = value * calendar[part]
+                continue
+            lever = part.removeprefix("lever:")
+            if lever not in LEVERS or part == lever:
+                raise ValueError(f"series {name!r}: unknown part {part!r}")
+            path = (levers or {}).get(lever)
+            value = value * (LEVERS[lever].neutral if path is None else np.asarray(path))
+        out[name] = value
+    return out

@@ -1,0 +1,78 @@
+"""The warm start: the place run for a year so services begin in their usual state.
+
+Front-door rates in the evidence are per resident, but in the model only people at home use
+front doors (people in follow-up, reablement or on a virtual ward reach hospital through their
+service's own exits). So after a first warm-up each cohort's front-door rates are divided by
+its share of people at home, and the warm-up is repeated with the calibrated rates.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from sim.engines.stockflow import run_arrays
+from sim.engines.stockflow.compile import CompiledModel
+from sim.place.stockflow.declare import PlaceModel
+
+WARMUP_DAYS = 365.0
+"""Days simulated before the start date so services begin in their usual state."""
+
+FRONT_DOORS = ("gp_demand", "nhs111_call", "call_999", "walk_in", "direct_admission")
+"""Operations whose rates are per resident in the evidence but apply to people at home."""
+
+MIN_AT_HOME_SHARE = 0.5
+"""Floor on a cohort's share of residents at home when front-door rates are divided by it, so
+a cohort almost wholly in services (a warm-up far from equilibrium) cannot get runaway rates."""
+
+CALIBRATION_PASSES = 2
+"""Warm-ups run: the first measures the share at home, the second starts from calibrated rates."""
+
+
+def warm_start(
+    compiled: CompiledModel, params: np.ndarray, series: np.ndarray, dt: float
+) -> tuple[np.ndarray, np.ndarray]:
+    """Initial stocks after a warm-up, and the parameters calibrated on it.
+
+    The place runs for :data:`WARMUP_DAYS` with every series held at its mean. Each cohort's
+    care-home residents are then reset to their configured number and its people at home to
+    the configured cohort size less everyone in services, so each cohort starts at its
+    configured size; front-door rates are divided by the share of people at home.
+
+    Args:
+        compiled: the compiled place (its model a :class:`PlaceModel`).
+        params: parameters, shape ``(draws, params)``.
+        series: per-step inputs, shape ``(draws or 1, series, steps)``.
+        dt: step length, days.
+
+    Returns:
+        Stocks at the end of the warm-up ``(draws, stocks)`` and the calibrated parameters.
+    """
+    model = compiled.model
+    if not isinstance(model, PlaceModel):
+        raise TypeError("warm_start needs the place's own declaration (a PlaceModel)")
+    x0 = compiled.initial_stocks(params)
+    n = int(round(WARMUP_DAYS / dt))
+    mean = series[:, :, : min(series.shape[2], n)].mean(axis=2, keepdims=True)
+    z = np.repeat(mean, n, axis=2)
+    s_index = {s: i for i, s in enumerate(compiled.stock_names)}
+    p_index = {p: i for i, p in enumerate(compiled.param_names)}
+    calibrated = params.copy()
+    for _ in range(CALIBRATION_PASSES):
+        warm = run_arrays(compiled, calibrated, n_steps=n, series=z, initial=x0, dt_days=dt,
+                          record_every=n)  # fmt: skip
+        x = warm.final.copy()
+        for label, kinds in model.cohort_stocks.items():
+            home = s_index[kinds["home"][0]]
+            care = s_index[kinds["care_home"][0]]
+            others = sorted(s_index[s] for k, names in kinds.items()
+                            if k not in ("home", "care_home") for s in names)  # fmt: skip
+            doors = [p_index[f"{d}[{label}].rate_per_day"] for d in FRONT_DOORS
+                     if f"{d}[{label}].rate_per_day" in p_index]  # fmt: skip
+            for b in range(len(x)):  # per draw, so a draw never depends on the batch size
+                residents = x0[b, home]
+                x[b, care] = x0[b, care]
+                x[b, home] = max(residents - float(np.sum(x[b, others])), 0.0)
+                at_home = x[b, home] / residents if residents > 0 else 1.0
+                for j in doors:
+                    calibrated[b, j] = params[b, j] / max(at_home, MIN_AT_HOME_SHARE)
+    return x, calibrated

@@ -1,0 +1,148 @@
+"""Check the ``place`` group before any work (one-line errors naming key, value, rule).
+
+Every number in the place is finite and non-negative; shares lie in [0, 1]; splits sum to 1;
+per-band and per-segment lists have the right length; lookups increase; uncertain keys exist.
+"""
+
+from __future__ import annotations
+
+from sim.config.errors import ConfigError
+from sim.config.keys import resolve_key
+from sim.config.schema import PlaceCfg, ServiceCfg
+from sim.config.validate import check, increasing, length, share, sums_to_one, walk_numbers
+from sim.place.vocabulary import PATHWAYS, WAITED_PATHWAYS
+
+
+def validate_place(place: PlaceCfg) -> None:
+    """Check the ``place`` group."""
+    walk_numbers(place, "place")
+    pop = place.population
+    bands, segs = list(pop.age_bands), list(pop.segments)
+    check(pop.size > 0, "place.population.size", pop.size, "must be > 0")
+    length(pop.age_band_years, bands, "place.population.age_band_years", "age band")
+    length(pop.age_shares, bands, "place.population.age_shares", "age band")
+    sums_to_one(pop.age_shares, "place.population.age_shares")
+    sums_to_one(pop.quintile_shares, "place.population.quintile_shares")
+    length(pop.need_by_quintile, pop.quintile_shares, "place.population.need_by_quintile",
+            "quintile")  # fmt: skip
+    if len(segs) != 4 or segs[-1] != "frail":
+        raise ConfigError(
+            f"place.population.segments = {segs}: four segments in order of need, the last "
+            f"'frail' (e.g. [well, ltc, complex, frail])"
+        )
+    for table, per, what in (
+        ("segment_shares", segs, "segment"),
+        ("deaths_per_1000_year", segs, "segment"),
+        ("progression_per_1000_year", segs[:-1], "transition"),
+    ):
+        values = getattr(pop, table)
+        if sorted(values) != sorted(bands):
+            raise ConfigError(
+                f"place.population.{table}: has bands {sorted(values)}; must have exactly the "
+                f"age bands {bands}"
+            )
+        for band in bands:
+            length(values[band], per, f"place.population.{table}.{band}", what)
+            if table == "segment_shares":
+                sums_to_one(values[band], f"place.population.{table}.{band}")
+    for key in ("primary_care", "ambulance", "ed"):
+        rel = getattr(place, key).relative_use
+        length(rel.age, bands, f"place.{key}.relative_use.age", "age band")
+        length(rel.segment, segs, f"place.{key}.relative_use.segment", "segment")
+    length(place.ed.relative_admission.age, bands, "place.ed.relative_admission.age", "age band")
+    length(place.ed.relative_admission.segment, segs, "place.ed.relative_admission.segment",
+            "segment")  # fmt: skip
+    n111 = place.nhs111
+    sums_to_one([n111.to_ambulance, n111.to_ed, n111.to_home], "place.nhs111.to_*")
+    a = place.ambulance
+    sums_to_one([a.hear_and_treat, a.see_and_treat, a.see_and_treat_to_ucr, a.see_and_convey],
+                 "place.ambulance outcomes (hear_and_treat, see_and_treat, "
+                 "see_and_treat_to_ucr, see_and_convey)")  # fmt: skip
+    check(a.ucr_suitable_share <= a.see_and_convey, "place.ambulance.ucr_suitable_share",
+           a.ucr_suitable_share, f"must be <= see_and_convey ({a.see_and_convey})")  # fmt: skip
+    increasing(a.handover_bed_pressure, a.handover_minutes_lost, "place.ambulance.handover")
+    for key in ("unmet_to_111_share",):
+        share(getattr(place.primary_care, key), f"place.primary_care.{key}")
+    check(place.primary_care.demand_over_capacity >= 1, "place.primary_care.demand_over_capacity",
+           place.primary_care.demand_over_capacity, "must be >= 1")  # fmt: skip
+    for key in ("type1_share", "type1_admitted_share"):
+        share(getattr(place.ed, key), f"place.ed.{key}")
+    _validate_acute(place)
+    for key in ("ucr", "reablement", "ic_beds", "virtual_ward", "district_nursing"):
+        _validate_service(getattr(place, key), f"place.{key}")
+    share(place.virtual_ward.step_up_share, "place.virtual_ward.step_up_share")
+    share(place.virtual_ward.step_down_per_day, "place.virtual_ward.step_down_per_day")
+    for key, names in (("virtual_ward.step_up_segments", place.virtual_ward.step_up_segments),
+                       ("district_nursing.segments", place.district_nursing.segments)):  # fmt: skip
+        unknown = sorted(set(names) - set(segs))
+        if unknown:
+            raise ConfigError(f"place.{key} = {list(names)}: unknown {unknown}; allowed {segs}")
+    ch = place.care_home
+    check(ch.residents <= ch.beds, "place.care_home.residents", ch.residents,
+           f"must be <= place.care_home.beds ({ch.beds})")  # fmt: skip
+    check(ch.residents < pop.size, "place.care_home.residents", ch.residents,
+           "must be below the population")  # fmt: skip
+    check(place.follow_up.days > 0, "place.follow_up.days", place.follow_up.days, "must be > 0")
+    check(place.follow_up.stages >= 1, "place.follow_up.stages", place.follow_up.stages,
+           "must be >= 1")  # fmt: skip
+    check(abs(place.seasonality.winter_amplitude) < 1, "place.seasonality.winter_amplitude",
+           place.seasonality.winter_amplitude, "must be in [0, 1)")  # fmt: skip
+    _validate_uncertain(place)
+
+
+def _validate_acute(place: PlaceCfg) -> None:
+    ac = place.acute
+    bands = list(place.population.age_bands)
+    share(ac.zero_los_share, "place.acute.zero_los_share")
+    length(ac.los_days, bands, "place.acute.los_days", "age band")
+    length(ac.los_segment_ratio, place.population.segments, "place.acute.los_segment_ratio",
+            "segment")  # fmt: skip
+    for i, v in enumerate(ac.los_days):
+        check(v > 0, f"place.acute.los_days.{i}", v, "must be > 0 days")
+    length(ac.death_share, bands, "place.acute.death_share", "age band")
+    for i, v in enumerate(ac.death_share):
+        share(v, f"place.acute.death_share.{i}")
+    if sorted(ac.pathway_shares) != sorted(bands):
+        raise ConfigError(f"place.acute.pathway_shares: must have exactly the age bands {bands}")
+    for band in bands:
+        length(ac.pathway_shares[band], PATHWAYS,
+                f"place.acute.pathway_shares.{band}", "pathway")  # fmt: skip
+        sums_to_one(ac.pathway_shares[band], f"place.acute.pathway_shares.{band}")
+    length(ac.pathway_wait_days, WAITED_PATHWAYS, "place.acute.pathway_wait_days", "pathway")
+    for i, v in enumerate(ac.pathway_wait_days):
+        check(v >= 1, f"place.acute.pathway_wait_days.{i}", v, "must be >= 1 day")
+    length(ac.decondition_per_day, ["P1->P2", "P2->P3"], "place.acute.decondition_per_day",
+            "transition")  # fmt: skip
+    share(ac.weekend_pathway_factor, "place.acute.weekend_pathway_factor")
+    increasing(ac.pressure_bed_pressure, ac.pressure_discharge_speed, "place.acute.pressure")
+    for i, v in enumerate(ac.pressure_discharge_speed):
+        check(v > 0, f"place.acute.pressure_discharge_speed.{i}", v, "must be > 0")
+    check(ac.max_stages >= 1, "place.acute.max_stages", ac.max_stages, "must be >= 1")
+
+
+def _validate_service(svc: ServiceCfg, key: str) -> None:
+    check(svc.mean_days > 0, f"{key}.mean_days", svc.mean_days, "must be > 0 days")
+    check(svc.stages >= 1, f"{key}.stages", svc.stages, "must be an integer >= 1")
+    check(svc.mean_days / svc.stages >= 1, f"{key}.mean_days", svc.mean_days,
+           f"each of its {svc.stages} stages must last at least one day")  # fmt: skip
+    sums_to_one([svc.to_home, svc.to_hospital, svc.to_care_home, svc.died],
+                 f"{key} exits (to_home, to_hospital, to_care_home, died)")  # fmt: skip
+
+
+def _validate_uncertain(place: PlaceCfg) -> None:
+    for key, rng in place.uncertain.items():
+        try:
+            value = resolve_key(place, key)
+        except (KeyError, AttributeError, IndexError):
+            raise ConfigError(
+                f"place.uncertain.{key}: no such place key (use dotted keys like acute.beds)"
+            ) from None
+        if not isinstance(value, int | float) or isinstance(value, bool):
+            raise ConfigError(f"place.uncertain.{key}: {value!r} is not a number")
+        if not (rng.low <= rng.central <= rng.high):
+            raise ConfigError(
+                f"place.uncertain.{key}: low {rng.low}, central {rng.central}, high {rng.high}: "
+                f"must satisfy low <= central <= high"
+            )
+        if rng.low < 0:
+            raise ConfigError(f"place.uncertain.{key}.low = {rng.low}: must be >= 0")

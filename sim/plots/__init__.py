@@ -1,1 +1,0 @@
-"""Charts of results Datasets (matplotlib), labelled from the variables' units and names."""
