@@ -1,9 +1,13 @@
 """The names the money speaks in: organisations, payment mechanisms, cost types and drivers.
 
-Pure data, no imports, so that configuration validation can use it without loading xarray.
+Pure data (the drivers are results variables of :mod:`sim.results.schema`), so that
+configuration validation can use it without loading xarray.
 """
 
 from __future__ import annotations
+
+from sim.results.schema import BOTH as BOTH_ENGINES
+from sim.results.schema import FLOWS, LEVELS, VARIABLES
 
 ORGANISATIONS: dict[str, str] = {
     "icb": "Integrated care board (commissioner)",
@@ -25,38 +29,15 @@ INVESTMENT_COSTS: tuple[str, ...] = ("capacity", "amount")
 """How an investment raises its provider's costs: through the capacity it buys, or as paid."""
 
 FLOW_DRIVERS: tuple[str, ...] = (
-    "gp_appointments",
-    "gp_unmet",
-    "nhs111_calls",
-    "ambulance_incidents",
-    "hear_and_treat",
-    "see_and_treat",
-    "conveyances",
-    "ucr_starts",
-    "ed_attendances",
-    "ed_type1_attendances",
+    *(name for name in FLOWS if VARIABLES[name].engines == BOTH_ENGINES),
     "ed_other_attendances",  # derived: ed_attendances - ed_type1_attendances
-    "ed_admissions",
-    "emergency_admissions",
-    "vw_step_up",
-    "vw_step_down",
-    "readmissions",
-    "at_home_91d",
-    "care_home_admissions",
-    "discharges",
-    "handover_hours_lost",
-    "hospital_deaths",
-    "deaths",
+    "deaths",  # the conservation ledger's deaths
 )
-"""Results variables that are totals per period (``cell_methods = "time: sum"``)."""
+"""Results variables that are totals per period (``cell_methods = "time: sum"``) on both
+engines, so money can be computed from either."""
 
-LEVEL_DRIVERS: tuple[str, ...] = (
-    "occupied",
-    "capacity",
-    "nctr",
-    "boarding",
-    "acute_patients",
-    "population",
+LEVEL_DRIVERS: tuple[str, ...] = tuple(
+    name for name in LEVELS if VARIABLES[name].engines == BOTH_ENGINES
 )
 """Results variables that are levels (period means or censuses); they cost per day."""
 

@@ -28,7 +28,7 @@ from sim.place.stockflow.rows import check_against_full_build, declare_values, d
 from sim.place.stockflow.warm import WARMUP_DAYS, warm_start
 from sim.results.provenance import provenance
 from sim.scenarios.contracting import last_years
-from sim.scenarios.effects import LeverPlan, lever_plan
+from sim.scenarios.effects import LeverPaths, lever_paths
 from sim.scenarios.investments import investment_factors
 from sim.scenarios.money import changes_anything, investment_amounts, plan_config, scenario_finance
 
@@ -94,8 +94,8 @@ def simulate_run(cfg: Config, last_year: dict[str, np.ndarray] | None = None) ->
     if run.record_every_days > steps:
         raise ConfigError(f"run.record_every_days = {run.record_every_days}: longer than the run")
     inputs = run_inputs(cfg, last_year)
-    plan, samples = inputs.plan, inputs.samples
-    compiled = compile_model(build_model(inputs.place, dt, plan.targets))
+    paths, samples = inputs.lever_paths, inputs.samples
+    compiled = compile_model(build_model(inputs.place, dt, paths.targets))
     params = _param_matrix(cfg, compiled, inputs)
     series, today = series_pair(compiled, cfg, inputs)
     log.info("warming up %d draw(s) for %d days", params.shape[0], WARMUP_DAYS)
@@ -115,7 +115,7 @@ def simulate_run(cfg: Config, last_year: dict[str, np.ndarray] | None = None) ->
         "are totals over each period; `time` is the start of the period",
     }
     ds = to_dataset(out, start_date=run.start_date, attrs=attrs)
-    return add_derived(ds, samples, plan, record_every=run.record_every_days)
+    return add_derived(ds, samples, paths, record_every=run.record_every_days)
 
 
 @dataclass(frozen=True)
@@ -125,7 +125,7 @@ class RunInputs:
     samples: dict[str, np.ndarray]  # uncertain place key -> value per draw
     places: list[PlaceCfg]  # the place config of each draw
     place: Place  # the configured (central) place, resolved
-    plan: LeverPlan  # the scenario's levers, their cohorts and paths per draw
+    lever_paths: LeverPaths  # the scenario's levers, their cohorts and paths per draw
 
 
 def run_inputs(cfg: Config, last_year: dict[str, np.ndarray] | None = None) -> RunInputs:
@@ -138,8 +138,8 @@ def run_inputs(cfg: Config, last_year: dict[str, np.ndarray] | None = None) -> R
     places = draw_places(cfg, samples)
     bought = investment_factors(cfg.scenario, cfg.finance, places, steps, dt, run.start_date,
                                 run.seed, last_year)  # fmt: skip
-    plan = lever_plan(cfg.scenario, places, steps, dt, run.start_date, run.seed, bought)
-    return RunInputs(samples, places, build_place(cfg.place), plan)
+    paths = lever_paths(cfg.scenario, places, steps, dt, run.start_date, run.seed, bought)
+    return RunInputs(samples, places, build_place(cfg.place), paths)
 
 
 def series_pair(
@@ -151,7 +151,7 @@ def series_pair(
     run = cfg.run
     dt, steps = run.step_days, n_steps(cfg)
     names = compiled.series_names[1:]
-    place, paths = inputs.place, inputs.plan.paths
+    place, paths = inputs.place, inputs.lever_paths.paths
     series = compiled.series_array(
         series_values(place, run.start_date, steps, dt, names, paths), steps, run.draws
     )
@@ -177,7 +177,7 @@ def _param_matrix(cfg: Config, compiled: CompiledModel, inputs: RunInputs) -> np
     """
     if cfg.run.draws == 1:
         return compiled.param_matrix()
-    dt, levers = cfg.run.step_days, inputs.plan.targets
+    dt, levers = cfg.run.step_days, inputs.lever_paths.targets
     central = declare_values(inputs.place, dt, levers)
     check_against_full_build(compiled, central)
     places = [build_place(p) for p in inputs.places]
@@ -186,7 +186,7 @@ def _param_matrix(cfg: Config, compiled: CompiledModel, inputs: RunInputs) -> np
 
 
 def add_derived(
-    ds: xr.Dataset, samples: dict[str, np.ndarray], plan: LeverPlan, record_every: int
+    ds: xr.Dataset, samples: dict[str, np.ndarray], paths: LeverPaths, record_every: int
 ) -> xr.Dataset:
     """Occupancy, the sampled uncertain values and the scenario's lever paths (mean per
     period), with units and descriptions.
@@ -202,21 +202,21 @@ def add_derived(
             coords={"uncertain_key": keys},
             attrs={"units": "as the key", "long_name": "Sampled values of uncertain keys"},
         )
-    if plan.sizes:
-        names = list(plan.sizes)
+    if paths.sizes:
+        names = list(paths.sizes)
         ds["effect_size"] = xr.DataArray(
-            np.array([plan.sizes[k] for k in names]).T,
+            np.array([paths.sizes[k] for k in names]).T,
             dims=("draw", "effect"),
             coords={"effect": names},
             attrs={"units": "as each effect's unit (scenario.effects.<effect>.unit)",
                    "long_name": "Sampled size of each scenario effect"},
         )  # fmt: skip
-    if plan.paths:
-        levers = sorted(plan.paths)
+    if paths.paths:
+        levers = sorted(paths.paths)
         starts = np.arange(ds.sizes["time"]) * record_every
-        counts = np.diff(np.append(starts, plan.paths[levers[0]].shape[1]))
+        counts = np.diff(np.append(starts, paths.paths[levers[0]].shape[1]))
         per_period = np.stack(
-            [np.add.reduceat(plan.paths[k], starts, axis=1) / counts for k in levers], axis=-1
+            [np.add.reduceat(paths.paths[k], starts, axis=1) / counts for k in levers], axis=-1
         )
         ds["lever_value"] = xr.DataArray(
             per_period,

@@ -4,6 +4,6 @@ Scenarios only change the declaration: they move levers (:mod:`sim.place.levers`
 model's mechanisms do the rest. Engines know nothing of this package.
 """
 
-from sim.scenarios.effects import LeverPlan, lever_plan, lever_targets
+from sim.scenarios.effects import LeverPaths, lever_paths, lever_targets
 
-__all__ = ["LeverPlan", "lever_plan", "lever_targets"]
+__all__ = ["LeverPaths", "lever_paths", "lever_targets"]

@@ -23,7 +23,7 @@ from sim.place.vocabulary import DAYS_PER_YEAR
 
 
 @dataclass(frozen=True)
-class LeverPlan:
+class LeverPaths:
     """What a scenario does to the model: which levers, for whom, and their paths."""
 
     targets: dict[str, Targets]  # lever -> cohorts it applies to
@@ -105,7 +105,7 @@ def _absolute(e: EffectCfg, places: Sequence[PlaceCfg], size: np.ndarray):
     return size, base
 
 
-def lever_plan(
+def lever_paths(
     scenario: ScenarioCfg,
     places: Sequence[PlaceCfg],
     n_steps: int,
@@ -113,7 +113,7 @@ def lever_plan(
     start_date: str,
     seed: int,
     extra: Mapping[str, Sequence[np.ndarray]] | None = None,
-) -> LeverPlan:
+) -> LeverPaths:
     """Lever paths of a scenario's effects for ``places`` (one per draw), plus any ``extra``
     factors per lever (e.g. capacity bought by investments).
     """
@@ -134,4 +134,4 @@ def lever_plan(
                 f"scenario: lever {lever!r} reaches {p.min():.3g}; an effect makes it negative "
                 f"(a relative change below -1, or a reduction larger than the base value)"
             )
-    return LeverPlan(lever_targets(scenario), paths, sizes)
+    return LeverPaths(lever_targets(scenario), paths, sizes)

@@ -34,7 +34,7 @@ from sim.place.cohorts import build_place
 from sim.place.stockflow.declare import build_model
 from sim.place.stockflow.rows import check_against_full_build, declare_values, draw_rows, param_row
 from sim.place.stockflow.warm import warm_start
-from sim.scenarios.effects import LeverPlan
+from sim.scenarios.effects import LeverPaths
 from sim.sweep.apply import apply_values
 
 log = logging.getLogger(__name__)
@@ -61,11 +61,11 @@ class ChunkTask:
 
 @dataclass
 class Prepared:
-    """One variant ready to run: its config, draws, lever plan, places and series."""
+    """One variant ready to run: its config, draws, lever paths, places and series."""
 
     vid: int
     cfg: Config
-    plan: LeverPlan
+    lever_paths: LeverPaths
     rows: np.ndarray
     series: np.ndarray
     today: np.ndarray
@@ -75,15 +75,15 @@ class Prepared:
 _MODELS: OrderedDict[tuple, tuple[CompiledModel, tuple]] = OrderedDict()
 
 
-def _compiled_for(key: tuple, cfg: Config, plan: LeverPlan) -> tuple[CompiledModel, tuple]:
+def _compiled_for(key: tuple, cfg: Config, paths: LeverPaths) -> tuple[CompiledModel, tuple]:
     """The group's compiled model and fingerprint, built once per worker process."""
     if key in _MODELS:
         _MODELS.move_to_end(key)
         return _MODELS[key]
     place = build_place(cfg.place)
     dt = cfg.run.step_days
-    compiled = compile_model(build_model(place, dt, plan.targets))
-    vm = declare_values(place, dt, plan.targets)
+    compiled = compile_model(build_model(place, dt, paths.targets))
+    vm = declare_values(place, dt, paths.targets)
     check_against_full_build(compiled, vm)
     _MODELS[key] = (compiled, vm.fingerprint())
     while len(_MODELS) > MAX_CACHED_MODELS:
@@ -97,18 +97,18 @@ def prepare_variant(vid: int, base: Config, values: dict[str, Any], combo: tuple
     run = cfg.run
     dt, steps = run.step_days, n_steps(cfg)
     inputs = run_inputs(cfg)
-    plan, places = inputs.plan, inputs.places
-    central = declare_values(inputs.place, dt, plan.targets)
-    group = (combo, steps, dt, tuple(sorted(plan.targets.items())), central.fingerprint())
-    compiled, fingerprint = _compiled_for(group, cfg, plan)
+    paths, places = inputs.lever_paths, inputs.places
+    central = declare_values(inputs.place, dt, paths.targets)
+    group = (combo, steps, dt, tuple(sorted(paths.targets.items())), central.fingerprint())
+    compiled, fingerprint = _compiled_for(group, cfg, paths)
     if run.draws == 1:
         rows = param_row(compiled, central.values)[None, :]
     else:
         rows = draw_rows(compiled, fingerprint, [build_place(p) for p in places], dt,
-                         plan.targets)  # fmt: skip
+                         paths.targets)  # fmt: skip
     check_rows(compiled, rows)
     series, today = series_pair(compiled, cfg, inputs)
-    return Prepared(vid, cfg, plan, rows, series, today, group)
+    return Prepared(vid, cfg, paths, rows, series, today, group)
 
 
 def _rows_of(arrays: Sequence[np.ndarray], counts: Sequence[int]) -> np.ndarray:
@@ -139,7 +139,8 @@ def run_group(members: list[Prepared], outputs: Sequence[str], sum_dims: Sequenc
     out = run_arrays(compiled, params, n_steps=steps, series=series, initial=initial,
                      dt_days=dt, record_every=run.record_every_days)  # fmt: skip
     ds = to_dataset(out, start_date=run.start_date)
-    ds = add_derived(ds, {}, LeverPlan(members[0].plan.targets, {}, {}), run.record_every_days)
+    targets = members[0].lever_paths.targets
+    ds = add_derived(ds, {}, LeverPaths(targets, {}, {}), run.record_every_days)
     return shape_outputs(ds, [m.vid for m in members], counts, outputs, sum_dims)
 
 

@@ -24,7 +24,7 @@ from sim.config.schema import Config
 from sim.jobs.load import load_config
 from sim.results.io import run_directory, write_dataset_atomic
 from sim.sweep.design import Design
-from sim.sweep.plan import SweepPlan, check_sweep_settings
+from sim.sweep.plan import SweepSpec, check_sweep_settings
 from sim.sweep.runner import run_plan, tasks_for
 from sim.sweep.store import load_sweep, open_folder
 
@@ -49,7 +49,7 @@ def expand(overrides: list[str]) -> tuple[tuple[str, ...], list[tuple[str, ...]]
     return tuple(keys), list(itertools.product(*axes))
 
 
-def plan_multirun(overrides: list[str]) -> tuple[SweepPlan, Config]:
+def plan_multirun(overrides: list[str]) -> tuple[SweepSpec, Config]:
     """Compose and validate every variant; a plan whose bases are the variants themselves."""
     keys, rows = expand(overrides)
     if not keys:
@@ -71,7 +71,7 @@ def plan_multirun(overrides: list[str]) -> tuple[SweepPlan, Config]:
     assert first is not None
     sweep = first.sweep
     check_sweep_settings(sweep)
-    plan = SweepPlan(
+    plan = SweepSpec(
         sweep=sweep,
         design=Design("multirun", keys, tuple(tuple(r) for r in rows)),
         group_keys=keys,

@@ -35,7 +35,7 @@ SEEDED = ("run.seed",)
 
 
 @dataclass(frozen=True)
-class SweepPlan:
+class SweepSpec:
     """A checked sweep: its bases (one composed config per group-option combination), the
     design, and what to keep of each variant.
     """
@@ -131,7 +131,7 @@ def check_scheduler(address: str, timeout_s: float = 3.0) -> None:
                           f"{url.hostname}:{url.port} ({why})") from None  # fmt: skip
 
 
-def plan_sweep(cfg: Config, overrides: list[str]) -> SweepPlan:
+def plan_sweep(cfg: Config, overrides: list[str]) -> SweepSpec:
     """Check a composed configuration's sweep and build its plan (no variant runs)."""
     sweep = cfg.sweep
     check_sweep_settings(sweep)
@@ -172,7 +172,7 @@ def plan_sweep(cfg: Config, overrides: list[str]) -> SweepPlan:
     value_rows = tuple(tuple(row[i] for i in vi) for row in design.rows)
     _check_keys_and_ends(sweep, bases, value_keys, value_rows)
     outputs, sum_dims = _check_outputs(sweep, next(iter(bases.values())))
-    return SweepPlan(sweep, design, group_keys, value_keys, bases, combos, value_rows,
+    return SweepSpec(sweep, design, group_keys, value_keys, bases, combos, value_rows,
                      outputs, sum_dims)  # fmt: skip
 
 
@@ -220,7 +220,7 @@ def _check_outputs(sweep: SweepCfg, base: Config) -> tuple[tuple[str, ...], tupl
     return tuple(sweep.outputs), tuple(sweep.sum_dims)
 
 
-def describe(plan: SweepPlan) -> str:
+def describe(plan: SweepSpec) -> str:
     """One line about a plan, for logs."""
     return json.dumps({"method": plan.design.method, "variants": len(plan.design),
                        "keys": list(plan.design.keys), "chunks": plan.n_chunks})  # fmt: skip

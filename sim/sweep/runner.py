@@ -18,7 +18,7 @@ from sim.jobs.load import load_config
 from sim.results.io import run_directory
 from sim.sweep.batch import ChunkTask
 from sim.sweep.execute import ChunkReport, execute, progress_bar
-from sim.sweep.plan import SweepPlan, describe, plan_sweep
+from sim.sweep.plan import SweepSpec, describe, plan_sweep
 from sim.sweep.store import open_folder, write_errors
 
 log = logging.getLogger(__name__)
@@ -47,7 +47,7 @@ def run_sweep_counted(
     return folder, run_plan(plan, folder, todo)
 
 
-def tasks_for(plan: SweepPlan, todo: list[int], mode: str = "batch") -> Iterator[ChunkTask]:
+def tasks_for(plan: SweepSpec, todo: list[int], mode: str = "batch") -> Iterator[ChunkTask]:
     """One picklable task per chunk, with only the bases its variants use."""
     s = plan.sweep
     threads = None if s.executor == "sequential" else s.threads_per_worker
@@ -70,7 +70,7 @@ def tasks_for(plan: SweepPlan, todo: list[int], mode: str = "batch") -> Iterator
 
 
 def run_plan(
-    plan: SweepPlan, folder: Path, todo: list[int], tasks: Iterable[ChunkTask] | None = None
+    plan: SweepSpec, folder: Path, todo: list[int], tasks: Iterable[ChunkTask] | None = None
 ) -> int:
     """Run the chunks ``todo``; returns the number of failed variants in the whole sweep."""
     s = plan.sweep

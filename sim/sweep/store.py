@@ -27,7 +27,7 @@ from sim.config.compose import to_yaml
 from sim.config.errors import ConfigError
 from sim.results.io import write_dataset_atomic, write_text_atomic
 from sim.results.provenance import provenance
-from sim.sweep.plan import SweepPlan
+from sim.sweep.plan import SweepSpec
 
 CHUNK_GLOB = "chunk-*.nc"
 
@@ -37,7 +37,7 @@ def chunk_path(folder: Path, index: int) -> Path:
     return folder / "chunks" / f"chunk-{index:05d}.nc"
 
 
-def open_folder(folder: Path, plan: SweepPlan) -> list[int]:
+def open_folder(folder: Path, plan: SweepSpec) -> list[int]:
     """Create or reopen a sweep folder; returns the chunk indices still to run.
 
     Refuses a folder holding a different sweep. Removes partial files left by a killed run.
@@ -77,7 +77,7 @@ def open_folder(folder: Path, plan: SweepPlan) -> list[int]:
     return [i for i in range(plan.n_chunks) if not chunk_path(folder, i).exists()]
 
 
-def design_dataset(plan: SweepPlan) -> xr.Dataset:
+def design_dataset(plan: SweepSpec) -> xr.Dataset:
     """The design as a Dataset on ``variant``: numeric values and the overrides as text."""
     d = plan.design
     n = len(d)

@@ -19,8 +19,8 @@ from sim.appraisal.metrics import (
     present_value,
     split_gains,
 )
-from sim.jobs.load import load_config
 from sim.config.errors import ConfigError
+from sim.jobs.load import load_config
 
 
 def test_discount_factors_follow_the_green_book_convention():

@@ -8,8 +8,8 @@ import sys
 
 import pytest
 
-from sim.jobs.load import load_config
 from sim.config.errors import ConfigError
+from sim.jobs.load import load_config
 
 CASES = [
     # (override, text the one-line message must contain)

@@ -7,8 +7,8 @@ import sys
 
 import pytest
 
-from sim.jobs.load import load_config
 from sim.config.errors import ConfigError
+from sim.jobs.load import load_config
 
 
 # new entries of a keyed dict come from YAML (a scenario); here an existing contract is changed

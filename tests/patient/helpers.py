@@ -24,9 +24,7 @@ NON_BINDING = [
 def run_patient(overrides: list[str], replications: int = 1, workers: int = 1,
                 keep_log: bool = False):  # fmt: skip
     """(Dataset, replication results, inputs) of the patient engine for ``overrides``."""
-    cfg = load_config(
-        ["run.engine=patient", "run.draws=1", "run.record_every_days=1", *overrides]
-    )
+    cfg = load_config(["run.engine=patient", "run.draws=1", "run.record_every_days=1", *overrides])
     inputs = prepare_inputs(cfg)
     results = run_all(inputs, cfg.run.seed, replications, workers, keep_log=keep_log)
     return to_dataset(results, inputs, cfg), results, inputs

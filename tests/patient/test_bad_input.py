@@ -7,8 +7,8 @@ import sys
 
 import pytest
 
-from sim.jobs.load import load_config
 from sim.config.errors import ConfigError
+from sim.jobs.load import load_config
 from sim.place.patient.inputs import prepare_inputs
 
 from .helpers import run_patient

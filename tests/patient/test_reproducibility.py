@@ -8,8 +8,8 @@ from __future__ import annotations
 import numpy as np
 import xarray as xr
 
-from sim.place.patient import processes
 from sim.engines.des.rng import Streams, stream
+from sim.place.patient import processes
 
 from .helpers import run_patient
 

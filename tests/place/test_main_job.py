@@ -16,8 +16,8 @@ import matplotlib.pyplot as plt  # noqa: E402
 import sim  # noqa: E402
 from sim.jobs.load import load_config  # noqa: E402
 from sim.report.charts import CHARTS  # noqa: E402
-from sim.results.checks import check_conservation  # noqa: E402
 from sim.report.summary import annual, format_summary  # noqa: E402
+from sim.results.checks import check_conservation  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[2]
 

@@ -151,13 +151,13 @@ def test_effect_sizes_have_their_own_streams_so_adding_an_effect_changes_no_othe
     """Common random numbers: homefirst's effects draw the same sizes alone or combined."""
     from sim.jobs.load import load_config
     from sim.jobs.simulate import draw_places
-    from sim.scenarios.effects import lever_plan
+    from sim.scenarios.effects import lever_paths
 
     sizes = {}
     for name in ("homefirst", "combined"):
         cfg = load_config([f"scenario={name}", "run.draws=6"])
         places = [cfg.place] * 6
-        sizes[name] = lever_plan(cfg.scenario, places, 800, 1.0, cfg.run.start_date, 7).sizes
+        sizes[name] = lever_paths(cfg.scenario, places, 800, 1.0, cfg.run.start_date, 7).sizes
     for effect, values in sizes["homefirst"].items():
         np.testing.assert_array_equal(values, sizes["combined"][effect])
         assert len(set(values.round(12))) == 6  # really drawn, one stratum each
@@ -233,8 +233,8 @@ BAD = [
 
 @pytest.mark.parametrize(("overrides", "expected"), BAD)
 def test_bad_scenario_input_is_refused_naming_the_key(overrides, expected):
-    from sim.jobs.load import load_config
     from sim.config.errors import ConfigError
+    from sim.jobs.load import load_config
 
     with pytest.raises(ConfigError) as err:
         load_config(overrides)

@@ -7,14 +7,14 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from sim.jobs.load import load_config
 from sim.engines.stockflow import compile_model
-from sim.place.stockflow.declare import build_model
-from sim.place.cohorts import build_place
+from sim.jobs.load import load_config
 from sim.jobs.simulate import simulate_run
+from sim.place.cohorts import build_place
+from sim.place.stockflow.declare import build_model
+from sim.place.stockflow.rows import check_against_full_build, declare_values, param_row
 from sim.scenarios.effects import lever_targets
 from sim.sweep import load_sweep, run_sweep
-from sim.place.stockflow.rows import check_against_full_build, declare_values, param_row
 
 from .helpers import SMALL
 
