@@ -22,7 +22,9 @@ import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-SOURCE = ROOT.parent / "shared" / "EVIDENCE.md"
+# ../shared/EVIDENCE.md beside the clone, or beside the folder of git worktrees
+_FOUND = [p / "shared" / "EVIDENCE.md" for p in ROOT.parents[:2]]
+SOURCE = next((p for p in _FOUND if p.is_file()), _FOUND[0])
 OUT = ROOT / "sim" / "evidence" / "evidence.csv"
 COLUMNS = ["id", "section", "quantity", "value", "unit", "scope", "source", "url", "type",
            "type_detail", "note"]  # fmt: skip
