@@ -89,3 +89,56 @@ def test_installed_wheel_runs_from_an_empty_folder(wheel, tmp_path):
         p.stem for p in (ROOT / "scenarios").glob("*.yaml")
     }
     assert list(work.iterdir()) == []  # nothing read or written beside the working folder
+
+
+def _own_place(folder: Path) -> Path:
+    """A folder holding only place/my_place.yaml: the default place with fewer acute beds."""
+    import yaml
+
+    from sim.config.compose import config_dir
+
+    raw = yaml.safe_load((config_dir() / "place" / "synthetic_800k.yaml").read_text())
+    raw["name"], raw["acute"]["beds"] = "my_place", 1234
+    (folder / "place").mkdir(parents=True)
+    (folder / "place" / "my_place.yaml").write_text(yaml.safe_dump(raw))
+    return folder
+
+
+def test_config_dir_adds_a_folder_after_the_package_configs(tmp_path):
+    from sim.cli import _config_dir_override
+    from sim.config.compose import compose_config, options
+
+    mine = _own_place(tmp_path / "mine")
+    args = _config_dir_override(["--config-dir", str(mine), "place=my_place"])
+    assert args == ["place=my_place", f"hydra.searchpath=[file://{mine.resolve()}]"]
+    assert _config_dir_override([f"--config-dir={mine}"]) == args[1:]
+    cfg = compose_config(args)
+    assert (cfg.place.name, cfg.place.acute.beds) == ("my_place", 1234)
+    assert options("place", args) == ["my_place", "synthetic_800k"]
+    assert "homefirst" in options("scenario", args)  # the package's library is still there
+
+
+def test_bad_config_dir_is_a_one_line_error(tmp_path, capsys):
+    from sim.cli import main
+
+    missing = tmp_path / "nowhere"
+    assert main(["--config-dir", str(missing)]) == 2
+    assert capsys.readouterr().err == (
+        f"error: --config-dir '{missing}': not a folder; give a folder of YAML files laid out "
+        "as configs/ (place/, scenario/, run/, ...)\n"
+    )
+    assert main(["--config-dir"]) == 2
+    assert "--config-dir '': not a folder" in capsys.readouterr().err
+
+
+def test_sim_config_dir_replaces_the_package_configs(tmp_path, monkeypatch):
+    from sim.config.compose import config_dir
+    from sim.config.errors import ConfigError
+
+    copy = tmp_path / "configs"
+    shutil.copytree(config_dir(), copy)  # follows the scenario -> ../scenarios link
+    monkeypatch.setenv("SIM_CONFIG_DIR", str(copy))
+    assert config_dir() == copy
+    monkeypatch.setenv("SIM_CONFIG_DIR", str(tmp_path))
+    with pytest.raises(ConfigError, match=r"has no config.yaml; set SIM_CONFIG_DIR"):
+        config_dir()
