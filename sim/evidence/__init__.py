@@ -100,13 +100,15 @@ def evidence_row(row_id: str) -> EvidenceRow:
 
 
 def expand_ids(text: str) -> list[str]:
-    """Row ids of a list such as ``S.1-S.4, 7.1 (786)/7.2``: ranges expanded, notes in
-    brackets skipped. Ids are returned whether or not the table has them.
+    """Row ids of a list such as ``S.1-S.4, 7.1 (786)/7.2 (7.3)``: ranges expanded, notes in
+    brackets skipped unless they are row ids too. Ids are returned whether or not the table
+    has them.
 
     Raises:
         ValueError: a range whose ends are in different sections or run backwards.
     """
-    text = re.sub(r"\([^()]*\)", " ", text)
+    # a note in brackets is skipped unless it is itself a list of rows: "S.5/S.6 (7.11)"
+    text = re.sub(r"\(([^()]*)\)", lambda m: _ids_only(m.group(1)), text)
     ids: list[str] = []
     for m in re.finditer(rf"({ROW_ID})(?:\s*[-–]\s*({ROW_ID}))?", text):
         first, last = m.groups()
@@ -119,6 +121,11 @@ def expand_ids(text: str) -> list[str]:
             raise ValueError(f"row range {m.group(0)!r}: give two rows of one section, in order")
         ids += [f"{head}.{i}" for i in range(int(lo), int(hi) + 1)]
     return ids
+
+
+def _ids_only(text: str) -> str:
+    """``text`` if it is a list of row ids (and ranges), else a blank."""
+    return f" {text} " if re.fullmatch(rf"\s*{_RANGE}(?:{_SEP}{_RANGE})*\s*", text) else " "
 
 
 def cited_rows(text: str) -> list[str]:
