@@ -165,10 +165,11 @@ def test_every_scenario_evidence_list_names_rows():
 @pytest.mark.slow  # composes every scenario (about 3 s each)
 def test_board_pack_assumption_tables_cite_rows_and_show_their_sources():
     """The text of the pack's assumption tables for every scenario (no simulation needed)."""
-    from sim.config.compose import compose_config, options
+    from sim.config.compose import options
+    from sim.jobs.load import load_config
     from sim.report import assumptions
 
-    configs = {name: compose_config([f"scenario={name}"]) for name in options("scenario")}
+    configs = {name: load_config([f"scenario={name}"]) for name in options("scenario")}
     labels = {name: name for name in configs}
     tables = [
         assumptions.evidence_rows_table(configs, labels),

@@ -74,9 +74,10 @@ def test_installed_wheel_runs_from_an_empty_folder(wheel, tmp_path):
     env["PYTHONPATH"] = str(site)
     code = (
         "import sim, sim.report.narrative as n\n"
-        "from sim.config.compose import compose_config, config_dir\n"
+        "from sim.config.compose import config_dir\n"
+        "from sim.jobs.load import load_config\n"
         "from sim.evidence import evidence_row\n"
-        "cfg = compose_config(['scenario=homefirst'])\n"
+        "cfg = load_config(['scenario=homefirst'])\n"
         "print(sim.__file__, config_dir(), n.VALIDATION.is_file(), cfg.scenario.name,\n"
         "      evidence_row('S.3').value, sep='|')\n"
     )
@@ -106,13 +107,14 @@ def _own_place(folder: Path) -> Path:
 
 def test_config_dir_adds_a_folder_after_the_package_configs(tmp_path):
     from sim.cli import _config_dir_override
-    from sim.config.compose import compose_config, options
+    from sim.config.compose import options
+    from sim.jobs.load import load_config
 
     mine = _own_place(tmp_path / "mine")
     args = _config_dir_override(["--config-dir", str(mine), "place=my_place"])
     assert args == ["place=my_place", f"hydra.searchpath=[file://{mine.resolve()}]"]
     assert _config_dir_override([f"--config-dir={mine}"]) == args[1:]
-    cfg = compose_config(args)
+    cfg = load_config(args)
     assert (cfg.place.name, cfg.place.acute.beds) == ("my_place", 1234)
     assert options("place", args) == ["my_place", "synthetic_800k"]
     assert "homefirst" in options("scenario", args)  # the package's library is still there
