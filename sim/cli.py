@@ -11,10 +11,11 @@ from __future__ import annotations
 import logging
 import sys
 import time
+from pathlib import Path
 
 from omegaconf import OmegaConf
 
-from sim.config.compose import config_dir, options
+from sim.config.compose import options, search_dirs
 from sim.config.errors import ConfigError
 from sim.jobs.appraise import run_appraisal
 from sim.jobs.load import load_config
@@ -22,7 +23,7 @@ from sim.jobs.save import save_appraisal
 from sim.results.checks import check_conservation
 from sim.sweep.cli import sweep_main, wants_sweep
 
-USAGE = """usage: python -m sim [key=value ...] [--scenarios] [--help]
+USAGE = """usage: python -m sim [key=value ...] [--config-dir DIR] [--scenarios] [--help]
 
 The main job: runs the baseline and each option in appraisal.options (or the one scenario you
 name) on the configured place, appraises the options against the baseline and writes
@@ -33,6 +34,9 @@ pack: board_pack.html, board_pack.pdf, appraisal.xlsx). Any key can be overridde
   python -m sim appraisal.options=[]             # the baseline only
 Groups: place=<name> (configs/place), scenario=<name> (scenarios/), run=<name> (configs/run),
 finance=<name> (configs/finance), appraisal=<name> (configs/appraisal).
+Your own configs: --config-dir DIR adds DIR after the package's configs (as in Hydra), so
+DIR/place/my_place.yaml runs with place=my_place; SIM_CONFIG_DIR=DIR replaces them with a whole
+folder of your own (config.yaml and every group).
 Sweeps (sim/sweep, results/multirun/ and results/sweeps/):
   python -m sim -m scenario=baseline,homefirst place.acute.beds=1300,1500   # Hydra multirun
   python -m sim sweep=capacity_lhs sweep.samples=1000 sweep.name=cap       # batched, resumable
@@ -47,8 +51,9 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     logging.basicConfig(level=logging.INFO, format="%(message)s", stream=sys.stderr)
     try:
+        args = _config_dir_override(args)
         if "--scenarios" in args:
-            print(_scenario_list(options("scenario")))
+            print(_scenario_list(options("scenario", args), args))
             return 0
         if wants_sweep(args):  # -m (multirun), sweep=<name>
             return sweep_main(args)
@@ -72,10 +77,37 @@ def main(argv: list[str] | None = None) -> int:
         return 2
 
 
-def _scenario_list(names: list[str]) -> str:
-    """One line per scenario: its name and description."""
+def _config_dir_override(args: list[str]) -> list[str]:
+    """``--config-dir DIR`` (or ``--config-dir=DIR``, ``-cd DIR``; repeatable) as the Hydra
+    override ``hydra.searchpath=[file://DIR]``: DIR's files are found after the package's.
+    """
+    out, folders = [], []
+    rest = iter(args)
+    for a in rest:
+        flag, eq, value = a.partition("=")
+        if flag not in ("--config-dir", "-cd"):
+            out.append(a)
+            continue
+        value = value if eq else next(rest, "")
+        folder = Path(value).expanduser().resolve()
+        if not value or not folder.is_dir():
+            raise ConfigError(
+                f"--config-dir {value!r}: not a folder; give a folder of YAML files laid out "
+                "as configs/ (place/, scenario/, run/, ...)"
+            )
+        folders.append(f"file://{folder}")
+    if folders:
+        out.append(f"hydra.searchpath=[{','.join(folders)}]")
+    return out
+
+
+def _scenario_list(names: list[str], overrides: list[str]) -> str:
+    """One line per scenario: its name and description (the first folder holding it wins)."""
     lines = []
     for name in names:
-        raw = OmegaConf.load(config_dir() / "scenario" / f"{name}.yaml")
+        path = next(
+            p for d in search_dirs(overrides) if (p := d / "scenario" / f"{name}.yaml").is_file()
+        )
+        raw = OmegaConf.load(path)
         lines.append(f"{name:24s} {raw.get('description', '')}")
     return "\n".join(lines)

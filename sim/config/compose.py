@@ -1,14 +1,19 @@
 """Compose the configuration exactly as the command line does, for the CLI and the API alike.
 
-``configs/`` holds the root config and the ``place`` and ``run`` groups; ``configs/scenario``
-is the scenario library ``scenarios/``. Hydra errors (unknown key, unknown group option, wrong
-type) become one-line :class:`ConfigError` messages naming the key and what is allowed.
+``configs/`` holds the root config and the groups (``place``, ``run``, ``finance``, ...);
+``configs/scenario`` is the scenario library ``scenarios/``. Both ship inside the package as
+``sim/conf`` (a symlink to ``../configs`` in the repository, copied into wheels), so an installed
+package runs from any folder. ``$SIM_CONFIG_DIR`` replaces that folder with one's own;
+``--config-dir DIR`` (``hydra.searchpath=[file://DIR]``) adds a folder after it, as in Hydra.
+Hydra errors (unknown key, unknown group option, wrong type) become one-line
+:class:`ConfigError` messages naming the key and what is allowed.
 """
 
 from __future__ import annotations
 
 import os
 import re
+from importlib import resources
 from pathlib import Path
 
 from hydra import compose as hydra_compose
@@ -24,21 +29,38 @@ from sim.config.store import register
 
 
 def config_dir() -> Path:
-    """The ``configs/`` folder: ``$SIM_CONFIG_DIR`` or the one beside the ``sim`` package."""
+    """The configuration folder: ``$SIM_CONFIG_DIR`` (a whole folder of one's own) or the
+    package's own ``sim/conf`` (the repository's ``configs/``, shipped as package data).
+    """
     env = os.environ.get("SIM_CONFIG_DIR")
-    path = Path(env) if env else Path(__file__).resolve().parents[2] / "configs"
+    path = Path(env) if env else Path(str(resources.files("sim") / "conf"))
     if not (path / "config.yaml").is_file():
+        where = "SIM_CONFIG_DIR" if env else "the installed package"
         raise ConfigError(
-            f"configuration folder {path} has no config.yaml; set SIM_CONFIG_DIR to the "
-            f"repository's configs/ folder"
+            f"configuration folder {path} (from {where}) has no config.yaml; set "
+            f"SIM_CONFIG_DIR to a folder holding config.yaml and the groups (place/, run/, ...)"
         )
     return path
 
 
-def options(group: str) -> list[str]:
+def search_dirs(overrides: list[str] | None = None) -> list[Path]:
+    """The folders configs are read from, first first: :func:`config_dir`, then any folders
+    added with ``hydra.searchpath=[file://...]`` (what ``--config-dir`` adds).
+    """
+    extra = []
+    for o in overrides or []:
+        listed = re.fullmatch(r"\+{0,2}hydra\.searchpath=\[(.*)\]", o.strip())
+        if listed:
+            for item in listed.group(1).split(","):
+                item = item.strip().strip("'\"")
+                if item.startswith("file://"):
+                    extra.append(Path(item.removeprefix("file://")))
+    return [config_dir(), *extra]
+
+
+def options(group: str, overrides: list[str] | None = None) -> list[str]:
     """Names of the YAML files available in a config group (e.g. ``scenario``)."""
-    folder = config_dir() / group
-    return sorted(p.stem for p in folder.glob("*.yaml"))
+    return sorted({p.stem for d in search_dirs(overrides) for p in (d / group).glob("*.yaml")})
 
 
 def compose(overrides: list[str] | None = None) -> Config:
@@ -53,7 +75,7 @@ def compose(overrides: list[str] | None = None) -> Config:
             dcfg = hydra_compose(config_name="config", overrides=overrides)
         cfg = OmegaConf.to_object(dcfg)
     except (HydraException, OmegaConfBaseException) as exc:
-        raise ConfigError(_one_line(exc)) from None
+        raise ConfigError(_one_line(exc, overrides)) from None
     finally:
         GlobalHydra.instance().clear()
     assert isinstance(cfg, Config)
@@ -71,13 +93,13 @@ def _name_composed_scenario(cfg: Config, overrides: list[str]) -> None:
             cfg.scenario.description = " + ".join(names)
 
 
-def _one_line(exc: Exception) -> str:
+def _one_line(exc: Exception, overrides: list[str] | None = None) -> str:
     """A short message from a Hydra/OmegaConf error, naming the key and the allowed values."""
     text = str(exc)
     missing_option = re.search(r"Could not find '([^/']+)/([^']+)'", text)
     if missing_option:
         group, name = missing_option.groups()
-        return f"{group}={name}: no such {group}; available: {', '.join(options(group))}"
+        return f"{group}={name}: no such {group}; available: {', '.join(options(group, overrides))}"
     override = re.search(r"Could not override '([^']+)'", text)
     if override:
         return (

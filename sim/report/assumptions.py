@@ -9,6 +9,7 @@ import pandas as pd
 import xarray as xr
 
 from sim.config.schema import Config
+from sim.evidence import UnknownEvidenceRow, evidence_row
 from sim.place.describe import key_sizes, uncertain_inputs
 from sim.report.tables import Table
 
@@ -90,8 +91,33 @@ def effects_table(configs: dict[str, Config], labels: dict[str, str]) -> Table:
     return t
 
 
+def _evidence_source(row_id: str) -> str:
+    """A cited row's first source title (shortened) and type, from the evidence table."""
+    try:
+        row = evidence_row(row_id)
+    except UnknownEvidenceRow:
+        return "(not in the evidence table)"
+    if row.type == "brief":
+        return "project brief (figures as quoted)"
+    title = row.source.split("; ")[0] or "source not found"
+    title = title if len(title) <= 70 else title[:69].rstrip(" ,;") + "…"
+    return title + (f" [{row.type}]" if row.type else "")
+
+
+def _evidence_sources(row_ids: list[str]) -> str:
+    """``S.1, S.2 project brief (...); 7.1, 7.4 NHS Providers 2025 case-study bundle [L]``:
+    cited rows grouped by source, in order of first citation.
+    """
+    groups: dict[str, list[str]] = {}
+    for r in row_ids:
+        groups.setdefault(_evidence_source(r), []).append(r)
+    return "; ".join(f"{', '.join(ids)} {source}" for source, ids in groups.items()) or "-"
+
+
 def evidence_rows_table(configs: dict[str, Config], labels: dict[str, str]) -> Table:
-    """Each option's description, mechanism and the EVIDENCE.md rows it rests on."""
+    """Each option's description, mechanism and the EVIDENCE.md rows it rests on, each with
+    its source title from the evidence table (``sim/evidence``).
+    """
     rows = []
     for name, cfg in configs.items():
         if name not in labels:
@@ -102,14 +128,16 @@ def evidence_rows_table(configs: dict[str, Config], labels: dict[str, str]) -> T
                 "Option": labels[name],
                 "What it is": s.description,
                 "Mechanism in the model": s.mechanism,
-                "EVIDENCE.md rows": ", ".join(str(r) for r in s.evidence) or "-",
+                "EVIDENCE.md rows": _evidence_sources([str(r) for r in s.evidence]),
             }
         )
     df = pd.DataFrame(rows)
     return _with_display("Options", "The options and their evidence", df,
-                         "Rows refer to EVIDENCE.md (the project's evidence table; type P "
-                         "primary, S secondary, L local self-report, D derived).",
-                         [1.4, 3.0, 5.0, 2.6])  # fmt: skip
+                         "Rows refer to EVIDENCE.md (the project's evidence table, in the "
+                         "package as sim/evidence/evidence.csv with every source's URL), each "
+                         "with its first source; type P primary, S secondary, L local "
+                         "self-report, D derived.",
+                         [1.3, 2.6, 4.4, 3.7])  # fmt: skip
 
 
 def investments_table(configs: dict[str, Config], labels: dict[str, str], price: str) -> Table:

@@ -9,6 +9,7 @@ dynamics: objectives, model logic, data, experimentation, implementation, code a
 from __future__ import annotations
 
 import re
+from importlib import resources
 from pathlib import Path
 
 import numpy as np
@@ -27,7 +28,8 @@ SERVICE_NAMES = {
     "virtual_ward": "virtual wards",
     "care_home": "care homes",
 }
-DOCS = Path(__file__).resolve().parents[2] / "docs"
+# docs/validation.md, shipped as package data (the symlink sim/report/validation.md)
+VALIDATION = Path(str(resources.files("sim.report") / "validation.md"))
 
 
 def key_messages(result: Appraisal, labels: dict[str, str]) -> list[str]:
@@ -298,7 +300,7 @@ def limitations(result: Appraisal, labels: dict[str, str]) -> list[str]:
 def validation_table(result: Appraisal) -> Table | None:
     """Face validity of the default place (docs/validation.md), when this run uses it."""
     cfg = result.configs["baseline"]
-    path = DOCS / "validation.md"
+    path = VALIDATION
     if cfg.place.name != "synthetic_800k" or not path.is_file():
         return None
     rows = [line for line in path.read_text(encoding="utf-8").splitlines()
