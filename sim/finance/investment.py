@@ -10,7 +10,6 @@ the same seed gives the same amounts and adding a line does not change the other
 
 from __future__ import annotations
 
-import zlib
 from collections.abc import Mapping
 
 import numpy as np
@@ -18,6 +17,7 @@ import xarray as xr
 
 from sim.config.errors import ConfigError
 from sim.config.schema import FinanceCfg, InvestmentCfg
+from sim.engines.rng import sample_triangular
 from sim.finance.prices import unit_costs_gbp
 from sim.finance.years import FinancialYears
 
@@ -35,15 +35,7 @@ def ramp(line: InvestmentCfg, years: np.ndarray) -> np.ndarray:
 def amounts_per_draw(line: InvestmentCfg, name: str, n_draws: int, seed: int) -> np.ndarray:
     """GBP a year at full ramp, one per draw: central for one draw, else triangular samples."""
     g = line.gbp_per_year
-    if n_draws == 1 or g.low == g.high:
-        return np.full(n_draws, float(g.central))
-    rng = np.random.default_rng([int(seed), zlib.crc32(name.encode())])
-    u = (rng.permutation(n_draws) + rng.random(n_draws)) / n_draws  # one per stratum
-    lo, mode, hi = float(g.low), float(g.central), float(g.high)
-    cut = (mode - lo) / (hi - lo)
-    left = lo + np.sqrt(u * (hi - lo) * (mode - lo))
-    right = hi - np.sqrt((1 - u) * (hi - lo) * (hi - mode))
-    return np.where(u < cut, left, right)
+    return sample_triangular(g.low, g.central, g.high, n_draws, seed, f"investment:{name}")
 
 
 def investment_schedule(

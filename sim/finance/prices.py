@@ -14,13 +14,13 @@ scenario of one run get the same costs, and a cost defined ``of`` another moves 
 from __future__ import annotations
 
 import re
-import zlib
 
 import numpy as np
 import xarray as xr
 
 from sim.config.errors import ConfigError
 from sim.config.schema import FinanceCfg, IndexCfg
+from sim.engines.rng import sample_triangular
 
 _LABEL = re.compile(r"^(\d{4})/(\d{2})$")
 
@@ -78,26 +78,13 @@ def unit_costs_by_draw(cfg: FinanceCfg, draws: np.ndarray, seed: int) -> dict[st
             continue
         lo = uc.gbp if uc.low is None else uc.low
         hi = uc.gbp if uc.high is None else uc.high
-        if n > 1 and cfg.sample_unit_costs and hi > lo:
-            rng = np.random.default_rng([int(seed), zlib.crc32(f"unit_cost:{name}".encode())])
-            quoted[name] = triangular_strata(lo, uc.gbp, hi, n, rng)
-        else:
-            quoted[name] = np.full(n, float(uc.gbp))
+        if not cfg.sample_unit_costs:
+            lo = hi = uc.gbp
+        quoted[name] = sample_triangular(lo, uc.gbp, hi, n, seed, f"unit_cost:{name}")
     return {
         k: xr.DataArray(v, dims="draw", coords={"draw": draws})
         for k, v in _resolve(cfg, quoted).items()
     }
-
-
-def triangular_strata(
-    low: float, mode: float, high: float, n: int, rng: np.random.Generator
-) -> np.ndarray:
-    """``n`` draws of a triangular distribution, one from each of ``n`` equal-probability strata."""
-    u = (rng.permutation(n) + rng.random(n)) / n
-    cut = (mode - low) / (high - low)
-    left = low + np.sqrt(u * (high - low) * (mode - low))
-    right = high - np.sqrt((1 - u) * (high - low) * (high - mode))
-    return np.where(u < cut, left, right)
 
 
 def _resolve(cfg: FinanceCfg, quoted: dict[str, np.ndarray]) -> dict[str, np.ndarray | float]:

@@ -1,7 +1,9 @@
-"""Parameter draws: Latin hypercube samples of the place's uncertain keys.
+"""Parameter draws: stratified samples of the place's uncertain keys.
 
 Each key in ``place.uncertain`` carries ``low``, ``central`` and ``high``; a draw takes the
-triangular distribution through them (mode ``central``). One draw means the central values.
+triangular distribution through them (mode ``central``), stratified so the draws span the
+range, from the key's own named stream (:mod:`sim.engines.rng`), so adding or removing a key
+leaves every other key's draws unchanged. One draw means the central values.
 """
 
 from __future__ import annotations
@@ -9,27 +11,19 @@ from __future__ import annotations
 import copy
 
 import numpy as np
-from scipy.stats import qmc, triang
 
 from sim.config.keys import resolve_key
-from sim.config.schema import PlaceCfg, Uncertain
+from sim.config.schema import PlaceCfg
+from sim.engines.rng import sample_triangular
 from sim.place.validate import validate_place
 
 
 def sample_uncertain(place: PlaceCfg, draws: int, seed: int) -> dict[str, np.ndarray]:
     """Values per draw for each uncertain key (central values when ``draws == 1``)."""
-    keys = list(place.uncertain)
-    if draws == 1 or not keys:
-        return {k: np.full(draws, place.uncertain[k].central) for k in keys}
-    u = qmc.LatinHypercube(d=len(keys), seed=np.random.default_rng(seed)).random(draws)
-    return {k: _triangular(place.uncertain[k], u[:, j]) for j, k in enumerate(keys)}
-
-
-def _triangular(r: Uncertain, u: np.ndarray) -> np.ndarray:
-    if r.high == r.low:
-        return np.full(u.shape, r.central)
-    c = (r.central - r.low) / (r.high - r.low)
-    return triang(c, loc=r.low, scale=r.high - r.low).ppf(u)
+    return {
+        k: sample_triangular(r.low, r.central, r.high, draws, seed, f"place:{k}")
+        for k, r in place.uncertain.items()
+    }
 
 
 def place_for_draw(place: PlaceCfg, values: dict[str, float]) -> PlaceCfg:

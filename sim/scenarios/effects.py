@@ -8,7 +8,6 @@ same sizes for it (common random numbers), and adding an effect leaves the other
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
@@ -18,6 +17,7 @@ import numpy as np
 from sim.config.errors import ConfigError
 from sim.config.keys import resolve_key
 from sim.config.schema import EffectCfg, PlaceCfg, ScenarioCfg, Uncertain
+from sim.engines.rng import sample_triangular
 from sim.place.levers import LEVERS, Targets, combine, factor, ramp
 from sim.place.vocabulary import DAYS_PER_YEAR
 
@@ -31,23 +31,9 @@ class LeverPaths:
     sizes: dict[str, np.ndarray]  # effect or investment name -> sampled size per draw
 
 
-def stream_uniforms(name: str, draws: int, seed: int) -> np.ndarray:
-    """Stratified uniforms (one Latin hypercube column) for ``name``: same name and seed,
-    same values, whatever else the scenario holds.
-    """
-    digest = hashlib.sha256(name.encode()).digest()
-    rng = np.random.default_rng([seed, int.from_bytes(digest[:8], "little")])
-    return (rng.permutation(draws) + rng.random(draws)) / draws
-
-
 def sample(r: Uncertain, name: str, draws: int, seed: int) -> np.ndarray:
     """Values per draw of an uncertain size: central for one draw, else triangular."""
-    if draws == 1 or r.high == r.low:
-        return np.full(draws, float(r.central))
-    from scipy.stats import triang
-
-    c = (r.central - r.low) / (r.high - r.low)
-    return triang(c, loc=r.low, scale=r.high - r.low).ppf(stream_uniforms(name, draws, seed))
+    return sample_triangular(r.low, r.central, r.high, draws, seed, name)
 
 
 def day_of(when: str, start_date: str) -> float:

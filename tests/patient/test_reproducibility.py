@@ -8,7 +8,8 @@ from __future__ import annotations
 import numpy as np
 import xarray as xr
 
-from sim.engines.des.rng import Streams, stream
+from sim.engines.des.rng import Streams
+from sim.engines.rng import stream
 from sim.place.patient import processes
 
 from .helpers import run_patient
@@ -37,7 +38,7 @@ def test_one_process_and_two_give_identical_results():
 def test_adding_a_stream_leaves_existing_draws_unchanged():
     """A stream's draws depend only on (seed, replication, name), not on which other streams
     exist or were used first."""
-    alone = stream(5, 0, "arrivals.walk_in").random(100)
+    alone = stream(5, "arrivals.walk_in", 0).random(100)
     s = Streams(5, 0)
     s["a.new.process"].random(1000)
     np.testing.assert_array_equal(s["arrivals.walk_in"].random(100), alone)
