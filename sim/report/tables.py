@@ -40,6 +40,8 @@ class Table:
     display: pd.DataFrame | None = None  # strings; None = shown in Excel only
     note: str = ""
     widths: list[float] = field(default_factory=list)  # relative column widths (PDF)
+    formats: dict[str, str] = field(default_factory=dict)  # column -> Excel number format
+    row_formats: list[str | None] = field(default_factory=list)  # per data row (Excel)
 
 
 @dataclass(frozen=True)
@@ -52,6 +54,12 @@ class Measure:
     fmt: Callable[[float], str]
     scale: float = 1.0  # Excel value = per-draw value x scale
     nearest: bool = False
+    excel: str = "#,##0"  # Excel number format of the value
+
+
+GBP_M = "#,##0.00"  # Excel: GBP millions to the nearest GBP 10,000
+COUNT = "#,##0"
+SHARE = "0%"
 
 
 def _sum(var: str, sign: float = 1.0) -> Callable[[xr.Dataset], xr.DataArray]:
@@ -64,16 +72,17 @@ def money_measures(appraisal: xr.Dataset) -> list[Measure]:
     rate = float(appraisal.attrs["discount_rate"])
     gm = f"GBP m, {price} prices"
     return [
-        Measure("Investment paid (total)", gm, _sum("investment"), gbp_m, 1e-6),
+        Measure("Investment paid (total)", gm, _sum("investment"), gbp_m, 1e-6, excel=GBP_M),
         Measure(f"Present value of costs (at {100 * rate:g}%)", gm, lambda a: a["pv_costs"],
-                gbp_m, 1e-6),
+                gbp_m, 1e-6, excel=GBP_M),
         Measure(f"Present value of benefits (at {100 * rate:g}%)", gm,
-                lambda a: a["pv_benefits"], gbp_m, 1e-6),
-        Measure(f"Net present value (at {100 * rate:g}%)", gm, lambda a: a["npv"], gbp_m, 1e-6),
+                lambda a: a["pv_benefits"], gbp_m, 1e-6, excel=GBP_M),
+        Measure(f"Net present value (at {100 * rate:g}%)", gm, lambda a: a["npv"], gbp_m, 1e-6,
+                excel=GBP_M),
         Measure("Benefit-cost ratio", "PV benefits / PV costs", lambda a: a["bcr"],
-                lambda x: number(x, 2)),
+                lambda x: number(x, 2), excel="0.00"),
         Measure("Change in system net cost (total, undiscounted)", gm,
-                _sum("net_cost_change"), gbp_m, 1e-6),
+                _sum("net_cost_change"), gbp_m, 1e-6, excel=GBP_M),
         Measure("Net cost per emergency admission avoided", f"GBP per admission ({price} prices)",
                 lambda a: a["cost_per_admission_avoided"], gbp),
     ]  # fmt: skip
@@ -103,7 +112,7 @@ def activity_measures(appraisal: xr.Dataset) -> list[Measure]:
                 _sum("long_term_care_change", -1.0), count),
         Measure("Equity gap: change in most (q1) minus least (q5) deprived",
                 "admissions per 1,000 residents a year", lambda a: a["equity_gap"],
-                lambda x: number(x, 2, signed=True)),
+                lambda x: number(x, 2, signed=True), excel="+0.00;-0.00;0.00"),
     ]  # fmt: skip
 
 
@@ -123,6 +132,19 @@ def cell(s: Spread, fmt: Callable[[float], str], draws: int) -> str:
     return f"{head}\n{tail}"
 
 
+@dataclass(frozen=True)
+class ExtraRow:
+    """A row of a measure table computed apart: per option, its shown text and its P10, P50
+    and P90 for Excel (numbers, or words where a number is undefined).
+    """
+
+    label: str
+    units: str
+    shown: dict[str, str]
+    values: dict[str, tuple[float | str, float | str, float | str]]
+    excel: str | None = None
+
+
 def _measure_table(
     appraisal: xr.Dataset,
     measures: list[Measure],
@@ -130,11 +152,11 @@ def _measure_table(
     key: str,
     title: str,
     note: str,
-    extra: list[tuple[str, str, dict]],
+    extra: list[ExtraRow],
 ) -> Table:
     options = [str(o) for o in appraisal["option"].values]
     draws = appraisal.sizes["draw"]
-    rows, shown = [], []
+    rows, shown, formats = [], [], []
     for m in measures:
         line = {"Measure": m.label, "Units": m.units}
         for o in options:
@@ -143,16 +165,18 @@ def _measure_table(
             rows.append({"Measure": m.label, "Units": m.units, "Option": labels[o],
                          "P10": s.p10 * m.scale, "P50": s.p50 * m.scale,
                          "P90": s.p90 * m.scale, "Draws with a value": s.n})  # fmt: skip
+            formats.append(m.excel)
         shown.append(line)
-    for label, units, by_option in extra:
-        shown.append(
-            {"Measure": label, "Units": units, **{labels[o]: by_option[o][0] for o in options}}
-        )
-        rows += [{"Measure": label, "Units": units, "Option": labels[o], "P10": np.nan,
-                  "P50": by_option[o][1], "P90": np.nan, "Draws with a value": draws}
-                 for o in options]  # fmt: skip
+    for x in extra:
+        shown.append({"Measure": x.label, "Units": x.units,
+                      **{labels[o]: x.shown[o] for o in options}})  # fmt: skip
+        for o in options:
+            p10, p50, p90 = x.values[o]
+            rows.append({"Measure": x.label, "Units": x.units, "Option": labels[o], "P10": p10,
+                         "P50": p50, "P90": p90, "Draws with a value": draws})  # fmt: skip
+            formats.append(x.excel)
     return Table(key, title, pd.DataFrame(rows), pd.DataFrame(shown), note,
-                 widths=[3.2, 1.6] + [2.0] * len(options))  # fmt: skip
+                 widths=[3.2, 1.6] + [2.0] * len(options), row_formats=formats)  # fmt: skip
 
 
 def options_money_table(appraisal: xr.Dataset, labels: dict[str, str]) -> Table:
@@ -160,18 +184,17 @@ def options_money_table(appraisal: xr.Dataset, labels: dict[str, str]) -> Table:
     a = appraisal
     years = [str(y) for y in a["financial_year"].values]
     draws = a.sizes["draw"]
-    payback = {}
-    chance = {}
-    for o in a["option"].values:
+    payback = ExtraRow("Payback year (discounted)", "financial year", {}, {})
+    chance = ExtraRow("Chance that NPV > 0", "share of draws", {}, {}, excel=SHARE)
+    for o in map(str, a["option"].values):
         s = spread(a["payback_year"].sel(option=o).fillna(np.inf), nearest=True)
         lo, mid, hi = (payback_label(v, years) for v in s.values)
         text = mid
         if draws > 1:
             text += "\n(all draws)" if lo == mid == hi else f"\n({lo} to {hi})"
-        p50 = float(s.p50) if np.isfinite(s.p50) else np.nan
-        payback[str(o)] = (text, int(a["year"].values[0]) + p50 if np.isfinite(p50) else np.nan)
+        payback.shown[o], payback.values[o] = text, (lo, mid, hi)
         p = float(a["probability_npv_positive"].sel(option=o))
-        chance[str(o)] = (percent(p), p)
+        chance.shown[o], chance.values[o] = percent(p), ("n/a", p, "n/a")
     note = (f"Each option against the baseline, {a.attrs['first_year']} to "
             f"{a.attrs['last_year']}, GBP at {a.attrs['price_year']} prices (real terms), "
             f"discounted at {100 * float(a.attrs['discount_rate']):g}% a year from the first "
@@ -179,14 +202,12 @@ def options_money_table(appraisal: xr.Dataset, labels: dict[str, str]) -> Table:
             "P10 to P90 beneath. Benefits are cost reductions the option causes; costs are cost "
             f"increases, investment included; health value {a.attrs.get('health_value', 'n/a')}."
             " Payback: the first year from which the discounted cumulative net benefit stays at "
-            "or above zero. A negative net cost per admission avoided means the option saves "
-            "money as well as admissions.")  # fmt: skip
-    extra = [
-        ("Payback year (discounted)", "financial year", payback),
-        ("Chance that NPV > 0", "share of draws", chance),
-    ]
+            "or above zero ('never a net cost': at or above zero from the first year; 'beyond "
+            "horizon': not within the years appraised). A negative net cost per admission "
+            "avoided means the option saves money as well as admissions; n/a: undefined (no "
+            "admissions avoided, or no costs for the benefit-cost ratio).")  # fmt: skip
     t = _measure_table(a, money_measures(a), labels, "Options - money",
-                       "Money", note, extra)  # fmt: skip
+                       "Money", note, [payback, chance])  # fmt: skip
     return t
 
 
@@ -341,19 +362,20 @@ def draws_table(appraisal: xr.Dataset, labels: dict[str, str]) -> Table:
     """Every draw's headline results, for checking and re-analysis."""
     a = appraisal
     price = a.attrs["price_year"]
-    first = int(a["year"].values[0])
+    years = [str(y) for y in a["financial_year"].values]
     rows = []
     for o in a["option"].values:
         x = a.sel(option=o)
         for d in a["draw"].values:
             y = x.sel(draw=d)
             pb = float(y["payback_year"])
+            bcr = float(y["bcr"])
             rows.append({
                 "Option": labels[str(o)], "Draw": int(d),
                 f"NPV (GBP m, {price} prices)": float(y["npv"]) / 1e6,
-                "Benefit-cost ratio": float(y["bcr"]),
-                "Payback year (first year of the financial year)":
-                    first + pb if np.isfinite(pb) else None,
+                "Benefit-cost ratio": bcr if np.isfinite(bcr) else "n/a (no costs)",
+                "Payback year (financial year)": payback_label(pb if np.isfinite(pb) else np.inf,
+                                                               years),
                 f"Investment (GBP m, {price} prices)": float(total(y["investment"])) / 1e6,
                 f"Change in system net cost (GBP m, {price} prices)":
                     float(total(y["net_cost_change"])) / 1e6,
@@ -364,8 +386,12 @@ def draws_table(appraisal: xr.Dataset, labels: dict[str, str]) -> Table:
         "Draws",
         "Headline results of every draw",
         pd.DataFrame(rows),
-        note="Payback blank: not within the horizon.",
-    )
+        note="Payback: the financial year from which the discounted cumulative net benefit "
+        "stays at or above zero; 'never a net cost' when it is never below zero, 'beyond "
+        "horizon' when it does not pay back within the years appraised.",
+        formats={"Draw": "0", "Change in emergency admissions": COUNT,
+                 "Acute beds freed (mean)": "#,##0.0"},
+    )  # fmt: skip
 
 
 def _gbp_m_columns(df: pd.DataFrame, price: str) -> pd.DataFrame:
