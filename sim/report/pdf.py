@@ -5,7 +5,7 @@ paragraphs and tables that flow over pages (repeating their header row), and one
 from __future__ import annotations
 
 import io
-import textwrap
+import re
 from datetime import UTC, datetime
 
 from matplotlib.backends.backend_pdf import PdfPages
@@ -26,11 +26,67 @@ def _chars(width_in: float, size_pt: float, bold: bool = False) -> int:
     return max(8, int(width_in * 72 / (size_pt * em)))
 
 
+SEPARATORS = "_./-=,:;\\"  # an identifier may break after one of these, never elsewhere
+
+
+def _atoms(word: str) -> list[str]:
+    """A word cut after each separator: ``acute.p1_wait`` -> ``acute.``, ``p1_``, ``wait``."""
+    return [a for a in re.split(rf"(?<=[{re.escape(SEPARATORS)}])", word) if a]
+
+
 def _wrap(text: str, width: int) -> list[str]:
+    """Lines of at most ``width`` characters, broken at spaces; a word longer than a line
+    (an identifier such as ``reablement_place_day``) breaks after its separators, never
+    inside a name part (only a part longer than a whole line is cut).
+    """
     out: list[str] = []
     for part in str(text).split("\n"):
-        out += textwrap.wrap(part, width, break_long_words=True, break_on_hyphens=False) or [""]
+        line = ""
+        for word in part.split():
+            if not line:
+                pieces, line = _atoms(word) if len(word) > width else [word], ""
+            elif len(line) + 1 + len(word) <= width:
+                line += " " + word
+                continue
+            elif len(word) <= width:
+                out.append(line)
+                line = word
+                continue
+            else:
+                pieces, line = _atoms(word), line + " "
+            for atom in pieces:
+                while len(atom) > width:  # no separator to break at: cut, the last resort
+                    if line.strip():
+                        out.append(line.rstrip())
+                    out.append(atom[:width])
+                    atom, line = atom[width:], ""
+                if len(line) + len(atom) <= width:
+                    line += atom
+                else:
+                    out.append(line.rstrip())
+                    line = atom
+        out.append(line.rstrip())
     return out
+
+
+def column_widths(df, rel: list[float], total: float, size: float, pad: float) -> list[float]:
+    """Column widths (inches) in proportion to ``rel``, widened where needed so that the
+    longest unbreakable part of any cell (a word, or a name part of an identifier) fits on a
+    line; the widening is taken from the columns with room to spare.
+    """
+    widths = [total * r / sum(rel) for r in rel]
+    em = CHAR_EM * 1.12 * size / 72  # inches a (bold) character takes
+    need = []
+    for j, col in enumerate(df.columns):
+        words = [w for v in [col, *df.iloc[:, j]] for w in str(v).split()]
+        longest = max((len(a) for w in words for a in _atoms(w)), default=1)
+        need.append(min(longest * em + 2 * pad + 0.01, 0.45 * total))
+    short = sum(max(n - w, 0.0) for n, w in zip(need, widths, strict=True))
+    spare = sum(max(w - n, 0.0) for n, w in zip(need, widths, strict=True))
+    if short <= 0 or spare <= 0:
+        return widths
+    take = min(short, spare) / spare
+    return [n if n > w else w - (w - n) * take for n, w in zip(need, widths, strict=True)]
 
 
 class PdfBuilder:
@@ -45,6 +101,7 @@ class PdfBuilder:
         self.pending = ""  # a section heading waiting for its first block
         self.has_inline = False  # the current page holds an inline chart
         self.width = PAGE[0] - 2 * MARGIN_X
+        self.outline: list[tuple[int, str, int]] = []  # (level, heading, page index from 0)
 
     # -- pages -------------------------------------------------------------------------------
     def _chrome(self, fig: Figure) -> None:
@@ -68,6 +125,7 @@ class PdfBuilder:
         self._chrome(self.fig)
         self.y = TOP
         if self.pending:
+            self.outline.append((1, self.pending, self.page - 1))
             self.text(MARGIN_X, self.pending, 17, color=NHS_BLUE, fontweight="bold")
             self.y += 0.45
             self.pending = ""
@@ -110,11 +168,13 @@ class PdfBuilder:
         if b.level == 1:
             self.section = b.text
             if b.text == "Summary" and self.page == 1:
+                self.outline.append((1, b.text, 0))
                 return
             self.flush()
             self.pending = b.text
         else:
             self._ensure(1.0)
+            self.outline.append((2, b.text, self.page - 1))
             self.y += 0.08
             self.text(MARGIN_X, b.text, 12.5, color="#003087", fontweight="bold")
             self.y += 0.3
@@ -154,10 +214,10 @@ class PdfBuilder:
         df = t.display
         ncol = len(df.columns)
         rel = t.widths if len(t.widths) == ncol else [1.0] * ncol
-        widths = [self.width * r / sum(rel) for r in rel]
         size = 8.0 if ncol <= 7 else 7.2
         line_h = size * 1.38 / 72
         pad = 0.05
+        widths = column_widths(df, rel, self.width, size, pad)
         head = [_wrap(str(c), _chars(w - 2 * pad, size, bold=True))
                 for c, w in zip(df.columns, widths, strict=True)]  # fmt: skip
         head_h = max(len(c) for c in head) * line_h + 2 * pad
@@ -272,6 +332,7 @@ class PdfBuilder:
         b.make(PAGE, sub)
         self._chrome(page)
         if self.pending:
+            self.outline.append((1, self.pending, self.page - 1))
             page.text(MARGIN_X / w, 1 - TOP / h, self.pending, fontsize=17, color=NHS_BLUE,
                       fontweight="bold", va="top")  # fmt: skip
             self.pending = ""
@@ -282,8 +343,25 @@ class PdfBuilder:
         self.y = PAGE[1]  # the next block starts a new page
 
 
+def _with_outline(pdf: bytes, outline: list[tuple[int, str, int]]) -> bytes:
+    """The PDF with a bookmark per section (and its subsections beneath), shown on opening."""
+    from pypdf import PdfReader, PdfWriter
+
+    writer = PdfWriter(clone_from=PdfReader(io.BytesIO(pdf)))
+    parent = None
+    for level, title, page in outline:
+        item = writer.add_outline_item(title=title, page_number=page,
+                                       parent=parent if level > 1 else None)  # fmt: skip
+        if level == 1:
+            parent = item
+    writer.page_mode = "/UseOutlines"
+    buf = io.BytesIO()
+    writer.write(buf)
+    return buf.getvalue()
+
+
 def render_pdf(pack: Pack) -> bytes:
-    """The whole pack as PDF bytes."""
+    """The whole pack as PDF bytes, with bookmarks."""
     buf = io.BytesIO()
     with PdfPages(buf, metadata={"Title": pack.title, "Creator": "sim (care-shift simulator)",
                                  "Subject": pack.subtitle}) as pdf:  # fmt: skip
@@ -305,4 +383,4 @@ def render_pdf(pack: Pack) -> bytes:
             elif isinstance(b, Chart):
                 b_.chart(b)
         b_.flush()
-    return buf.getvalue()
+    return _with_outline(buf.getvalue(), b_.outline)
