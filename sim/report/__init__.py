@@ -1,7 +1,8 @@
 """The board pack: what a strategy team takes to an NHS board, made from the main job.
 
-:func:`sim.report.pack.write_board_pack` writes ``board_pack.html`` (self-contained),
-``board_pack.pdf`` and ``appraisal.xlsx`` (the tables, for finance teams). The pack holds the
+Its :func:`sim.report.pack.write_board_pack` writes ``board_pack.html`` (self-contained),
+``board_pack.pdf`` (with bookmarks), ``board_pack.docx`` (editable Word) and
+``appraisal.xlsx`` (the tables, typed and print-ready, for finance teams). The pack holds the
 options summary (money, activity, who pays and who saves), fan charts over time, cumulative
 cash by organisation, a net-cost waterfall, a tornado of the main uncertainties, an equity
 chart, the assumptions with their EVIDENCE.md rows, methods as the STRESS guidelines ask, and

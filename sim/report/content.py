@@ -59,6 +59,15 @@ class Chart:
     inline: float | None = None  # PDF: height in inches on a text page (None: a page of its own)
 
 
+def chart_png(chart: Chart, dpi: int = 110) -> bytes:
+    """The chart drawn at its HTML size as PNG bytes (shared by the HTML and Word reports)."""
+    import io
+
+    buf = io.BytesIO()
+    chart.make(chart.size, None).savefig(buf, format="png", dpi=dpi)
+    return buf.getvalue()
+
+
 @dataclass
 class TableBlock:
     """A table (``table.display`` shown)."""

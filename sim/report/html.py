@@ -6,10 +6,18 @@ from __future__ import annotations
 
 import base64
 import html
-import io
 import re
 
-from sim.report.content import Bullets, Chart, Facts, Heading, Pack, Paragraph, TableBlock
+from sim.report.content import (
+    Bullets,
+    Chart,
+    Facts,
+    Heading,
+    Pack,
+    Paragraph,
+    TableBlock,
+    chart_png,
+)
 
 CSS = """
 body { font-family: "Segoe UI", Arial, Helvetica, sans-serif; color: #1d2731; margin: 0;
@@ -65,12 +73,9 @@ def _table(block: TableBlock) -> str:
             f"<tbody>{rows}</tbody></table>{note}")  # fmt: skip
 
 
-def _png(chart: Chart) -> str:
-    fig = chart.make(chart.size)
-    buf = io.BytesIO()
-    fig.savefig(buf, format="png", dpi=110)
-    title = fig.axes[0].get_title() if fig.axes else chart.key
-    data = base64.b64encode(buf.getvalue()).decode("ascii")
+def _png(chart: Chart, png: bytes) -> str:
+    title = chart.caption.split(":")[0].split(".")[0]
+    data = base64.b64encode(png).decode("ascii")
     return (f'<figure id="{chart.key}"><img alt="{html.escape(title)}" '
             f'src="data:image/png;base64,{data}"><figcaption>{html.escape(chart.caption)}'
             "</figcaption></figure>")  # fmt: skip
@@ -80,8 +85,14 @@ def _anchor(text: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")
 
 
-def render_html(pack: Pack) -> str:
-    """The whole pack as one HTML document (a string)."""
+def render_html(pack: Pack, images: dict[str, bytes] | None = None) -> str:
+    """The whole pack as one HTML document (a string).
+
+    Args:
+        pack: the pack's content (:func:`sim.report.content.build_pack`).
+        images: each chart's PNG by its key (drawn here when not given).
+    """
+    images = images or {}
     sections = [b.text for b in pack.blocks if isinstance(b, Heading) and b.level == 1]
     nav = "".join(f'<a href="#{_anchor(s)}">{html.escape(s)}</a>' for s in sections)
     body = []
@@ -101,7 +112,7 @@ def render_html(pack: Pack) -> str:
         elif isinstance(b, TableBlock):
             body.append(_table(b))
         elif isinstance(b, Chart):
-            body.append(_png(b))
+            body.append(_png(b, images.get(b.key) or chart_png(b)))
     return (
         '<!DOCTYPE html>\n<html lang="en-GB"><head><meta charset="utf-8">'
         f"<title>{html.escape(pack.title)}</title><style>{CSS}</style></head><body><main>"

@@ -22,8 +22,8 @@ def pdf_text(pack_dir):
 
 
 def test_pack_files_written_without_partials(pack_dir):
-    """The three files exist, are not empty, and no temporary file is left."""
-    for name in ("board_pack.html", "board_pack.pdf", "appraisal.xlsx"):
+    """The four files exist, are not empty, and no temporary file is left."""
+    for name in ("board_pack.html", "board_pack.pdf", "board_pack.docx", "appraisal.xlsx"):
         assert (pack_dir / name).stat().st_size > 1000, name
     assert not [p.name for p in pack_dir.iterdir() if p.name.startswith(".")]
 
