@@ -11,7 +11,12 @@ Notebook API::
 
 from __future__ import annotations
 
+import logging
 from typing import Any
+
+# Library code logs under ``sim.*`` and stays quiet unless the application configures logging
+# (the command line does: sim.cli.setup_logging).
+logging.getLogger("sim").addHandler(logging.NullHandler())
 
 __all__ = ["appraise", "load", "run"]
 
