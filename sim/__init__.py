@@ -5,6 +5,7 @@ Notebook API::
     import sim
     ds = sim.run(["run.horizon_years=5", "place.acute.beds=1500"])  # as `python -m sim ...`
     ds["occupancy"].sel(service="acute_beds").plot()
+    sim.financial_years(ds["emergency_admissions"], results=ds)  # per NHS financial year
     ds2 = sim.load("results/<run>/results.nc")
     pack = sim.appraise(["run.horizon_years=5"], draws=20)  # options against baseline
 """
@@ -18,11 +19,13 @@ from typing import Any
 # (the command line does: sim.cli.setup_logging).
 logging.getLogger("sim").addHandler(logging.NullHandler())
 
-__all__ = ["appraise", "load", "run"]
+__all__ = ["appraise", "financial_years", "load", "run"]
 
 
 def __getattr__(name: str) -> Any:
-    """``sim.run``, ``sim.appraise`` and ``sim.load`` (:mod:`sim.api`), imported on first use."""
+    """``sim.run``, ``sim.appraise``, ``sim.load`` and ``sim.financial_years`` (:mod:`sim.api`),
+    imported on first use.
+    """
     if name in __all__:
         # Lazy, so that importing one layer (e.g. sim.config) does not import the engines.
         from sim import api
