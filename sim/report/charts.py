@@ -1,19 +1,20 @@
 """Standard charts of one run: beds, delays, front-door activity and population.
 
-With several draws, lines are medians and bands span P10 to P90 of the draws.
+With several draws, lines are medians and bands span P10 to P90 of the draws. Each ``plot_*``
+draws into the matplotlib Axes it is given (``plt.subplots()`` in a notebook);
+:func:`save_charts` writes PNG files with the object-oriented API (a ``Figure`` on an Agg
+canvas), so nothing here changes matplotlib's global backend or pyplot's state.
 """
 
 from __future__ import annotations
 
 from pathlib import Path
 
-import matplotlib
+import xarray as xr
+from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.figure import Figure
 
-matplotlib.use("Agg")
-import matplotlib.pyplot as plt  # noqa: E402
-import xarray as xr  # noqa: E402
-
-from sim.report.summary import annual  # noqa: E402
+from sim.report.summary import annual
 
 
 def _band(ax, da: xr.DataArray, label: str, **kw) -> None:
@@ -96,10 +97,10 @@ def save_charts(ds: xr.Dataset, folder: Path) -> list[Path]:
     """Write each chart of :data:`CHARTS` as a PNG in ``folder``; returns the paths."""
     paths = []
     for name, plot in CHARTS.items():
-        fig, ax = plt.subplots(figsize=(9, 4.5), layout="constrained")
-        plot(ds, ax)
+        fig = Figure(figsize=(9, 4.5), layout="constrained")
+        FigureCanvasAgg(fig)
+        plot(ds, fig.add_subplot())
         path = Path(folder) / name
         fig.savefig(path, dpi=110)
-        plt.close(fig)
         paths.append(path)
     return paths

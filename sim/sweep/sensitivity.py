@@ -136,12 +136,12 @@ def analyse_sweep(ds: xr.Dataset, metrics: list[str], seed: int = 1) -> xr.Datas
 
 
 def plot_sensitivity(indices: xr.Dataset, metric_name: str, path: str | Path | None = None):
-    """Tornado chart of one metric: parameters sorted by total effect, with 95% intervals."""
-    import matplotlib
+    """Tornado chart of one metric: parameters sorted by total effect, with 95% intervals.
 
-    matplotlib.use("Agg", force=False)
-    import matplotlib.pyplot as plt
-
+    With ``path`` the chart is written there (a ``Figure`` on an Agg canvas, outside pyplot);
+    without, it is a pyplot figure, shown in a notebook (or by ``plt.show()``). Returns the
+    Figure. Neither way changes matplotlib's backend.
+    """
     ix = indices.sel(metric=metric_name)
     sobol = indices.attrs.get("method") == "sobol"
     main = "ST" if sobol else "mu_star"
@@ -149,7 +149,18 @@ def plot_sensitivity(indices: xr.Dataset, metric_name: str, path: str | Path | N
     params = [str(p) for p in ix["parameter"].values[order]]
     y = np.arange(len(params))
     units = str(indices["metric_units"].sel(metric=metric_name).values)
-    fig, ax = plt.subplots(figsize=(8, 1.2 + 0.45 * len(params)))
+    size = (8, 1.2 + 0.45 * len(params))
+    if path is None:
+        import matplotlib.pyplot as plt
+
+        fig, ax = plt.subplots(figsize=size)
+    else:
+        from matplotlib.backends.backend_agg import FigureCanvasAgg
+        from matplotlib.figure import Figure
+
+        fig = Figure(figsize=size)
+        FigureCanvasAgg(fig)
+        ax = fig.add_subplot()
     if sobol:
         ax.barh(y + 0.2, ix["ST"].values[order], 0.4, xerr=ix["ST_conf"].values[order],
                 label="total (ST)", color="#1f77b4")  # fmt: skip
@@ -169,5 +180,4 @@ def plot_sensitivity(indices: xr.Dataset, metric_name: str, path: str | Path | N
     fig.tight_layout()
     if path is not None:
         fig.savefig(path, dpi=120)
-        plt.close(fig)
     return fig
