@@ -68,7 +68,7 @@ def test_without_cell_methods_how_is_required():
 @pytest.mark.slow
 def test_agrees_with_the_annual_summary_of_a_run():
     """On a run of 18 months in 30-day records: the annual summary's totals and means."""
-    from sim.results.summary import annual
+    from sim.report.summary import annual
 
     ds = sim.run(["run.horizon_years=1.5", "run.record_every_days=30"])
     a = annual(ds)

@@ -8,6 +8,6 @@ cash by organisation, a net-cost waterfall, a tornado of the main uncertainties,
 chart, the assumptions with their EVIDENCE.md rows, methods as the STRESS guidelines ask, and
 limitations. Modules: ``stats`` (percentiles, formats), ``tables``, ``assumptions``,
 ``sensitivity``, ``figures``, ``narrative``, ``content`` (the blocks, in order), and one
-renderer each: ``html``, ``pdf``, ``excel``. Depends on appraisal, results and configs; nothing
-depends on it except the main job.
+renderer each: ``html``, ``pdf``, ``word``, ``excel``. Depends on appraisal, results and
+configs; nothing depends on it except the main job.
 """
