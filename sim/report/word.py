@@ -26,6 +26,7 @@ NHS_BLUE = RGBColor(0x00, 0x5E, 0xB8)
 GREY = RGBColor(0x42, 0x55, 0x63)
 PAGE_W, PAGE_H, MARGIN = Cm(29.7), Cm(21.0), Cm(1.6)  # A4 landscape
 TABLE_PT = 8.0
+FONT = "Arial"
 
 
 def _landscape(doc) -> None:
@@ -57,12 +58,13 @@ def _footer(doc, text: str) -> None:
     _field(p, "PAGE")
 
 
-def _repeat_header(row) -> None:
-    """Mark a table row as a header row that Word repeats at the top of each page."""
-    tr_pr = row._tr.get_or_add_trPr()
-    el = OxmlElement("w:tblHeader")
+def _row_flag(row, flag: str) -> None:
+    """Set a row property: ``tblHeader`` (Word repeats the row at the top of each page) or
+    ``cantSplit`` (the row is never broken across pages).
+    """
+    el = OxmlElement(f"w:{flag}")
     el.set(qn("w:val"), "true")
-    tr_pr.append(el)
+    row._tr.get_or_add_trPr().append(el)
 
 
 def _shade(cell, fill: str) -> None:
@@ -111,9 +113,12 @@ def _table(doc, b: TableBlock) -> None:
     for cell, col in zip(table.rows[0].cells, df.columns, strict=True):
         _write_cell(cell, str(col), bold=True)
         _shade(cell, "E8EDEE")
-    _repeat_header(table.rows[0])
+    _row_flag(table.rows[0], "tblHeader")
+    _row_flag(table.rows[0], "cantSplit")
     for r in df.itertuples(index=False):
-        cells = table.add_row().cells
+        row = table.add_row()
+        _row_flag(row, "cantSplit")
+        cells = row.cells
         for j, (cell, v) in enumerate(zip(cells, r, strict=True)):
             _write_cell(cell, str(v), bold=j == 0)
     rel = t.widths if len(t.widths) == len(df.columns) else [1.0] * len(df.columns)
@@ -157,8 +162,12 @@ def render_docx(pack: Pack, images: dict[str, bytes]) -> bytes:
     doc.core_properties.subject = pack.subtitle
     doc.core_properties.author = "sim (care-shift simulator)"
     doc.styles["Normal"].font.size = Pt(10.5)
+    for name in ("Normal", "Title", "Heading 1", "Heading 2", "Heading 3", "Caption"):
+        doc.styles[name].font.name = FONT  # NHS identity: Arial where Frutiger is not installed
     for name in ("Title", "Heading 1", "Heading 2", "Heading 3"):
         doc.styles[name].font.color.rgb = NHS_BLUE
+    caption = doc.styles["Caption"].font
+    caption.size, caption.bold, caption.italic, caption.color.rgb = Pt(9), False, False, GREY
     doc.add_paragraph(pack.title, style="Title")
     stamp = datetime.now(UTC).strftime("%d %B %Y")
     doc.add_paragraph(f"{pack.subtitle}. Prepared {stamp} with the sim care-shift simulator.")

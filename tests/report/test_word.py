@@ -1,6 +1,6 @@
 """The editable Word report: it opens with python-docx, has the pack's sections as Word
 headings, holds the options table with the same cells as the PDF and HTML, repeats table
-header rows on each page, carries the charts, and is A4 landscape."""
+header rows on each page (and never splits a row), carries the charts, and is A4 landscape."""
 
 from __future__ import annotations
 
@@ -64,6 +64,7 @@ def test_every_pack_table_is_in_the_word_report(document, result):
     for t in document.tables[1:]:  # the first is the cover's facts
         tr_pr = t.rows[0]._tr.trPr
         assert tr_pr is not None and tr_pr.find(qn("w:tblHeader")) is not None
+        assert all(r._tr.trPr.find(qn("w:cantSplit")) is not None for r in t.rows)
 
 
 def test_word_report_has_the_charts_and_is_landscape(document, result):
