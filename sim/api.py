@@ -11,6 +11,7 @@ from __future__ import annotations
 import xarray as xr
 
 from sim.appraisal.result import Appraisal
+from sim.finance.years import FinancialYears
 from sim.jobs.appraise import run_appraisal
 from sim.jobs.load import load_config
 from sim.jobs.simulate import simulate
@@ -78,8 +79,6 @@ def financial_years(
     Raises:
         ValueError: no ``time`` dimension, or ``how`` neither given nor in ``cell_methods``.
     """
-    from sim.finance.years import FinancialYears
-
     if isinstance(data, xr.Dataset):
         timed = [v for v in data.data_vars if "time" in data[v].dims]
         return xr.Dataset(

@@ -24,10 +24,24 @@ import sys
 import time
 from pathlib import Path
 
+import hydra
+from hydra import initialize_config_dir
+from hydra._internal.utils import get_args_parser
+from hydra.core.config_store import ConfigStore
+from hydra.core.global_hydra import GlobalHydra
+from hydra.errors import HydraException
 from omegaconf import OmegaConf
+from omegaconf.errors import OmegaConfBaseException
 
-from sim.config.compose import config_dir, options, search_dirs
+from sim.config.compose import _one_line, config_dir, options, search_dirs
 from sim.config.errors import ConfigError
+from sim.config.store import register
+from sim.jobs.appraise import run_appraisal
+from sim.jobs.load import load_config
+from sim.jobs.save import save_appraisal
+from sim.results.checks import check_conservation
+from sim.results.provenance import DIST_NAME, _dist_version
+from sim.sweep.cli import sweep_main, wants_sweep
 
 USAGE = """usage: python -m sim [key=value ...] [--cfg job|hydra|all] [--info] [-m] [--scenarios]
                      [--config-dir DIR] [--version] [--help] [--hydra-help]
@@ -84,10 +98,6 @@ UNSUPPORTED = {
 
 def version_line() -> str:
     """``sim (nhs-care-shift-sim) <version>, Hydra <version>``."""
-    import hydra
-
-    from sim.results.provenance import DIST_NAME, _dist_version
-
     return f"sim ({DIST_NAME}) {_dist_version(DIST_NAME)}, Hydra {hydra.__version__}"
 
 
@@ -113,8 +123,6 @@ def _parser() -> argparse.ArgumentParser:
     """Hydra's own argument parser (the one every ``@hydra.main`` app uses), plus this app's
     ``--version`` and ``--scenarios``; a parse error becomes a one-line :class:`ConfigError`.
     """
-    from hydra._internal.utils import get_args_parser
-
     parser = get_args_parser()
     parser.prog = "python -m sim"
     parser.description = "sim: a simulator of care shifts in the English NHS"
@@ -136,15 +144,6 @@ def _hydra_command(ns: argparse.Namespace, parser: argparse.ArgumentParser) -> N
     """Carry out ``--help``, ``--hydra-help``, ``--cfg`` or ``--info`` with Hydra itself, on
     the same configuration folder and schema the job composes.
     """
-    from hydra import initialize_config_dir
-    from hydra.core.config_store import ConfigStore
-    from hydra.core.global_hydra import GlobalHydra
-    from hydra.errors import HydraException
-    from omegaconf.errors import OmegaConfBaseException
-
-    from sim.config.compose import _one_line
-    from sim.config.store import register
-
     register()
     ConfigStore.instance().store(group="hydra/help", name="sim",
                                  node={"app_name": "sim", "template": HELP_TEMPLATE})  # fmt: skip
@@ -152,18 +151,18 @@ def _hydra_command(ns: argparse.Namespace, parser: argparse.ArgumentParser) -> N
     try:
         with initialize_config_dir(config_dir=str(config_dir()), version_base="1.3",
                                    job_name="sim"):  # fmt: skip
-            hydra = GlobalHydra.instance().hydra
-            assert hydra is not None
+            app = GlobalHydra.instance().hydra
+            assert app is not None
             if ns.help:
                 ns.overrides = [*ns.overrides, "hydra/help=sim"]
-                hydra.app_help(config_name="config", args_parser=parser, args=ns)
+                app.app_help(config_name="config", args_parser=parser, args=ns)
             elif ns.hydra_help:
-                hydra.hydra_help(config_name="config", args_parser=parser, args=ns)
+                app.hydra_help(config_name="config", args_parser=parser, args=ns)
             elif ns.cfg:
-                hydra.show_cfg(config_name="config", overrides=ns.overrides, cfg_type=ns.cfg,
+                app.show_cfg(config_name="config", overrides=ns.overrides, cfg_type=ns.cfg,
                                package=ns.package, resolve=ns.resolve)  # fmt: skip
             else:
-                hydra.show_info(ns.info, config_name="config", overrides=ns.overrides)
+                app.show_info(ns.info, config_name="config", overrides=ns.overrides)
     except (HydraException, OmegaConfBaseException) as exc:
         raise ConfigError(_one_line(exc, ns.overrides)) from None
     finally:
@@ -198,8 +197,6 @@ def main(argv: list[str] | None = None) -> int:
         _check_flags(ns)
         if ns.help or ns.hydra_help or ns.cfg or ns.info:
             if ns.cfg and not ns.help:
-                from sim.jobs.load import load_config
-
                 load_config(ns.overrides)  # bad input: the job's one-line error, exit 2
             _hydra_command(ns, parser)
             return 0
@@ -207,10 +204,6 @@ def main(argv: list[str] | None = None) -> int:
             print(_scenario_list(options("scenario", ns.overrides), ns.overrides))
             return 0
         setup_logging()
-        # the engines load only for a run, so that the flags above answer at once
-        from sim.jobs.load import load_config
-        from sim.sweep.cli import sweep_main, wants_sweep  # -m (multirun), sweep=<name>
-
         if ns.multirun:
             return sweep_main(["-m", *ns.overrides])
         if wants_sweep(ns.overrides):
@@ -223,10 +216,6 @@ def main(argv: list[str] | None = None) -> int:
 
 def _run(cfg, overrides: list[str]) -> int:
     """The main job: run, check, appraise and save; prints the summary."""
-    from sim.jobs.appraise import run_appraisal
-    from sim.jobs.save import save_appraisal
-    from sim.results.checks import check_conservation
-
     start = time.perf_counter()
     print(f"place {cfg.place.name}: {cfg.run.draws} draw(s) x {cfg.run.horizon_years:g} years",
           file=sys.stderr)  # fmt: skip
