@@ -50,7 +50,7 @@ def save_appraisal(result: Appraisal, cfg: Config, *, charts: bool | None = None
 
     ``results.nc``: every run along ``option`` (baseline first); ``appraisal.nc``: the options
     against baseline; ``config.yaml``; ``summary.txt``; charts of the first run; and the board
-    pack (``board_pack.html``, ``board_pack.pdf``, ``appraisal.xlsx``) when there are options.
+    pack (``board_pack.html``, ``.pdf``, ``.docx``, ``appraisal.xlsx``) when there are options.
     """
     root = Path(cfg.run.output_dir)
     final = run_directory(root, cfg.run.name)
