@@ -15,17 +15,25 @@ import numpy as np
 import xarray as xr
 
 from sim.engines.stockflow.compile import (
-    FLOW,
-    LEVEL_END,
-    LOOKUP,
+    END,
+    MAX,
+    MEAN,
+    MIN,
     RESIDENCE,
+    SUM,
     CompiledModel,
     compile_model,
 )
-from sim.engines.stockflow.kernels import KERNEL_ARRAYS, simulate_batch
+from sim.engines.stockflow.kernels import KERNEL_ARRAYS, simulate_batch, simulate_serial
 from sim.engines.stockflow.model import LEDGER, Model, ModelError
 
-_CELL_METHODS = {FLOW: "time: sum", LEVEL_END: "time: point", LOOKUP: "time: mean"}
+_CELL_METHODS = {
+    SUM: "time: sum",
+    MEAN: "time: mean",
+    END: "time: point",
+    MAX: "time: maximum",
+    MIN: "time: minimum",
+}
 
 
 @dataclass(frozen=True)
@@ -56,6 +64,8 @@ def run_arrays(
 
     ``series`` is ``(1 or n_draws, n_series, n_steps)`` (see ``series_array``); ``initial``
     overrides the initial stocks, ``(n_draws, n_stocks)``. Inputs are checked before any work.
+    One draw runs on the calling thread (no thread-pool start-up), a batch in parallel; the
+    results of a draw are the same either way.
     """
     params = np.ascontiguousarray(params, dtype=np.float64)
     n_draws = params.shape[0]
@@ -87,7 +97,8 @@ def run_arrays(
     out = np.zeros((n_draws, n_reports, n_periods))
     final = np.zeros((n_draws, compiled.n_stocks))
     arrays = [compiled.arrays[k] for k in KERNEL_ARRAYS]
-    simulate_batch(
+    kernel = simulate_serial if n_draws == 1 else simulate_batch
+    kernel(
         params,
         initial,
         np.ascontiguousarray(series),
@@ -139,7 +150,7 @@ def to_dataset(
     for r, (var, _) in enumerate(compiled.report_index):
         groups.setdefault(var, []).append(r)
     info = dict(compiled.model.variables)
-    kinds = compiled.arrays["rep_kind"]
+    stats = compiled.arrays["rep_stat"]
     data_vars = {}
     for var, rows in groups.items():
         cells = [dict(compiled.report_index[r][1]) for r in rows]
@@ -157,7 +168,7 @@ def to_dataset(
             attrs={
                 "units": units,
                 "long_name": long_name,
-                "cell_methods": _CELL_METHODS.get(int(kinds[rows[0]]), "time: mean"),
+                "cell_methods": _CELL_METHODS[int(stats[rows[0]])],
             },
         )
         for d in dims:
