@@ -335,7 +335,7 @@ def _operation_order(model: Model) -> list[str]:
     """Stable topological order of operations (see module docstring); raises on a cycle.
 
     Each stock's hazard group is one node (at the position of its first member); the result
-    lists the members of a group together, in declared order.
+    lists the members of a group together, sorted by name.
     """
     ops = model.operations
     node_of: dict[str, str] = {}
@@ -387,7 +387,8 @@ def _operation_order(model: Model) -> list[str]:
     order = []
     while heap:
         _, n = heapq.heappop(heap)
-        order.extend(members[n])
+        # A group's members in name order: sums over them do not depend on declaration order.
+        order.extend(sorted(members[n]) if _group_key(ops[n]) is not None else members[n])
         for m in edges[n]:
             indeg[m] -= 1
             if indeg[m] == 0:
