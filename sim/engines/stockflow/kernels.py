@@ -27,14 +27,16 @@ SUM, MEAN, END, MAX, MIN = 0, 1, 2, 3, 4
 def _interp(v: float, xs: np.ndarray, ys: np.ndarray, p0: int, p1: int) -> float:
     """Piecewise-linear table lookup, flat beyond the first and last points."""
     if p1 - p0 == 1 or v <= xs[p0]:
-        return ys[p0]
-    if v >= xs[p1 - 1]:
-        return ys[p1 - 1]
-    i = p0
-    while xs[i + 1] < v:
-        i += 1
-    w = (v - xs[i]) / (xs[i + 1] - xs[i])
-    return ys[i] + w * (ys[i + 1] - ys[i])
+        y = ys[p0]
+    elif v >= xs[p1 - 1]:
+        y = ys[p1 - 1]
+    else:
+        i = p0
+        while xs[i + 1] < v:
+            i += 1
+        w = (v - xs[i]) / (xs[i + 1] - xs[i])
+        y = ys[i] + w * (ys[i + 1] - ys[i])
+    return y
 
 
 @njit(cache=True, inline="always")
@@ -59,33 +61,32 @@ def _group_fractions(o, end, rates, mults, op_kind, dt, frac):
                 p = 1.0
             r = m
     if r < 0:
-        if k_sum > 0.0:
-            total = -math.expm1(-k_sum * dt)
-            for m in range(o, end):
-                frac[m] = total * (frac[m] / k_sum)
-        return
-    if k_sum == 0.0 or p >= 1.0:
+        total = -math.expm1(-k_sum * dt) if k_sum > 0.0 else 0.0
+        for m in range(o, end):
+            frac[m] = total * (frac[m] / k_sum) if k_sum > 0.0 else 0.0
+    elif k_sum == 0.0 or p >= 1.0:
         for m in range(o, end):
             frac[m] = 0.0
         frac[r] = p
-        return
-    h_r = -math.log1p(-p) / dt
-    h_sum = h_r + k_sum
-    total = p + (1.0 - p) * -math.expm1(-k_sum * dt)
-    for m in range(o, end):
-        if m != r:
+    else:
+        h_r = -math.log1p(-p) / dt
+        h_sum = h_r + k_sum
+        total = p + (1.0 - p) * -math.expm1(-k_sum * dt)
+        for m in range(o, end):
             frac[m] = total * (frac[m] / h_sum)
-    frac[r] = total * (h_r / h_sum)
+        frac[r] = total * (h_r / h_sum)
 
 
 @njit(cache=True, inline="always")
 def _per_step(g: float, dt: float) -> float:
     """A fraction ``g`` per day (at most 1) as a fraction per step: ``1 - (1 - g)^dt``."""
     if g >= 1.0:
-        return 1.0
-    if dt == 1.0:
-        return g
-    return -math.expm1(dt * math.log1p(-g))
+        f = 1.0
+    elif dt == 1.0:
+        f = g
+    else:
+        f = -math.expm1(dt * math.log1p(-g))
+    return f
 
 
 @njit(cache=True)
@@ -130,6 +131,8 @@ def simulate_draw(
     # mean lookups and limits) are evaluated once per period; the others step by step.
     rep_stepwise = np.zeros(n_rep, dtype=np.bool_)
     acc = np.zeros(n_rep)
+    flow_used = np.zeros(n_arcs, dtype=np.bool_)
+    level_used = np.zeros(n_stocks, dtype=np.bool_)
     for r in range(n_rep):
         k, st = rep_kind[r], rep_stat[r]
         linear = (
@@ -142,6 +145,15 @@ def simulate_draw(
                 linear = False
         rep_stepwise[r] = not linear
         acc[r] = _acc_start(st)
+        if linear and k == FLOW:
+            for j in range(rep_t0[r], rep_t1[r]):
+                flow_used[rep_target[j]] = True
+        if linear and k == LEVEL and st == MEAN:
+            for j in range(rep_t0[r], rep_t1[r]):
+                level_used[rep_target[j]] = True
+    # Only the flows and levels some period report reads are accumulated step by step.
+    acc_arcs = np.nonzero(flow_used)[0]
+    acc_stocks = np.nonzero(level_used)[0]
     steps_in_period = 0
     share = np.empty(n_arcs)  # routing shares / transfer fractions of this draw, contiguous
     for f in range(n_arcs):
@@ -164,9 +176,9 @@ def simulate_draw(
                 constant[o] = False
         if constant[o]:
             _group_fractions(o, end, rates, mults, op_kind, dt, frac)
-    for s in range(n_stocks):
-        if stock_cap[s] >= 0:
-            level_next[stock_cap[s]] += x[s]
+    capped = np.nonzero(stock_cap >= 0)[0]
+    for s in capped:
+        level_next[stock_cap[s]] += x[s]
 
     for t in range(n_steps):
         # Capacities: limits this step and occupancy at its start (room is set at first use).
@@ -193,7 +205,7 @@ def simulate_draw(
                 _transfer(
                     o, b, t, zb, dt, P, Z, op_cap, op_series, op_arc0, op_arc1, arc_src, arc_dst,
                     arc_cap_out, arc_cap_in, stock_same_step, cap_per_day, cap_fill, share,
-                    avail, x_new, flow, dem, flow_acc, level, limit, room, room_ready,
+                    avail, x_new, flow, dem, level, limit, room, room_ready,
                 )  # fmt: skip
                 continue
             s = op_src[o]
@@ -202,12 +214,22 @@ def simulate_draw(
                 if end < 0:
                     continue  # a later member of a group, stepped with its first member
                 if not constant[o]:
-                    for m in range(o, end):
-                        mult = Z[zb, op_series[m], t]
-                        if op_lookup[m] >= 0:
-                            mult *= lk_val[op_lookup[m]]
-                        mults[m] = mult
-                    _group_fractions(o, end, rates, mults, op_kind, dt, frac)
+                    if end == o + 1:  # one member (the common case): no split
+                        mult = Z[zb, op_series[o], t]
+                        if op_lookup[o] >= 0:
+                            mult *= lk_val[op_lookup[o]]
+                        if kind == HAZARD:
+                            frac[o] = -math.expm1(-rates[o] * mult * dt)
+                        else:
+                            p = dt * mult / rates[o]
+                            frac[o] = 1.0 if p > 1.0 else p
+                    else:
+                        for m in range(o, end):
+                            mult = Z[zb, op_series[m], t]
+                            if op_lookup[m] >= 0:
+                                mult *= lk_val[op_lookup[m]]
+                            mults[m] = mult
+                        _group_fractions(o, end, rates, mults, op_kind, dt, frac)
                 base = x[s] if x[s] < avail[s] else avail[s]
                 for m in range(o, end):
                     total = base * frac[m]
@@ -215,7 +237,7 @@ def simulate_draw(
                         total = avail[s]
                     _route(
                         total, s, op_arc0[m], op_arc1[m], share, arc_dst, arc_cap_out,
-                        stock_same_step, avail, x_new, flow, flow_acc, level,
+                        stock_same_step, avail, x_new, flow, level,
                     )  # fmt: skip
                 continue
             if kind == DRAIN:
@@ -226,7 +248,7 @@ def simulate_draw(
                     total *= lk_val[op_lookup[o]]
             _route(
                 total, s, op_arc0[o], op_arc1[o], share, arc_dst, arc_cap_out, stock_same_step,
-                avail, x_new, flow, flow_acc, level,
+                avail, x_new, flow, level,
             )  # fmt: skip
 
         # One pass: commit the census, free it for the next step, accumulate levels and
@@ -237,9 +259,12 @@ def simulate_draw(
             v = x_new[s]
             x[s] = v
             avail[s] = v
-            level_acc[s] += v
-            if stock_cap[s] >= 0:
-                level_next[stock_cap[s]] += v
+        for s in capped:
+            level_next[stock_cap[s]] += x[s]
+        for s in acc_stocks:
+            level_acc[s] += x[s]
+        for f in acc_arcs:
+            flow_acc[f] += flow[f]
         steps_in_period += 1
         for k in range(n_lk):
             lk_acc[k] += lk_val[k]
@@ -297,11 +322,12 @@ def simulate_draw(
 @njit(cache=True, inline="always")
 def _acc_start(stat: int) -> float:
     """The value a period's accumulator starts from."""
+    v = 0.0
     if stat == MAX:
-        return -math.inf
-    if stat == MIN:
-        return math.inf
-    return 0.0
+        v = -math.inf
+    elif stat == MIN:
+        v = math.inf
+    return v
 
 
 @njit(cache=True, inline="always")
@@ -336,8 +362,7 @@ def _step_value(
 
 @njit(cache=True, inline="always")
 def _route(
-    total, s, a0, a1, share, arc_dst, arc_cap_out, stock_same_step, avail, x_new, flow,
-    flow_acc, level,
+    total, s, a0, a1, share, arc_dst, arc_cap_out, stock_same_step, avail, x_new, flow, level,
 ):  # fmt: skip
     """Move ``total`` people out of stock ``s`` (or in from outside, ``s < 0``) by the routing
     shares of arcs ``a0:a1``; the last arc with a share takes the rounding remainder.
@@ -352,7 +377,6 @@ def _route(
                 a = remaining
         remaining -= a
         flow[f] = a
-        flow_acc[f] += a
         d = arc_dst[f]
         if s >= 0:
             avail[s] -= a
@@ -369,7 +393,7 @@ def _route(
 def _transfer(
     o, b, t, zb, dt, P, Z, op_cap, op_series, op_arc0, op_arc1, arc_src, arc_dst, arc_cap_out,
     arc_cap_in, stock_same_step, cap_per_day, cap_fill, share, avail, x_new, flow, dem,
-    flow_acc, level, limit, room, room_ready,
+    level, limit, room, room_ready,
 ):  # fmt: skip
     """A capacity-limited transfer: each move asks ``1 - (1 - f z)^dt`` of what is available
     in its source; together they get at most the capacity's room, rationed in proportion.
@@ -406,7 +430,6 @@ def _transfer(
         if a > avail[s]:
             a = avail[s]
         flow[f] = a
-        flow_acc[f] += a
         avail[s] -= a
         x_new[s] -= a
         x_new[d] += a
