@@ -380,14 +380,18 @@ def test_routing_shares_split_exactly():
 
 
 def test_death_exit_is_counted_as_deaths_not_outflow():
-    """An exit='death' route is reported under deaths, the rest under people_out."""
+    """An exit='death' route is reported under deaths, the rest under people_out.
+
+    The two hazards compete: 1 - exp(-0.3) of the stock leaves, a third of it by death.
+    """
     m = Model("deaths")
     m.stock("s", initial=100.0)
     m.outflow("die", "s", rate_per_day=0.1, to=None, exit="death")
     m.outflow("leave", "s", rate_per_day=0.2, to=None)
     ds = run(m, n_steps=1)
-    assert ds.deaths.values[0, 0] == pytest.approx(100.0 * (1 - math.exp(-0.1)), rel=1e-14)
-    assert ds.people_out.values[0, 0] == pytest.approx(100.0 * (1 - math.exp(-0.2)), rel=1e-14)
+    gone = 100.0 * (1 - math.exp(-0.3))
+    assert ds.deaths.values[0, 0] == pytest.approx(gone / 3, rel=1e-14)
+    assert ds.people_out.values[0, 0] == pytest.approx(gone * 2 / 3, rel=1e-14)
 
 
 def test_infinite_rate_hub_is_empty_after_every_step_and_routes_same_step():

@@ -1,9 +1,12 @@
 """Compile a :class:`~sim.engines.stockflow.model.Model` into flat arrays for the kernel.
 
-Operations are put in a stable topological order: an operation that draws from a ``same_step``
-stock comes after those that feed it; a transfer into an occupancy capacity comes after the
-operations that free places in it (so a bed emptied today can be filled today); operations
-drawing from the same stock keep their declared order (earlier ones have priority).
+The hazard outflows and the delay-stage exit of a stock form one *group* of competing risks,
+stepped together (contiguous in the order, the first member leading). Groups, transfers, drains
+and inflows are put in a stable topological order: a transfer or drain drawing from a
+``same_step`` stock comes after the operations that feed it; a stock's hazard group comes before
+the transfers and drains drawing from it, which keep their declared order (earlier ones have
+priority); a transfer into a ``same_step`` occupancy capacity comes after the operations that
+free places in it (so a bed emptied today can be filled today).
 """
 
 from __future__ import annotations
@@ -19,15 +22,18 @@ from sim.engines.stockflow.model import LEDGER, Model, ModelError, Report, _chec
 # Operation kinds as the kernel sees them.
 INFLOW, HAZARD, RESIDENCE, DRAIN, TRANSFER = 0, 1, 2, 3, 4
 _KIND = {"inflow": INFLOW, "hazard": HAZARD, "residence": RESIDENCE, "drain": DRAIN}
-# Report kinds.
-LEVEL_END, LEVEL_MEAN, FLOW, LOOKUP, LIMIT = 0, 1, 2, 3, 4
+# Report kinds and statistics over a period.
+LEVEL, FLOW, LOOKUP, LIMIT, DEMAND, ROOM = 0, 1, 2, 3, 4, 5
 _REPORT_KIND = {
-    "level_end": LEVEL_END,
-    "level_mean": LEVEL_MEAN,
+    "level": LEVEL,
     "flow": FLOW,
     "lookup": LOOKUP,
     "limit": LIMIT,
+    "demand": DEMAND,
+    "room": ROOM,
 }
+SUM, MEAN, END, MAX, MIN = 0, 1, 2, 3, 4
+_REPORT_STAT = {"sum": SUM, "mean": MEAN, "end": END, "max": MAX, "min": MIN}
 
 
 @dataclass(frozen=True)
@@ -42,6 +48,7 @@ class CompiledModel:
     series_names: tuple[str, ...]  # index 0 is the constant series of ones
     report_index: tuple[tuple[str, tuple[tuple[str, str], ...]], ...]  # (var, coords) per report
     arrays: dict[str, np.ndarray]
+    zero_shares: tuple[str, ...] = ()  # share parameters into a capacity that must stay 0
 
     @property
     def n_stocks(self) -> int:
@@ -90,6 +97,13 @@ class CompiledModel:
 
     def _check_shares(self, mat: np.ndarray) -> None:
         a = self.arrays
+        for name in self.zero_shares:
+            col = mat[:, self.param_names.index(name)]
+            if (col != 0).any():
+                raise ModelError(
+                    f"parameter {name!r} = {col[(col != 0).argmax()]:g}: a share into a "
+                    f"capacity-limited stock must be 0 (people enter it only by a transfer)"
+                )
         for o, op in enumerate(self.op_names):
             if a["op_kind"][o] == TRANSFER:
                 continue
@@ -156,7 +170,7 @@ def compile_model(model: Model) -> CompiledModel:
     for c, cap in model.capacities.items():
         for s in cap.stocks:
             stock_cap[s_ix[s]] = c_ix[c]
-    _check_capacity_entries(model, stock_cap, s_ix)
+    zero_shares = _check_capacity_entries(model, stock_cap, s_ix)
 
     order = _operation_order(model)
     ops = [model.operations[o] for o in order]
@@ -188,14 +202,24 @@ def compile_model(model: Model) -> CompiledModel:
         "op_cap": np.array([idx(c_ix, op.capacity) for op in ops], dtype=np.int64),
         "op_arc0": op_arc0,
         "op_arc1": op_arc1,
+        "op_group_end": _group_ends(ops),
         "arc_src": np.array([idx(s_ix, a.src) for a in arcs], dtype=np.int64),
         "arc_dst": np.array([idx(s_ix, a.dst) for a in arcs], dtype=np.int64),
         "arc_share": np.array([p_ix[a.share_param] for a in arcs], dtype=np.int64),
-        # Capacity groups an arc leaves / enters (-1 when it stays within its group).
-        "arc_cap_out": np.array([_crossing(a.src, a.dst, stock_cap, s_ix) for a in arcs], np.int64),
-        "arc_cap_in": np.array([_crossing(a.dst, a.src, stock_cap, s_ix) for a in arcs], np.int64),
+        # Capacity groups an arc leaves / enters (-1 when it stays within its group). Leaving a
+        # start-of-step capacity frees no place within the step, so it is not counted.
+        "arc_cap_out": np.array(
+            [_crossing(a.src, a.dst, stock_cap, s_ix, model, caps, leaving=True) for a in arcs],
+            np.int64,
+        ),
+        "arc_cap_in": np.array(
+            [_crossing(a.dst, a.src, stock_cap, s_ix, model, caps) for a in arcs], np.int64
+        ),
         "cap_per_day": np.array([model.capacities[c].per_day for c in caps], dtype=np.bool_),
         "cap_param": np.array([p_ix[model.capacities[c].limit_param] for c in caps], np.int64),
+        "cap_fill": np.array(
+            [idx(p_ix, model.capacities[c].fill_param) for c in caps], dtype=np.int64
+        ),
         "cap_series": np.array(
             [z_ix[model.capacities[c].series] if model.capacities[c].series else 0 for c in caps],
             dtype=np.int64,
@@ -215,22 +239,65 @@ def compile_model(model: Model) -> CompiledModel:
         series_names=tuple(series),
         report_index=tuple(report_index),
         arrays=arrays,
+        zero_shares=tuple(zero_shares),
     )
 
 
-def _crossing(here: str | None, there: str | None, stock_cap: np.ndarray, s_ix) -> int:
+def _group_ends(ops: list) -> np.ndarray:
+    """Per operation: for the first hazard/residence operation on a stock, the index past the
+    last of its group (they are contiguous); -1 for the other members; ``o + 1`` otherwise.
+    """
+    ends = np.arange(1, len(ops) + 1, dtype=np.int64)
+    o = 0
+    while o < len(ops):
+        if ops[o].kind in ("hazard", "residence"):
+            end = o + 1
+            while end < len(ops) and _group_key(ops[end]) == _group_key(ops[o]):
+                ends[end] = -1
+                end += 1
+            ends[o] = end
+            o = end
+        else:
+            o += 1
+    return ends
+
+
+def _group_key(op) -> str | None:
+    """The stock whose competing-risk group ``op`` belongs to, or None."""
+    return op.src if op.kind in ("hazard", "residence") else None
+
+
+def _crossing(
+    here: str | None,
+    there: str | None,
+    stock_cap: np.ndarray,
+    s_ix,
+    model: Model,
+    caps: list[str],
+    *,
+    leaving: bool = False,
+) -> int:
     """The capacity group of ``here`` if an arc between ``here`` and ``there`` crosses its
-    boundary, else -1.
+    boundary, else -1 (and -1 for leaving a ``start_of_step`` capacity).
     """
     if here is None:
         return -1
     c_here = int(stock_cap[s_ix[here]])
     c_there = int(stock_cap[s_ix[there]]) if there is not None else -1
-    return c_here if c_here != c_there else -1
+    if c_here < 0 or c_here == c_there:
+        return -1
+    if leaving and model.capacities[caps[c_here]].convention == "start_of_step":
+        return -1
+    return c_here
 
 
-def _check_capacity_entries(model: Model, stock_cap: np.ndarray, s_ix: Mapping[str, int]) -> None:
-    """Only transfers may bring people into an occupancy capacity from outside it."""
+def _check_capacity_entries(
+    model: Model, stock_cap: np.ndarray, s_ix: Mapping[str, int]
+) -> list[str]:
+    """Only transfers may bring people into an occupancy capacity from outside it (a routing
+    share of exactly 0 is allowed); returns the share parameters that must stay 0.
+    """
+    zero_shares: list[str] = []
     for op in model.operations.values():
         if op.kind == "transfer":
             cap = model.capacities[op.capacity]  # type: ignore[index]
@@ -254,38 +321,63 @@ def _check_capacity_entries(model: Model, stock_cap: np.ndarray, s_ix: Mapping[s
             c_dst = stock_cap[s_ix[a.dst]]
             c_src = stock_cap[s_ix[a.src]] if a.src is not None else -1
             if c_dst >= 0 and c_dst != c_src:
+                if len(op.arcs) > 1 and model.params[a.share_param].value == 0.0:
+                    zero_shares.append(a.share_param)
+                    continue
                 raise ModelError(
                     f"flow {a.name!r} enters capacity-limited stock {a.dst!r} without a capacity "
-                    f"check; use a transfer"
+                    f"check; use a transfer (or give it a routing share of 0)"
                 )
+    return zero_shares
 
 
 def _operation_order(model: Model) -> list[str]:
-    """Stable topological order of operations (see module docstring); raises on a cycle."""
-    names = list(model.operations)
+    """Stable topological order of operations (see module docstring); raises on a cycle.
+
+    Each stock's hazard group is one node (at the position of its first member); the result
+    lists the members of a group together, sorted by name.
+    """
+    ops = model.operations
+    node_of: dict[str, str] = {}
+    members: dict[str, list[str]] = {}
+    lead_of: dict[str, str] = {}  # stock -> first hazard/residence operation drawing on it
+    for n, op in ops.items():
+        key = _group_key(op)
+        node_of[n] = lead_of.setdefault(key, n) if key is not None else n
+        members.setdefault(node_of[n], []).append(n)
+    names = list(members)
     pos = {n: i for i, n in enumerate(names)}
     edges: dict[str, set[str]] = {n: set() for n in names}
-    draws_from: dict[str, list[str]] = {}
-    for n, op in model.operations.items():
-        for src in {a.src for a in op.arcs if a.src is not None}:
-            draws_from.setdefault(src, []).append(n)
-    for n, op in model.operations.items():
+    group: dict[str, str] = {}  # stock -> its hazard group node
+    takers: dict[str, list[str]] = {}  # stock -> transfer/drain nodes drawing on it, declared order
+    for n in names:
+        op = ops[n]
+        if _group_key(op) is not None:
+            group[op.src] = n  # type: ignore[index]
+            continue
+        for src in dict.fromkeys(a.src for a in op.arcs if a.src is not None):
+            takers.setdefault(src, []).append(n)
+    for n, op in ops.items():
         for a in op.arcs:
             if a.dst is not None and model.stocks[a.dst].same_step:
-                for m in draws_from.get(a.dst, []):
-                    if m != n:
-                        edges[n].add(m)
-    for ops in draws_from.values():
-        for first, second in zip(ops, ops[1:], strict=False):
+                for m in takers.get(a.dst, []):
+                    if m != node_of[n]:
+                        edges[node_of[n]].add(m)
+    for src, nodes in takers.items():
+        if src in group:
+            edges[group[src]].update(nodes)
+        for first, second in zip(nodes, nodes[1:], strict=False):
             edges[first].add(second)
-    for n, op in model.operations.items():
+    for n, op in ops.items():
         if op.kind != "transfer":
             continue
         cap = model.capacities[op.capacity]  # type: ignore[index]
-        members = set(cap.stocks)
-        for m, other in model.operations.items():
-            if m != n and any(a.src in members and a.dst not in members for a in other.arcs):
-                edges[m].add(n)
+        if cap.convention != "same_step":
+            continue
+        stocks = set(cap.stocks)
+        for m, other in ops.items():
+            if node_of[m] != n and any(a.src in stocks and a.dst not in stocks for a in other.arcs):
+                edges[node_of[m]].add(n)
     indeg = {n: 0 for n in names}
     for n in names:
         for m in edges[n]:
@@ -295,12 +387,13 @@ def _operation_order(model: Model) -> list[str]:
     order = []
     while heap:
         _, n = heapq.heappop(heap)
-        order.append(n)
+        # A group's members in name order: sums over them do not depend on declaration order.
+        order.extend(sorted(members[n]) if _group_key(ops[n]) is not None else members[n])
         for m in edges[n]:
             indeg[m] -= 1
             if indeg[m] == 0:
                 heapq.heappush(heap, (pos[m], m))
-    if len(order) != len(names):
+    if len(order) != len(ops):
         stuck = sorted((n for n in names if indeg[n] > 0), key=pos.get)
         raise ModelError(f"operations depend on each other within a step (a cycle): {stuck[:8]}")
     return order
@@ -337,19 +430,27 @@ def _lookup_arrays(model, lks, s_ix, c_ix) -> dict[str, np.ndarray]:
 def _reports_with_ledger(model: Model, arcs) -> tuple[list, list]:
     """The model's reports plus the conservation ledger (people in, out, dead, in stock)."""
     ledger = [
-        Report("people_total", "level_end", tuple((s, 1.0, None) for s in model.stocks), ()),
-        Report("people_in", "flow", tuple((a.name, 1.0, None) for a in arcs if a.src is None), ()),
+        Report("people_total", "level", tuple((s, 1.0, None) for s in model.stocks), (), "end"),
+        Report(
+            "people_in",
+            "flow",
+            tuple((a.name, 1.0, None) for a in arcs if a.src is None),
+            (),
+            "sum",
+        ),
         Report(
             "people_out",
             "flow",
             tuple((a.name, 1.0, None) for a in arcs if a.dst is None and a.exit != "death"),
             (),
+            "sum",
         ),
         Report(
             "deaths",
             "flow",
             tuple((a.name, 1.0, None) for a in arcs if a.dst is None and a.exit == "death"),
             (),
+            "sum",
         ),
     ]
     assert set(r.var for r in ledger) == set(LEDGER)
@@ -367,16 +468,18 @@ def _reports_with_ledger(model: Model, arcs) -> tuple[list, list]:
 
 
 def _report_arrays(reports, s_ix, arc_ix, l_ix, c_ix) -> dict[str, np.ndarray]:
-    kind, t0, t1, target, weight, lookup = [], [], [], [], [], []
+    kind, stat, t0, t1, target, weight, lookup = [], [], [], [], [], [], []
     for r in reports:
         kind.append(_REPORT_KIND[r.kind])
+        stat.append(_REPORT_STAT[r.stat])
         t0.append(len(target))
         table = {
-            "level_end": s_ix,
-            "level_mean": s_ix,
+            "level": s_ix,
             "flow": arc_ix,
+            "demand": arc_ix,
             "lookup": l_ix,
             "limit": c_ix,
+            "room": c_ix,
         }[r.kind]
         for name, w, lk in r.terms:
             target.append(table[name])
@@ -386,6 +489,7 @@ def _report_arrays(reports, s_ix, arc_ix, l_ix, c_ix) -> dict[str, np.ndarray]:
     i64 = np.int64
     return {
         "rep_kind": np.array(kind, i64),
+        "rep_stat": np.array(stat, i64),
         "rep_t0": np.array(t0, i64),
         "rep_t1": np.array(t1, i64),
         "rep_target": np.array(target, i64),

@@ -15,17 +15,25 @@ import numpy as np
 import xarray as xr
 
 from sim.engines.stockflow.compile import (
-    FLOW,
-    LEVEL_END,
-    LOOKUP,
+    END,
+    MAX,
+    MEAN,
+    MIN,
     RESIDENCE,
+    SUM,
     CompiledModel,
     compile_model,
 )
-from sim.engines.stockflow.kernels import KERNEL_ARRAYS, simulate_batch
+from sim.engines.stockflow.kernels import KERNEL_ARRAYS, simulate_batch, simulate_serial
 from sim.engines.stockflow.model import LEDGER, Model, ModelError
 
-_CELL_METHODS = {FLOW: "time: sum", LEVEL_END: "time: point", LOOKUP: "time: mean"}
+_CELL_METHODS = {
+    SUM: "time: sum",
+    MEAN: "time: mean",
+    END: "time: point",
+    MAX: "time: maximum",
+    MIN: "time: minimum",
+}
 
 
 @dataclass(frozen=True)
@@ -51,11 +59,16 @@ def run_arrays(
     initial: np.ndarray | None = None,
     dt_days: float = 1.0,
     record_every: int = 1,
+    out_dtype: type = np.float64,
 ) -> RunOutput:
     """Step a batch: ``params`` is ``(n_draws, n_params)`` (see ``param_matrix``).
 
     ``series`` is ``(1 or n_draws, n_series, n_steps)`` (see ``series_array``); ``initial``
     overrides the initial stocks, ``(n_draws, n_stocks)``. Inputs are checked before any work.
+    One draw runs on the calling thread (no thread-pool start-up), a batch in parallel; the
+    results of a draw are the same either way. ``out_dtype=np.float32`` halves the memory of
+    the reports (the state is always stepped in float64; each recorded value is rounded once,
+    to about 7 significant digits, too coarse for checks of conservation to 1e-9).
     """
     params = np.ascontiguousarray(params, dtype=np.float64)
     n_draws = params.shape[0]
@@ -84,10 +97,13 @@ def run_arrays(
         raise ModelError(f"initial stocks: shape {initial.shape}, must be >= 0")
     n_periods = -(-n_steps // record_every)
     n_reports = len(compiled.report_index)
-    out = np.zeros((n_draws, n_reports, n_periods))
+    if np.dtype(out_dtype) not in (np.dtype(np.float64), np.dtype(np.float32)):
+        raise ModelError(f"out_dtype = {out_dtype!r}: must be float64 or float32")
+    out = np.zeros((n_draws, n_reports, n_periods), dtype=out_dtype)
     final = np.zeros((n_draws, compiled.n_stocks))
     arrays = [compiled.arrays[k] for k in KERNEL_ARRAYS]
-    simulate_batch(
+    kernel = simulate_serial if n_draws == 1 else simulate_batch
+    kernel(
         params,
         initial,
         np.ascontiguousarray(series),
@@ -139,17 +155,13 @@ def to_dataset(
     for r, (var, _) in enumerate(compiled.report_index):
         groups.setdefault(var, []).append(r)
     info = dict(compiled.model.variables)
-    kinds = compiled.arrays["rep_kind"]
+    stats = compiled.arrays["rep_stat"]
     data_vars = {}
     for var, rows in groups.items():
         cells = [dict(compiled.report_index[r][1]) for r in rows]
         dims = list(cells[0])
         labels = {d: list(dict.fromkeys(c[d] for c in cells)) for d in dims}
-        shape = (n_draws, n_periods, *(len(labels[d]) for d in dims))
-        arr = np.full(shape, np.nan)
-        for r, cell in zip(rows, cells, strict=True):
-            index = tuple(labels[d].index(cell[d]) for d in dims)
-            arr[(slice(None), slice(None), *index)] = output.reports[:, r, :]
+        arr = _variable_array(output.reports, rows, cells, dims, labels)
         units, long_name = LEDGER[var] if var in LEDGER else (info[var].units, info[var].long_name)
         data_vars[var] = xr.Variable(
             ("draw", "time", *dims),
@@ -157,7 +169,7 @@ def to_dataset(
             attrs={
                 "units": units,
                 "long_name": long_name,
-                "cell_methods": _CELL_METHODS.get(int(kinds[rows[0]]), "time: mean"),
+                "cell_methods": _CELL_METHODS[int(stats[rows[0]])],
             },
         )
         for d in dims:
@@ -187,6 +199,26 @@ def to_dataset(
     )
     ds.attrs.update(dict(attrs or {}))
     return ds
+
+
+def _variable_array(
+    reports: np.ndarray, rows: list[int], cells: list[dict], dims: list[str], labels: dict
+) -> np.ndarray:
+    """The ``(draw, time, *dims)`` array of one variable: a view of ``reports`` when its
+    cells are consecutive rows in the order of a full grid (no copy), else a copy with NaN for
+    cells not reported.
+    """
+    sizes = [len(labels[d]) for d in dims]
+    flat = [int(np.ravel_multi_index([labels[d].index(c[d]) for d in dims], sizes)) if dims
+            else 0 for c in cells]  # fmt: skip
+    n_draws, _, n_periods = reports.shape
+    if flat == list(range(int(np.prod(sizes)))) and rows == list(range(rows[0], rows[-1] + 1)):
+        block = reports[:, rows[0] : rows[-1] + 1, :].reshape(n_draws, *sizes, n_periods)
+        return np.moveaxis(block, -1, 1)
+    arr = np.full((n_draws, n_periods, *sizes), np.nan, dtype=reports.dtype)
+    for r, f in zip(rows, flat, strict=True):
+        arr[(slice(None), slice(None), *np.unravel_index(f, sizes))] = reports[:, r, :]
+    return arr
 
 
 def run(

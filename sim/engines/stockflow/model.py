@@ -15,16 +15,29 @@ Example, one ward with an Erlang-3 stay and a bed cap::
     m.describe("occupied", units="beds", long_name="Occupied beds")
     m.report("occupied", stocks=ward)
 
-Conventions (all times in days):
+Conventions (all times in days; ``dt`` is the step):
 
 - Stocks are counted at the end of each step (the NHS midnight census).
-- ``outflow`` rates are continuous-time hazards per day: over a step of ``dt`` days a stock loses
-  the exact fraction ``1 - exp(-k dt)`` (a first-order drain matches ``exp(-k t)`` exactly).
-- ``delay`` stages leave with probability ``dt * stages / mean_days`` per step, so the mean number
-  of censuses a person is counted in equals ``mean_days / dt`` exactly and Little's law holds in
-  discrete time (stock = inflow per day x mean days). A stage must last at least one step.
-- ``transfer`` moves at most the free capacity, rationed in proportion to demand across its moves;
-  what cannot move waits in its source stock.
+- ``outflow`` rates are continuous-time hazards per day. All the hazard outflows of a stock (and
+  the exit of a delay stage) are **competing risks** acting on the stock counted at the start of
+  the step: with total hazard ``K`` a fraction ``1 - exp(-K dt)`` leaves, and outflow ``i`` takes
+  the share ``k_i / K`` of it, whatever the order of declaration (two outflows of 0.1/day leave
+  ``1000 exp(-0.2)`` of 1000 after a day, for any ``dt``).
+- ``delay`` stages leave with probability ``p = dt * stages / mean_days`` per step, so the mean
+  number of censuses a person is counted in equals ``mean_days / dt`` exactly and Little's law
+  holds in discrete time (stock = inflow per day x mean days). A stage must last at least one
+  step. A stage with hazard outflows too competes with them as the hazard ``-ln(1 - p) / dt``:
+  the stage loses ``1 - (1 - p) exp(-K dt)`` (a stage of exactly one step empties by its exit).
+- ``transfer`` moves ask for a fraction ``f`` per day of what is available in their source,
+  ``1 - (1 - f)^dt`` per step (the same after a day for any ``dt``; ``f = 1``: all of it); the
+  moves of one transfer share the free capacity in proportion to demand; what cannot move waits in
+  its source stock. Transfers and drains (``rate_per_day=inf``) from a stock take from what its
+  hazards leave, in the order they were declared (a drain declared after a transfer takes the
+  overflow).
+- A capacity's free room is ``limit - occupancy``: with ``convention="same_step"`` (the default)
+  places freed in the step can be refilled in the same step; with ``"start_of_step"`` (Vensim,
+  PySD) the occupancy is the one at the start of the step. With ``fill_time_days=T`` transfers
+  fill at most ``min(1, dt / T)`` of the free room per step (Vensim's ``MAX(0, cap - occ) / T``).
 - Inflows to a ``same_step`` stock can leave it in the same step (queues and routing hubs);
   otherwise people stay at least one step in a stock.
 """
@@ -100,15 +113,26 @@ class Operation:
     rate_scale: float = 1.0  # a delay stage lasts mean_days x rate_scale (= 1 / stages)
 
 
+CONVENTIONS = ("same_step", "start_of_step")
+"""How an occupancy capacity measures its free room (see the module docstring)."""
+
+
 @dataclass(frozen=True)
 class Capacity:
-    """A limit: on the total of ``stocks`` (``per_day=False``) or on people moved per day."""
+    """A limit: on the total of ``stocks`` (``per_day=False``) or on people moved per day.
+
+    ``convention`` says whether places freed in a step can be refilled in it (``same_step``) or
+    the room is measured at the start of the step (``start_of_step``, as Vensim); ``fill_param``
+    names a fill time in days (at most ``dt / fill`` of the free room is filled per step).
+    """
 
     name: str
     limit_param: str
     per_day: bool
     series: str | None
     stocks: tuple[str, ...]
+    convention: str = "same_step"
+    fill_param: str | None = None
 
 
 @dataclass(frozen=True)
@@ -124,16 +148,30 @@ class Lookup:
     ys: tuple[float, ...]
 
 
+REPORT_STATS = {
+    "level": ("mean", "end", "max", "min"),
+    "flow": ("sum", "max", "min"),
+    "demand": ("sum", "max", "min"),
+    "lookup": ("mean", "max", "min"),
+    "limit": ("mean", "max", "min"),
+    "room": ("mean", "max", "min"),
+}
+"""For each report kind, the statistics over a recording period it allows (the first is the
+default). ``max``/``min`` of flows and demands are of their rate per day in one step."""
+
+
 @dataclass(frozen=True)
 class Report:
-    """One recorded quantity: a weighted sum of stocks, arcs or a lookup, placed in variable
-    ``var`` at ``coords`` (extra dimensions beside ``draw`` and ``time``).
+    """One recorded quantity: a weighted sum of stocks, arcs, transfer demands, a lookup, a
+    capacity's limit or its free room, summarised over each period by ``stat`` and placed in
+    variable ``var`` at ``coords`` (extra dimensions beside ``draw`` and ``time``).
     """
 
     var: str
-    kind: str  # "level_end" | "level_mean" | "flow" | "lookup" | "limit"
+    kind: str  # "level" | "flow" | "demand" | "lookup" | "limit" | "room"
     terms: tuple[tuple[str, float, str | None], ...]  # (stock/arc/lookup name, weight, lookup)
     coords: tuple[tuple[str, str], ...]
+    stat: str = "mean"  # see REPORT_STATS
 
 
 @dataclass(frozen=True)
@@ -223,10 +261,13 @@ class Model:
         rate_per_day: Value,
         *,
         series: str | None = None,
+        lookup: str | None = None,
     ) -> str:
-        """People arriving from outside at ``rate_per_day`` x series(t), split over ``to``."""
+        """People arriving from outside at ``rate_per_day`` x series(t) x lookup, split over
+        ``to``.
+        """
         rate = self._value(rate_per_day, f"{name}.rate_per_day")
-        return self._operation(name, "inflow", None, rate, to, series=series)
+        return self._operation(name, "inflow", None, rate, to, series=series, lookup=lookup)
 
     def outflow(
         self,
@@ -239,10 +280,12 @@ class Model:
         lookup: str | None = None,
         exit: str = "outflow",
     ) -> str:
-        """First-order outflow: a fraction ``1 - exp(-k dt)`` of ``src`` leaves each step.
+        """First-order outflow: a hazard ``k`` per day on ``src``, competing with its other
+        hazard outflows (alone it takes ``1 - exp(-k dt)`` of the stock each step).
 
         ``rate_per_day`` may be ``math.inf`` to move everything available this step (a routing
-        hub). The rate is multiplied by ``series(t)`` and by ``lookup`` when given.
+        hub, or the overflow of a transfer declared before it). The rate is multiplied by
+        ``series(t)`` and by ``lookup`` when given.
         """
         if isinstance(rate_per_day, int | float) and math.isinf(rate_per_day):
             if series is not None or lookup is not None:
@@ -306,11 +349,12 @@ class Model:
         fraction_per_day: Value = 1.0,
         series: str | None = None,
     ) -> str:
-        """Capacity-limited moves ``(src, dst[, fraction])``: each wants its fraction (default
-        ``fraction_per_day``) x series(t)
-        (at most all) of what is available in its source; all moves share the free capacity in
-        proportion to demand. A fraction below 1 makes a first-come process wait of mean
-        ``1 / fraction_per_day`` days before capacity is even asked for.
+        """Capacity-limited moves ``(src, dst[, fraction])``: each asks for its fraction ``f``
+        per day (default ``fraction_per_day``) x series(t), at most 1, of what is available in
+        its source: ``1 - (1 - f)^dt`` of it per step, so the same after a day for any ``dt``.
+        All moves share the free capacity in proportion to demand. A fraction below 1 makes a
+        process wait (geometric, ``1 / f`` days on average at ``dt = 1``) before capacity is even
+        asked for.
         """
         if capacity not in self.capacities:
             raise ModelError(f"transfer {name!r}: unknown capacity {capacity!r}")
@@ -392,14 +436,37 @@ class Model:
         stocks: Iterable[str] = (),
         per_day: bool = False,
         series: str | None = None,
+        convention: str = "same_step",
+        fill_time_days: Value | None = None,
     ) -> str:
         """A limit on the total of ``stocks`` (beds, places), or with ``per_day`` on the people
         moved per day by the transfers that use it (appointments, assessments).
+
+        For an occupancy capacity, ``convention`` is ``"same_step"`` (places freed in a step
+        can be refilled in it) or ``"start_of_step"`` (free room measured at the start of the
+        step, as Vensim and PySD); ``fill_time_days`` (> 0) limits the transfers into it to
+        ``min(1, dt / fill_time_days)`` of the free room per step.
         """
         self._new_name(name, self.capacities, "capacity")
         if name in self.stocks:
             raise ModelError(f"capacity {name!r}: the name is taken by a stock")
+        if convention not in CONVENTIONS:
+            raise ModelError(
+                f"capacity {name!r}: convention {convention!r} is not one of {list(CONVENTIONS)}"
+            )
+        if per_day and (convention != "same_step" or fill_time_days is not None):
+            raise ModelError(
+                f"capacity {name!r}: a per-day capacity takes no convention or fill time"
+            )
         lim = self._value(limit, f"{name}.limit")
+        fill = None
+        if fill_time_days is not None:
+            fill = self._value(fill_time_days, f"{name}.fill_time_days", kind="positive")
+            if self.params[fill].kind != "positive":
+                raise ModelError(
+                    f"capacity {name!r}: fill time parameter {fill!r} must be declared with "
+                    f"kind='positive'"
+                )
         members = tuple(stocks)
         if per_day and members:
             raise ModelError(f"capacity {name!r}: a per-day capacity takes no stocks")
@@ -412,7 +479,7 @@ class Model:
                     raise ModelError(f"stock {s!r} is in capacities {other.name!r} and {name!r}")
         if series is not None and series not in self.series_names:
             raise ModelError(f"capacity {name!r}: unknown series {series!r}")
-        self.capacities[name] = Capacity(name, lim, per_day, series, members)
+        self.capacities[name] = Capacity(name, lim, per_day, series, members, convention, fill)
         return name
 
     def lookup(
@@ -467,31 +534,43 @@ class Model:
         *,
         stocks: Iterable[str] | Mapping[str, float] | None = None,
         flows: Iterable[str] | Mapping[str, float] | None = None,
+        demand: Iterable[str] | Mapping[str, float] | None = None,
         lookup: str | None = None,
         capacity: str | None = None,
-        at: str = "mean",
+        room: str | None = None,
+        at: str | None = None,
         coords: Mapping[str, str] | None = None,
     ) -> None:
-        """Record a weighted sum of ``stocks`` (period mean, or ``at='end'``), of ``flows``
-        (operation or arc names; period total, weighted by ``lookup`` if given), or the period
-        mean of a ``capacity`` limit or of a ``lookup`` alone, as one cell of ``var``.
+        """Record one cell of ``var``: a weighted sum of ``stocks`` (end-of-step levels), of
+        ``flows`` (operation or arc names; weighted step by step by ``lookup`` if given), of
+        ``demand`` (transfers or their moves: people asked for before rationing by capacity),
+        or a ``capacity``'s limit, the free ``room`` of an occupancy capacity (its limit minus its
+        occupancy at the start of each step, at least 0), or a ``lookup``'s value.
+
+        ``at`` summarises each recording period: stocks ``mean`` (default), ``end``, ``max`` or
+        ``min``; flows and demands ``sum`` (default), or ``max``/``min`` of their rate per day;
+        limits, rooms and lookups ``mean`` (default), ``max`` or ``min``.
         """
         if var not in self.variables:
             raise ModelError(f"report: describe variable {var!r} (units, long_name) first")
-        given = [x is not None for x in (stocks, flows, capacity)]
+        given = [x is not None for x in (stocks, flows, demand, capacity, room)]
         if sum(given) != 1 and not (lookup is not None and not any(given)):
             raise ModelError(
-                f"report {var!r}: give exactly one of stocks, flows, capacity or a lookup"
+                f"report {var!r}: give exactly one of stocks, flows, demand, capacity, room or "
+                f"a lookup"
             )
-        if capacity is not None and capacity not in self.capacities:
-            raise ModelError(f"report {var!r}: unknown capacity {capacity!r}")
+        for cap in (capacity, room):
+            if cap is not None and cap not in self.capacities:
+                raise ModelError(f"report {var!r}: unknown capacity {cap!r}")
+        if room is not None and self.capacities[room].per_day:
+            raise ModelError(f"report {var!r}: room of {room!r}: per-day capacities have none")
         if lookup is not None and lookup not in self.lookups:
             raise ModelError(f"report {var!r}: unknown lookup {lookup!r}")
+        if lookup is not None and (stocks is not None or demand is not None):
+            raise ModelError(f"report {var!r}: a lookup weight applies to flows only")
         terms: list[tuple[str, float, str | None]] = []
         if stocks is not None:
-            if at not in ("mean", "end"):
-                raise ModelError(f"report {var!r}: at={at!r} must be 'mean' or 'end'")
-            kind = "level_mean" if at == "mean" else "level_end"
+            kind = "level"
             for s, w in _weighted(stocks):
                 self._check_stock(s, f"report {var!r}")
                 terms.append((s, w, None))
@@ -499,13 +578,31 @@ class Model:
             kind = "flow"
             for ref, w in _weighted(flows):
                 terms.extend((a, w, lookup) for a in self.arcs_of(ref))
-        elif capacity is not None:
-            kind = "limit"
-            terms.append((capacity, 1.0, None))
+        elif demand is not None:
+            kind = "demand"
+            for ref, w in _weighted(demand):
+                arcs = self.arcs_of(ref)
+                if self.operations[self._op_of(arcs[0])].kind != "transfer":
+                    raise ModelError(f"report {var!r}: {ref!r} is not a transfer (demand)")
+                terms.extend((a, w, None) for a in arcs)
+        elif capacity is not None or room is not None:
+            kind = "limit" if capacity is not None else "room"
+            terms.append((capacity or room, 1.0, None))  # type: ignore[arg-type]
         else:
             kind = "lookup"
             terms.append((lookup, 1.0, None))  # type: ignore[arg-type]
-        self.reports.append(Report(var, kind, tuple(terms), tuple((coords or {}).items())))
+        allowed = REPORT_STATS[kind]
+        stat = allowed[0] if at is None else at
+        if stat not in allowed:
+            raise ModelError(f"report {var!r}: at={at!r} for {kind} must be one of {list(allowed)}")
+        self.reports.append(Report(var, kind, tuple(terms), tuple((coords or {}).items()), stat))
+
+    def _op_of(self, arc: str) -> str:
+        """The operation an arc belongs to."""
+        for op in self.operations.values():
+            if any(a.name == arc for a in op.arcs):
+                return op.name
+        raise ModelError(f"unknown flow {arc!r}")
 
     def arcs_of(self, ref: str) -> list[str]:
         """Arc names for an operation name (all its arcs) or an arc name."""

@@ -123,10 +123,18 @@ def _inputs_for(place: Place, run: RunCfg, draw: int, snapshot: Path | None) -> 
             if f"{op}[{lab}].rate_per_day" in p_index else fallback[i]
             for i, lab in enumerate(labels)
         ])  # fmt: skip
-    # The declaration's rates are hazards per person per day; the place is calibrated (by the
-    # stock-flow warm-up) to national totals with at most one use of each door per person per
-    # day, i.e. a daily probability 1 - exp(-k). Use the same expected number per day here.
-    rates = {name: -np.expm1(-k) for name, k in rates.items()}
+    # The declaration's rates are competing hazards per person per day on ``home``: with
+    # total hazard K a person at home leaves by door i with daily probability
+    # (k_i / K) (1 - exp(-K)) (the stock-flow engine's rule). Use the same expected number.
+    total = sum(rates.values())
+    for op in ("death", "progression", "ageing"):
+        total = total + np.array([
+            calibrated[0, p_index[f"{op}[{lab}].rate_per_day"]]
+            if f"{op}[{lab}].rate_per_day" in p_index else 0.0
+            for lab in labels
+        ])  # fmt: skip
+    leave = np.where(total > 0, -np.expm1(-total) / np.where(total > 0, total, 1.0), 0.0)
+    rates = {name: k * leave for name, k in rates.items()}
     rates["care_home_admission"] = place.rate["care_home_admission"]
     rates["dn_referral"] = place.rate["dn_referral"]
 

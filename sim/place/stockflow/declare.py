@@ -87,8 +87,9 @@ def declare_place(
     lv = _Levers(m, dict(levers or {}))
     labels = [c.label for c in place.cohorts]
     sto = _declare_stocks(m, place, labels)
-    _declare_population(m, place, labels, sto, lv)
-    _declare_front_doors(m, place, labels, sto)
+    rates = home_rates(place, dt_days)
+    _declare_population(m, place, labels, sto, lv, rates)
+    _declare_front_doors(m, place, labels, sto, rates)
     _declare_hospital(m, place, labels, sto, dt_days, lv)
     _declare_community(m, place, labels, sto, lv)
     _declare_admission(m, place, labels, sto, lv)
@@ -143,8 +144,40 @@ def _declare_stocks(m: Model, place: Place, labels: list[str]) -> dict:
     return sto
 
 
+HOME_RATES = (
+    "death", "progression", "ageing", "gp_demand", "nhs111", "ambulance", "walk_in",
+    "direct_admission",
+)  # fmt: skip
+"""The per-day rates at which people leave ``home`` (competing hazards in the engine)."""
+
+
+def home_rates(place: Place, dt_days: float) -> dict[str, np.ndarray]:
+    """The rates of :data:`HOME_RATES` per cohort, as the engine's competing hazards.
+
+    The place's rates are incidences: events per person-day (deaths, birthdays, GP requests,
+    999 calls ...), and most people who leave ``home`` for a front door are back the same day,
+    so a cohort of ``x`` at home should make ``k_i x dt`` of each per step (the patient engine
+    draws them so). As competing hazards with total ``K`` over a step the cohort would lose
+    only ``x (1 - exp(-K dt))``, about ``K dt / 2`` less (3-7% for the high-need cohorts, whose
+    GP demand alone is 0.14 a day). Scaling each cohort's rates by
+    ``-ln(1 - K dt) / (K dt)`` makes every outflow move exactly ``k_i x dt`` at the nominal
+    rates (series such as winter scale around them).
+    """
+    rates = {k: np.asarray(place.rate[k], dtype=float) for k in HOME_RATES}
+    total = sum(rates.values()) * dt_days
+    if np.any(total >= 1.0):
+        raise ValueError(
+            f"home rates sum to {total.max():.3g} a step (dt {dt_days} days); they must stay "
+            f"below 1 a step"
+        )
+    scale = np.where(total > 0, -np.log1p(-total) / np.where(total > 0, total, 1.0), 1.0)
+    return {k: v * scale for k, v in rates.items()}
+
+
 # -- population --------------------------------------------------------------------------------
-def _declare_population(m: Model, place: Place, labels: list[str], sto: dict, lv: _Levers) -> None:
+def _declare_population(
+    m: Model, place: Place, labels: list[str], sto: dict, lv: _Levers, rates: dict
+) -> None:
     """Births, migration, deaths, ageing and progression between need segments."""
     home = sto["home"]
     ages, segs = place.labels("age"), place.labels("segment")
@@ -162,17 +195,17 @@ def _declare_population(m: Model, place: Place, labels: list[str], sto: dict, lv
     )
     for i, c in enumerate(place.cohorts):
         lab = labels[i]
-        m.outflow(f"death[{lab}]", home[lab], place.rate["death"][i], None, exit="death")
+        m.outflow(f"death[{lab}]", home[lab], rates["death"][i], None, exit="death")
         si, ai = segs.index(c.segment), ages.index(c.age)
         if place.rate["progression"][i] > 0:
             nxt = f"{c.age}|{segs[si + 1]}|{c.quintile}"
             prog = "population.progression"
             targeted = prog in lv and lv.targets(prog).covers(c.age, c.segment, c.quintile)
-            m.outflow(f"progression[{lab}]", home[lab], place.rate["progression"][i], home[nxt],
+            m.outflow(f"progression[{lab}]", home[lab], rates["progression"][i], home[nxt],
                       series=lv.series(prog) if targeted else None)  # fmt: skip
         if place.rate["ageing"][i] > 0:
             nxt = f"{ages[ai + 1]}|{c.segment}|{c.quintile}"
-            m.outflow(f"ageing[{lab}]", home[lab], place.rate["ageing"][i], home[nxt])
+            m.outflow(f"ageing[{lab}]", home[lab], rates["ageing"][i], home[nxt])
     ch_death = place.cfg.care_home.deaths_per_1000_year / 1000 / DAYS_PER_YEAR
     rate = m.param("care_home.deaths_per_day", ch_death, units="1/day")
     for lab in labels:
@@ -180,7 +213,7 @@ def _declare_population(m: Model, place: Place, labels: list[str], sto: dict, lv
 
 
 # -- front doors -------------------------------------------------------------------------------
-def _declare_front_doors(m: Model, place: Place, labels: list[str], sto: dict) -> None:
+def _declare_front_doors(m: Model, place: Place, labels: list[str], sto: dict, rates: dict) -> None:
     """Primary care, NHS 111, 999 and ED: where demand arrives and where it is sent."""
     cfg = place.cfg
     home, gp, n111, amb, ucr_hub, ed, admit = (
@@ -189,14 +222,14 @@ def _declare_front_doors(m: Model, place: Place, labels: list[str], sto: dict) -
     t1 = m.param("ed.walk_in_type1_share", place.front_door.walk_in_type1_share, kind="share")
     t3 = m.param("ed.walk_in_other_share", 1 - place.front_door.walk_in_type1_share, kind="share")
     for i, lab in enumerate(labels):
-        m.outflow(f"gp_demand[{lab}]", home[lab], place.rate["gp_demand"][i], gp[lab])
-        m.outflow(f"nhs111_call[{lab}]", home[lab], place.rate["nhs111"][i], n111[lab])
-        m.outflow(f"call_999[{lab}]", home[lab], place.rate["ambulance"][i], amb[lab],
+        m.outflow(f"gp_demand[{lab}]", home[lab], rates["gp_demand"][i], gp[lab])
+        m.outflow(f"nhs111_call[{lab}]", home[lab], rates["nhs111"][i], n111[lab])
+        m.outflow(f"call_999[{lab}]", home[lab], rates["ambulance"][i], amb[lab],
                   series=WINTER)  # fmt: skip
         # Walk-ins: type 1 go to the ED hub; other types (UTC, MIU) go home the same day.
-        m.outflow(f"walk_in[{lab}]", home[lab], place.rate["walk_in"][i],
+        m.outflow(f"walk_in[{lab}]", home[lab], rates["walk_in"][i],
                   {ed[lab]: t1, home[lab]: t3}, series=WINTER)  # fmt: skip
-        m.outflow(f"direct_admission[{lab}]", home[lab], place.rate["direct_admission"][i],
+        m.outflow(f"direct_admission[{lab}]", home[lab], rates["direct_admission"][i],
                   admit[lab], series=WINTER)  # fmt: skip
     gp_per_day = cfg.primary_care.appointments_per_head_year * cfg.population.size / DAYS_PER_YEAR
     m.capacity("gp_appointments", m.param("primary_care.appointments_per_day", gp_per_day),

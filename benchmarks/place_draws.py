@@ -1,0 +1,112 @@
+"""Where the time and memory go in a batch of draws of the default place (issue 14).
+
+Runs the steps of ``sim.jobs.simulate.simulate_run`` one by one on the default place (10 years,
+daily steps, weekly records as configured) for N draws, timing each: inputs and the model
+(declare + compile), parameter rows of the draws, the warm-up, the kernel, and shaping the
+Dataset (``to_dataset`` + derived variables). Prints a table with the peak resident memory.
+
+Usage (from the repo root)::
+
+    PYTHONPATH=. python benchmarks/place_draws.py --draws 1000
+
+Writes ``benchmarks/results/place_draws-<date>.json``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import os
+import resource
+import time
+from pathlib import Path
+
+RESULTS = Path(__file__).resolve().parent / "results"
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--draws", type=int, default=1000)
+    parser.add_argument("--years", type=int, default=10)
+    parser.add_argument("--out", type=Path, default=None)
+    args = parser.parse_args()
+    started = dt.datetime.now()
+    load_before = os.getloadavg()
+    t0 = time.perf_counter()
+    from sim.engines.stockflow import compile_model, run_arrays, to_dataset
+    from sim.jobs.load import load_config
+    from sim.jobs.simulate import (
+        _param_matrix,
+        add_derived,
+        n_steps,
+        run_inputs,
+        series_pair,
+    )
+    from sim.place.stockflow.declare import build_model
+    from sim.place.stockflow.warm import warm_start
+
+    cfg = load_config([f"run.draws={args.draws}", f"run.horizon_years={args.years}"])
+    run = cfg.run
+    step, steps = run.step_days, n_steps(cfg)
+    phases: dict[str, float] = {"import and config": time.perf_counter() - t0}
+
+    def phase(name: str, t: float) -> None:
+        phases[name] = time.perf_counter() - t
+
+    t = time.perf_counter()
+    inputs = run_inputs(cfg)
+    compiled = compile_model(build_model(inputs.place, step, inputs.lever_paths.targets))
+    phase("inputs, declare and compile", t)
+    t = time.perf_counter()
+    params = _param_matrix(cfg, compiled, inputs)
+    phase("parameter rows", t)
+    series, today = series_pair(compiled, cfg, inputs)
+    t = time.perf_counter()
+    run_arrays(compiled, params[:1], n_steps=1, series=series[:, :, :1])  # load the kernels
+    run_arrays(compiled, params[:2], n_steps=1, series=series[:, :, :1])
+    phase("kernel load (Numba cache)", t)
+    t = time.perf_counter()
+    initial, params = warm_start(compiled, params, today, step)
+    phase("warm-up", t)
+    t = time.perf_counter()
+    out = run_arrays(compiled, params, n_steps=steps, series=series, initial=initial,
+                     dt_days=step, record_every=run.record_every_days)  # fmt: skip
+    phase("kernel", t)
+    t = time.perf_counter()
+    ds = to_dataset(out, start_date=run.start_date)
+    ds = add_derived(ds, inputs.samples, inputs.lever_paths, record_every=run.record_every_days)
+    phase("to_dataset and derived", t)
+    total = sum(phases.values())
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    print(f"default place: {args.draws} draws x {args.years} years ({steps} steps, records every "
+          f"{run.record_every_days} days); {compiled.n_stocks} stocks, "
+          f"{len(compiled.report_index)} report cells; reports array "
+          f"{out.reports.nbytes / 2**20:.0f} MiB ({out.reports.dtype})")  # fmt: skip
+    for name, s in phases.items():
+        print(f"  {name:<32} {s:8.2f} s")
+    print(f"  {'total':<32} {total:8.2f} s; peak RSS {peak:.0f} MiB; load "
+          f"{load_before[0]:.1f} -> {os.getloadavg()[0]:.1f}")  # fmt: skip
+    result = {
+        "benchmark": "place_draws",
+        "started": started.isoformat(timespec="seconds"),
+        "draws": args.draws,
+        "years": args.years,
+        "n_stocks": compiled.n_stocks,
+        "n_report_cells": len(compiled.report_index),
+        "reports_mib": out.reports.nbytes / 2**20,
+        "phases_s": phases,
+        "total_s": total,
+        "peak_rss_mib": peak,
+        "load_average_before": load_before,
+        "load_average_after": os.getloadavg(),
+        "dataset_vars": len(ds.data_vars),
+    }
+    out_path = args.out or RESULTS / f"place_draws-{started.date().isoformat()}.json"
+    out_path.parent.mkdir(parents=True, exist_ok=True)
+    out_path.write_text(json.dumps(result, indent=2) + "\n")
+    print(f"wrote {out_path}")
+
+
+if __name__ == "__main__":
+    main()
