@@ -54,7 +54,8 @@ def payback_year(net_benefit: np.ndarray, rate: float) -> np.ndarray:
     below zero, ``+inf`` (:data:`NOT_WITHIN_HORIZON`) when it does not pay back within the
     years given. Never 0 for an option that costs nothing: 0 would read as "pays back at once".
     """
-    flows = np.atleast_2d(np.asarray(net_benefit, dtype=float))
+    given = np.asarray(net_benefit, dtype=float)
+    flows = given.reshape(-1, given.shape[-1])
     cum = np.cumsum(flows * discount_factors(flows.shape[-1], rate), axis=-1)
     out = np.full(flows.shape[0], NOT_WITHIN_HORIZON)
     for i, row in enumerate(cum):
@@ -63,7 +64,7 @@ def payback_year(net_benefit: np.ndarray, rate: float) -> np.ndarray:
             out[i] = NEVER_A_NET_COST
         elif below[-1] + 1 < row.size:
             out[i] = below[-1] + 1
-    return out.reshape(np.shape(net_benefit)[:-1]) if np.ndim(net_benefit) > 1 else out[0]
+    return out.reshape(given.shape[:-1]) if given.ndim > 1 else out[0]
 
 
 def view_metrics(
