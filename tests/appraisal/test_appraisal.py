@@ -248,6 +248,41 @@ def test_the_appraisal_adds_up(small):
     xr.testing.assert_allclose(a["at_home_91d_share_change_horizon"], pp)
 
 
+def test_bcr_unchanged_when_a_cost_line_is_split_in_two(small):
+    """Split the type 1 ED cost line into two lines of half the share each, recompute the
+    money of the baseline and HomeFirst, appraise again: BCR and NPV are unchanged in both
+    views (the old per-line netting of gains and costs was not line-split invariant)."""
+    import copy
+
+    from sim.finance.money import compute_money
+    from sim.scenarios.money import scenario_finance
+
+    cfg = compose_config(["run.horizon_years=3", "scenario=homefirst"])
+    fin = scenario_finance(cfg)
+    split = copy.deepcopy(fin)
+    half = copy.deepcopy(fin.costs["ed_type1"])
+    half.share = 0.5
+    del split.costs["ed_type1"]
+    split.costs["ed_type1_a"], split.costs["ed_type1_b"] = half, copy.deepcopy(half)
+    base_fin = copy.deepcopy(split)
+    base_fin.investments = {}
+
+    def results_only(ds: xr.Dataset) -> xr.Dataset:
+        return ds[[v for v in ds.data_vars if "year" not in ds[v].dims]]
+
+    base_r = results_only(small.runs["baseline"])
+    opt_r = results_only(small.runs["homefirst"])
+    base = base_r.merge(
+        compute_money(base_r, base_fin, plan=base_r, investments=None), compat="override"
+    )
+    opt = opt_r.merge(compute_money(opt_r, split, plan=base_r), compat="override")
+    again = appraise(base, {"homefirst": opt}, cfg.appraisal, finance={"homefirst": split})
+    first = small.appraisal.sel(option=["homefirst"])
+    assert again.sizes["view"] == 2
+    for var in ("bcr", "npv", "pv_costs", "pv_benefits"):
+        np.testing.assert_allclose(again[var].values, first[var].values, rtol=1e-9)
+
+
 def test_homefirst_reablement_is_an_investment_line(small):
     """HomeFirst's extra reablement cost is paid by the ICB as an investment line, equal to
     the rise of the LA's reablement cost line against plan."""
