@@ -97,12 +97,17 @@ def per_admission_text(a: xr.Dataset, option: str, view: str) -> str:
     return "n/a" if np.isnan(x) else f"{x:,.0f}"
 
 
-def payback_text(x: float) -> str:
-    """A payback year index in words: 'never a net cost', 'not within the horizon' or N."""
+SHORT_FLAGS = {-np.inf: "never", np.inf: "beyond"}
+
+
+def payback_text(x: float, short: bool = False) -> str:
+    """A payback year index in words: 'never a net cost', 'not within the horizon' or N
+    (``short``: 'never', 'beyond').
+    """
     if np.isnan(x):
         return "n/a"
     if np.isinf(x):
-        return PAYBACK_FLAGS[x]
+        return (SHORT_FLAGS if short else PAYBACK_FLAGS)[x]
     return f"{x:g}"
 
 
@@ -135,7 +140,7 @@ def _num(x: float) -> str:
 def _cell(p10: float, p50: float, p90: float, spread: bool, payback: bool = False) -> str:
     def f(x: float) -> str:
         if payback:
-            return payback_text(x)
+            return payback_text(x, short=spread)
         if np.isinf(x):
             return "beyond"
         if np.isnan(x):

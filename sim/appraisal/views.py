@@ -18,8 +18,9 @@ released (Green Book social cost-benefit, public-sector costs):
 - investment spent as received, as booked;
 - ambulance hours lost at handover at the crew-hour unit cost, and patient-days boarding in
   ED at a share of the bed-day resource cost (neither is in any cost line);
-- health gained (QALYs from admissions and long-term care avoided and from extra years of
-  life lived within the horizon) at the value of a QALY, discounted at the health rate.
+- health gained (QALYs from admissions and long-term care avoided and from years of life
+  gained within the horizon by deaths averted) at the value of a QALY, discounted at the
+  health rate.
 
 Each part is option minus baseline, so the baseline against itself gives exact zeros.
 """
@@ -38,7 +39,6 @@ from sim.finance.prices import year_label
 from sim.finance.years import FinancialYears
 
 VIEWS = ("cash", "economic")
-DAYS_PER_YEAR = 365.25
 
 
 @dataclass
@@ -143,8 +143,13 @@ def option_parts(
 def health_qalys(
     base: xr.Dataset, opt: xr.Dataset, cfg: AppraisalCfg, years: np.ndarray
 ) -> dict[str, xr.DataArray]:
-    """QALYs gained per ``(draw, year)``: admissions and long-term care avoided, and extra
-    person-years lived in the place (mortality) at the quality weight of a year of life.
+    """QALYs gained per ``(draw, year)``: admissions and long-term care avoided, and years of
+    life gained within the horizon (mortality) at the quality weight of a year of life.
+
+    Years of life come from deaths averted: a death averted in year ``t`` adds half a year in
+    ``t`` and a whole year in each later year appraised, less any death the model records
+    later for the same cohort (the cumulative change in deaths). Person-years of residents are
+    not used, as people also leave the place by migration.
     """
     h = cfg.health
     fy_b, fy_o = FinancialYears(base), FinancialYears(opt)
@@ -152,9 +157,11 @@ def health_qalys(
     def change(driver: str) -> xr.DataArray:
         return (fy_o.quantity(driver) - fy_b.quantity(driver)).sel(year=years)
 
+    averted = -change("deaths")
+    life_years = averted.cumsum("year") - 0.5 * averted
     return {
         "admissions": -change("emergency_admissions") * h.qaly_per_admission_avoided,
         "long_term_care": -change("care_home_admissions_after_hospital")
         * h.qaly_per_long_term_care_avoided,
-        "mortality": change("people_total") / DAYS_PER_YEAR * h.qaly_per_life_year,
+        "mortality": life_years * h.qaly_per_life_year,
     }

@@ -128,8 +128,10 @@ def appraisal_methods(a: xr.Dataset) -> list[str]:
         "ambulance hours lost at handover at the crew-hour cost (a resource saving: crews free "
         "for other calls; the cash view counts none of it). H: QALYs from emergency admissions "
         f"avoided ({float(a.attrs['qaly_per_admission_avoided']):g} each), long-term care "
-        f"avoided ({float(a.attrs['qaly_per_long_term_care_avoided']):g} each) and extra "
-        "person-years lived in the place within the horizon (mortality) at a quality weight of "
+        f"avoided ({float(a.attrs['qaly_per_long_term_care_avoided']):g} each) and years of "
+        "life gained within the horizon by deaths averted (half a year in the year of the death "
+        "averted, a whole year in each later year, less deaths recorded later) at a quality "
+        "weight of "
         f"{float(a.attrs['qaly_per_life_year']):g}, all assumptions, at "
         f"GBP {float(a.attrs['value_per_qaly_gbp']):,.0f} a QALY (EVIDENCE 10.88).",
         "Optimism bias (Green Book): costs are raised by "

@@ -193,13 +193,14 @@ def test_economic_npv_by_hand(small):
     d = d + bed * (fo.quantity("boarding") - fb.quantity("boarding"))
     d = d + (opt["provider_cost"] - base["provider_cost"]).sel(cost_type="investment").sum("org")
     h = cfg.appraisal.health
+    averted = -(fo.quantity("deaths") - fb.quantity("deaths")).values  # (draw, year)
+    life_years = np.cumsum(averted, axis=1) - 0.5 * averted  # half a year in the year of death
     qalys = (-(fo.quantity("emergency_admissions") - fb.quantity("emergency_admissions"))
              * h.qaly_per_admission_avoided
              - (fo.quantity("care_home_admissions_after_hospital")
                 - fb.quantity("care_home_admissions_after_hospital"))
              * h.qaly_per_long_term_care_avoided
-             + (fo.quantity("people_total") - fb.quantity("people_total")) / 365.25
-             * h.qaly_per_life_year)  # fmt: skip
+             + life_years * h.qaly_per_life_year)  # fmt: skip
     health = qalys * 70000.0
     invest = opt["investment_total"]
     got = a.sel(option="community_investment", view="economic")
