@@ -334,3 +334,17 @@ def test_bad_appraisal_settings_are_refused_before_any_work(override, expected):
     with pytest.raises(ConfigError) as err:
         load_config(override if isinstance(override, list) else [override])
     assert expected in str(err.value) and "\n" not in str(err.value)
+
+
+def test_annual_and_multi_year_contracting_offer_the_same_investment():
+    """Like for like: both contracting options carry community investment's lines unchanged,
+    and both are appraised by default, so their difference is the contracting rule."""
+    assert {"community_investment", "annual_contracting", "multiyear_payments"} <= set(
+        compose_config([]).appraisal.options
+    )
+    sc = {n: compose_config([f"scenario={n}"]).scenario
+          for n in ("community_investment", "annual_contracting", "multiyear_payments")}  # fmt: skip
+    assert sc["annual_contracting"].investments == sc["community_investment"].investments
+    assert sc["multiyear_payments"].investments == sc["community_investment"].investments
+    assert sc["annual_contracting"].contracting.mode == "annual"
+    assert sc["multiyear_payments"].contracting.mode == "multi_year"
