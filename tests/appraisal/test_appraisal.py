@@ -342,8 +342,8 @@ def test_annual_and_multi_year_contracting_offer_the_same_investment():
     assert {"community_investment", "annual_contracting", "multiyear_payments"} <= set(
         compose_config([]).appraisal.options
     )
-    sc = {n: compose_config([f"scenario={n}"]).scenario
-          for n in ("community_investment", "annual_contracting", "multiyear_payments")}  # fmt: skip
+    names = ("community_investment", "annual_contracting", "multiyear_payments")
+    sc = {n: compose_config([f"scenario={n}"]).scenario for n in names}
     assert sc["annual_contracting"].investments == sc["community_investment"].investments
     assert sc["multiyear_payments"].investments == sc["community_investment"].investments
     assert sc["annual_contracting"].contracting.mode == "annual"
