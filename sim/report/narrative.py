@@ -76,7 +76,20 @@ def key_messages(result: Appraisal, labels: dict[str, str]) -> list[str]:
         )
     else:
         tail = "One draw: no ranges; run with run.draws > 1 to see the uncertainty."
-    lines.append(f"Highest median cash NPV: {labels[top]}. {tail}")
+    eco = a["npv"].sel(view="economic").median("draw")
+    top_e = str(eco["option"].values[int(np.argmax(eco.values))])
+    lines.append(f"Highest median cash NPV: {labels[top]}; highest median economic NPV: "
+                 f"{labels[top_e]}. {tail}")  # fmt: skip
+    pair = [o for o in ("annual_contracting", "multiyear_payments") if o in a["option"].values]
+    if len(pair) == 2:
+        spent = {o: spread(total(a["investment"].sel(option=o))).p50 for o in pair}
+        npv_c = {o: spread(a["npv"].sel(option=o, view="cash")).p50 for o in pair}
+        lines.append(
+            "Contracting, like for like (the same community investment offered under both "
+            f"rules): annual renewal spends {gbp_m(spent[pair[0]])} (cash NPV "
+            f"{gbp_m(npv_c[pair[0]])}), a five-year agreement {gbp_m(spent[pair[1]])} (cash NPV "
+            f"{gbp_m(npv_c[pair[1]])}); the difference is the renewal rule alone."
+        )
     return lines
 
 

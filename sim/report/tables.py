@@ -254,8 +254,10 @@ def options_money_table(appraisal: xr.Dataset, labels: dict[str, str]) -> Table:
                           "Money: cash and economic views", note, extra)  # fmt: skip
 
 
-def switching_table(appraisal: xr.Dataset, labels: dict[str, str], n: int = 5) -> Table:
-    """Switching values: the discount rate and the inputs nearest their switching value."""
+def switching_table(appraisal: xr.Dataset, labels: dict[str, str], n: int = 3) -> Table:
+    """Switching values: per option and view, the discount rate, the savings needed and the
+    ``n`` inputs that need the smallest move (every input in the workbook).
+    """
     a = appraisal
     rows, shown = [], []
     for o in a["option"].values:
@@ -270,41 +272,51 @@ def switching_table(appraisal: xr.Dataset, labels: dict[str, str], n: int = 5) -
                 rows.append({"Option": labels[str(o)], "View": v, "Input": str(p),
                              "Value used": ref, "Switching value (NPV = 0)": x,
                              "Method": str(how.sel(parameter=p).values)})  # fmt: skip
-            for text in _key_rows(sv, c, how, n):
-                shown.append({"Option": labels[str(o)], "View": name, **text})
+            rate = float(sv.sel(parameter="discount_rate"))
+            share = float(sv.sel(parameter="savings_share"))
+            shown.append({
+                "Option": labels[str(o)], "View": name,
+                "Discount rate at NPV = 0 (used: "
+                f"{100 * float(a.attrs['discount_rate']):g}%)":
+                    "none in 0-100%" if np.isnan(rate) else f"{100 * rate:.1f}%",
+                "Savings needed (x modelled)": "none" if np.isnan(share) else f"{share:.2f} x",
+                "Inputs nearest their switching value: used -> switching (method)":
+                    "\n".join(_key_inputs(sv, c, how, n)) or "none within range",
+            })  # fmt: skip
     note = ("The value of each input at which the option's mean NPV over draws is zero, "
             "others as used. Exact: NPV recomputed from the yearly money with the input changed "
             "(a unit cost scales the costs it multiplies, activity held fixed; the discount rate "
             "replaces the Green Book rate, health keeps its own). Fitted: effect sizes, from a "
             "linear fit of NPV over the draws (indicative with few draws). 'none' means NPV "
             "keeps its sign over the range searched (rates 0-100%, inputs 0 to 1,000 times). "
-            "The table shows the discount rate, the share of modelled savings needed and the "
-            "inputs that need the smallest move; every input is in the workbook.")  # fmt: skip
+            "Savings needed: the multiple of the modelled money savings elsewhere (health as "
+            "modelled) at "
+            "which NPV is zero; below 1, the option has room to spare. Every input is in the "
+            "workbook.")  # fmt: skip
     return Table("Switching values", "Switching values: what would have to change for NPV = 0",
                  pd.DataFrame(rows), pd.DataFrame(shown), note,
-                 widths=[1.6, 1.2, 3.0, 1.3, 1.6, 1.4])  # fmt: skip
+                 widths=[1.6, 1.3, 1.7, 1.5, 5.0])  # fmt: skip
 
 
-def _key_rows(sv: xr.DataArray, c: xr.DataArray, how: xr.DataArray, n: int) -> list[dict]:
-    def fmt(p: str, x: float) -> str:
-        if np.isnan(x):
-            return "none"
-        if p == "discount_rate":
-            return f"{100 * x:.1f}%"
-        if p == "savings_share":
-            return f"{100 * x:.0f}% of modelled"
+def _key_inputs(sv: xr.DataArray, c: xr.DataArray, how: xr.DataArray, n: int) -> list[str]:
+    """The ``n`` inputs (other than the rate and savings) nearest their switching value."""
+
+    def fmt(x: float) -> str:
         return f"{x:,.3g}" if abs(x) < 1000 else f"{x:,.0f}"
 
-    keys = ["discount_rate", "savings_share"]
     dist = {}
     for p in sv["parameter"].values:
         x, ref = float(sv.sel(parameter=p)), float(c.sel(parameter=p))
-        if str(p) not in keys and np.isfinite(x) and np.isfinite(ref) and ref != 0 and x / ref > 0:
+        if str(p) in ("discount_rate", "savings_share"):
+            continue
+        if np.isfinite(x) and np.isfinite(ref) and ref != 0 and x / ref > 0:
             dist[str(p)] = abs(np.log(x / ref))
-    keys += sorted(dist, key=dist.get)[:n]
-    return [{"Input": p, "Value used": fmt(p, float(c.sel(parameter=p))),
-             "Switching value": fmt(p, float(sv.sel(parameter=p))),
-             "Method": str(how.sel(parameter=p).values)} for p in keys]  # fmt: skip
+    out = []
+    for p in sorted(dist, key=dist.get)[:n]:
+        x, ref = float(sv.sel(parameter=p)), float(c.sel(parameter=p))
+        method = str(how.sel(parameter=p).values).split(" ")[0]
+        out.append(f"{p}: {fmt(ref)} -> {fmt(x)} ({method})")
+    return out
 
 
 def options_activity_table(appraisal: xr.Dataset, labels: dict[str, str]) -> Table:
