@@ -255,10 +255,12 @@ def methods(result: Appraisal, labels: dict[str, str]) -> list[tuple[str, list[s
             "option's costs, benefits, who pays and who saves, effects on people and equity, "
             "and how uncertain these are before committing money.",
             "Outputs: investment; change in system net cost and in each organisation's surplus by "
-            f"year; NPV at {rate:g}%, benefit-cost ratio and payback; net cost per emergency "
-            "admission avoided; changes in emergency admissions, A&E attendances, ambulance "
+            f"year; in a cash and an economic view, NPV at {rate:g}% with optimism bias, "
+            "benefit-cost ratio, payback, switching values and cost per emergency admission "
+            "avoided; QALYs gained; changes in emergency admissions, A&E attendances, ambulance "
             "conveyances, acute and delayed-discharge bed days, ambulance hours lost at handover, "
-            "beds freed, people at home 91 days after discharge and long-term care admissions; "
+            "boarding in ED, beds freed, the share of people still at home 91 days after going "
+            "home and long-term care admissions; "
             "emergency admissions per 1,000 residents by deprivation quintile.",
             f"Experimentation aims: each option is run beside the baseline with the same seed and "
             f"the same {draws} parameter draws (common random numbers), so differences are the "
@@ -289,9 +291,9 @@ def methods(result: Appraisal, labels: dict[str, str]) -> list[tuple[str, list[s
             "and variable parts so that activity taken out of hospital leaves stranded costs until "
             "capacity is removed; contracts turn activity into payments between the "
             "commissioner, providers and the local authority. Appraisal (HM Treasury Green "
-            f"Book): year 0 undiscounted, year t divided by (1 + {rate / 100:g})^t; benefits are "
-            "cost reductions, costs are cost increases (investment included); "
-            "NPV = PV(benefits) - PV(costs).",
+            f"Book): year 0 undiscounted, year t divided by (1 + {rate / 100:g})^t; "
+            "NPV = PV(benefits) - PV(costs) in a cash and an economic view, with optimism bias "
+            "(definitions in 2a).",
         ]),
         ("2a. Appraisal definitions (Green Book)", appraisal_methods(a)),
         ("3. Data", [
