@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 
+from sim.appraisal.views import bed_day_value
 from sim.config.compose import options
 from sim.config.errors import ConfigError
 from sim.config.schema import Config
@@ -55,6 +56,4 @@ def validate_appraisal(cfg: Config) -> None:
             f"appraisal.economic.handover_hour_unit_cost = {e.handover_hour_unit_cost!r}: not a "
             f"finance unit cost; allowed {', '.join(units)}"
         )
-    from sim.appraisal.views import bed_day_value
-
     bed_day_value(a, cfg.finance.price_year)  # the uplift covers the years to the price year

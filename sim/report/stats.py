@@ -13,7 +13,7 @@ from dataclasses import dataclass
 import numpy as np
 import xarray as xr
 
-from sim.appraisal.metrics import discount_factors
+from sim.appraisal.metrics import discount_factors, view_metrics
 
 STATS = ("P10", "P50", "P90")
 QUANTILES = (0.1, 0.5, 0.9)
@@ -68,8 +68,6 @@ def cumulative_discounted_net_benefit(appraisal: xr.Dataset, view: str = "cash")
     optimism bias, as :func:`sim.appraisal.metrics.view_metrics` makes them, so it ends at the
     view's NPV. Health value (economic view) at ``attrs["health_discount_rate"]``.
     """
-    from sim.appraisal.metrics import view_metrics
-
     a = appraisal
     rate = float(a.attrs["discount_rate"])
     health_rate = float(a.attrs.get("health_discount_rate", rate))

@@ -258,7 +258,7 @@ def test_bcr_unchanged_when_a_cost_line_is_split_in_two(small):
     from sim.finance.money import compute_money
     from sim.scenarios.money import scenario_finance
 
-    cfg = compose_config(["run.horizon_years=3", "scenario=homefirst"])
+    cfg = load_config(["run.horizon_years=3", "scenario=homefirst"])
     fin = scenario_finance(cfg)
     split = copy.deepcopy(fin)
     half = copy.deepcopy(fin.costs["ed_type1"])
@@ -340,10 +340,10 @@ def test_annual_and_multi_year_contracting_offer_the_same_investment():
     """Like for like: both contracting options carry community investment's lines unchanged,
     and both are appraised by default, so their difference is the contracting rule."""
     assert {"community_investment", "annual_contracting", "multiyear_payments"} <= set(
-        compose_config([]).appraisal.options
+        load_config([]).appraisal.options
     )
     names = ("community_investment", "annual_contracting", "multiyear_payments")
-    sc = {n: compose_config([f"scenario={n}"]).scenario for n in names}
+    sc = {n: load_config([f"scenario={n}"]).scenario for n in names}
     assert sc["annual_contracting"].investments == sc["community_investment"].investments
     assert sc["multiyear_payments"].investments == sc["community_investment"].investments
     assert sc["annual_contracting"].contracting.mode == "annual"

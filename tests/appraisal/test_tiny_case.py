@@ -9,9 +9,9 @@ import pytest
 import xarray as xr
 
 from sim.appraisal import appraise
-from sim.config.compose import compose_config
 from sim.config.schema import CostLineCfg
 from sim.finance.money import compute_money
+from sim.jobs.load import load_config
 
 
 def _synthetic():
@@ -63,7 +63,7 @@ def tiny():
     o = _run(1190.0, 9.0e4 - 100, 2.0e4 - 100, 18.0, 990.0, 495.0)
     base = b.merge(compute_money(b, base_fin, plan=b, investments=None), compat="override")
     opt = o.merge(compute_money(o, fin, plan=b), compat="override")
-    cfg = compose_config(["appraisal.economic.handover_hour_unit_cost=ambulance_crew_hour"])
+    cfg = load_config([])
     cfg.appraisal.economic.handover_hour_unit_cost = "crew"
     return appraise(base, {"tiny": opt}, cfg.appraisal, finance={"tiny": fin}).sel(option="tiny")
 
