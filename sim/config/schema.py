@@ -388,11 +388,19 @@ class InvestmentCfg:
 
     payer: str = MISSING
     provider: str = MISSING
-    gbp_per_year: Uncertain = MISSING  # at the finance price year, once fully ramped up
+    # at the finance price year, once fully ramped up; not used by cost = line
+    gbp_per_year: Uncertain = field(
+        default_factory=lambda: Uncertain(central=0.0, low=0.0, high=0.0, source="")
+    )
     start_year: int = 1  # 1 = the first financial year of the run
     ramp_up_years: int = 0  # linear ramp: 1/n, 2/n, ... of the amount
     end_year: int | None = None  # last year paid; none = to the end
-    cost: str = "capacity"  # capacity: costed by the cost lines | amount: spent as received
+    # capacity: what it buys is costed by the cost lines | amount: spent as received |
+    # line: pays the rise in cost line `cost_line` against plan (capacity added by effects)
+    cost: str = "capacity"
+    cost_line: str | None = None  # cost = line: a key of finance.costs
+    kind: str = "running"  # running (service costs) | implementation (one-off set-up)
+    source: str = ""  # why the line exists (cost = line); amounts cite gbp_per_year.source
     # scenario investments: capacity lever -> share of the money it buys (places at the unit
     # cost of a place-day of that service; see sim/scenarios/investments.py)
     buys: dict[str, float] = field(default_factory=dict)
@@ -415,13 +423,37 @@ class FinanceCfg:
 # -- appraisal: options against baseline (sim/appraisal/; configs/appraisal/default.yaml) ----
 @dataclass
 class HealthValueCfg:
-    """Optional money value of health gained, added to an option's benefits when enabled."""
+    """Money value of health gained, a benefit in the economic view when enabled."""
 
-    enabled: bool = False
+    enabled: bool = True
     value_per_qaly_gbp: float = MISSING
     discount_rate: float = MISSING  # health is discounted at its own rate
     qaly_per_admission_avoided: float = MISSING
     qaly_per_long_term_care_avoided: float = MISSING
+    qaly_per_life_year: float = MISSING  # quality weight of a year of life gained (mortality)
+    source: str = MISSING
+
+
+@dataclass
+class OptimismBiasCfg:
+    """Green Book optimism bias: costs x (1 + costs), benefits / (1 + benefits)."""
+
+    enabled: bool = True
+    costs: float = MISSING  # 0.41 = 41% (0 to 2)
+    benefits: float = MISSING
+    source: str = MISSING
+
+
+@dataclass
+class EconomicCfg:
+    """Rates of the economic view: resources valued at cost, whether or not cash is released."""
+
+    bed_day_gbp: float = MISSING  # resource cost of an acute bed day, excluding treatment
+    bed_day_price_year: str = MISSING
+    uplift: dict[str, float] = MISSING  # cost inflation into each financial year (NHSCII)
+    opportunity_share: float = MISSING  # of a freed bed day's cost that is an opportunity value
+    boarding_day_share: float = MISSING  # of a bed day's resource cost, per boarding patient-day
+    handover_hour_unit_cost: str = MISSING  # a finance unit cost (crew hour)
     source: str = MISSING
 
 
@@ -434,6 +466,8 @@ class AppraisalCfg:
     discount_rate: float = MISSING  # real, a year (Green Book)
     discount_source: str = MISSING
     health: HealthValueCfg = field(default_factory=HealthValueCfg)
+    optimism_bias: OptimismBiasCfg = field(default_factory=OptimismBiasCfg)
+    economic: EconomicCfg = field(default_factory=EconomicCfg)
 
 
 # -- sweeps: many variants, uncertainty and sensitivity (sim/sweep/; configs/sweep/) --

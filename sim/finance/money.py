@@ -137,9 +137,12 @@ def _accounts(
         payments.loc[{"payer": contract.payer, "provider": contract.provider}] += pay
     inv_names = list(investments)
     invested = xr.zeros_like(zero).expand_dims(investment_line=inv_names).copy()
+    rises = _line_rises(cfg, unit, fy, plan, lines, investments)
     for name, amount in investments.items():
         line = cfg.investments[name]
         amount = _on_draws(amount, zero, name).reindex(year=zero["year"]).fillna(0.0)
+        if line.cost == "line":
+            amount = rises[name]
         invested.loc[{"investment_line": name}] = amount
         payments.loc[{"payer": line.payer, "provider": line.provider}] += amount
         if line.cost == "amount":
@@ -157,6 +160,30 @@ def _accounts(
     }
     acc.update(_positions(acc["provider_cost"], acc["payments"]))
     return acc
+
+
+def _line_rises(
+    cfg: FinanceCfg,
+    unit: dict[str, xr.DataArray],
+    fy: FinancialYears,
+    plan: FinancialYears,
+    lines: xr.DataArray,
+    investments: Mapping[str, xr.DataArray],
+) -> dict[str, xr.DataArray]:
+    """GBP per ``(draw, year)`` paid by each ``cost = line`` investment: the rise of its cost
+    line against the plan (never negative), in the years from ``start_year`` to ``end_year``.
+    """
+    named = {k: cfg.investments[k] for k in investments if cfg.investments[k].cost == "line"}
+    if not named:
+        return {}
+    planned = lines if plan is fy else provider_costs(cfg, unit, plan, plan)
+    k = xr.DataArray(np.arange(fy.years.size) + 1, dims="year", coords={"year": fy.years})
+    out = {}
+    for name, inv in named.items():
+        rise = (lines - _aligned(planned, lines)).sel(cost_line=inv.cost_line, drop=True)
+        on = (k >= inv.start_year) & (k <= (inv.end_year or np.inf))
+        out[name] = rise.sum("cost_type").clip(min=0.0).where(on, 0.0)
+    return out
 
 
 def _on_draws(amount: xr.DataArray, like: xr.DataArray, name: str) -> xr.DataArray:

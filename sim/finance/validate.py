@@ -53,6 +53,23 @@ def validate_finance(cfg: FinanceCfg) -> None:
         _org(inv.provider, f"{key}.provider")
         if inv.payer == inv.provider:
             raise ConfigError(f"{key}: payer and provider are both {inv.payer!r}")
+        _member(inv.cost, list(INVESTMENT_COSTS), f"{key}.cost", "")
+        _member(inv.kind, ["running", "implementation"], f"{key}.kind", "")
+        if inv.cost == "line":
+            _member(str(inv.cost_line), sorted(cfg.costs), f"{key}.cost_line", "cost lines")
+            if cfg.costs[inv.cost_line].provider != inv.provider:
+                raise ConfigError(
+                    f"{key}.cost_line = {inv.cost_line!r}: provided by "
+                    f"{cfg.costs[inv.cost_line].provider!r}, not the line's provider "
+                    f"{inv.provider!r}"
+                )
+        elif inv.cost_line is not None:
+            raise ConfigError(f"{key}.cost_line = {inv.cost_line!r}: only for cost = line")
+        elif not str(inv.gbp_per_year.source).strip():
+            raise ConfigError(
+                f"{key}.gbp_per_year: missing or without a source; give low, central, high "
+                f"and source (an EVIDENCE row or 'assumption')"
+            )
         g = inv.gbp_per_year
         for part in ("low", "central", "high"):
             _non_negative(getattr(g, part), f"{key}.gbp_per_year.{part}")
@@ -66,7 +83,6 @@ def validate_finance(cfg: FinanceCfg) -> None:
         if inv.end_year is not None:
             _check(inv.end_year >= inv.start_year, f"{key}.end_year", inv.end_year,
                    f"must be >= start_year ({inv.start_year}) or null")  # fmt: skip
-        _member(inv.cost, list(INVESTMENT_COSTS), f"{key}.cost", "")
     for driver, unit in cfg.memo.items():
         _driver(driver, f"finance.memo.{driver}")
         _member(unit, units, f"finance.memo.{driver}", "unit costs")

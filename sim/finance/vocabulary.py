@@ -25,8 +25,10 @@ MECHANISMS: tuple[str, ...] = ("block", "activity", "api", "blended", "capitatio
 COST_TYPES: tuple[str, ...] = ("fixed", "semi_fixed", "variable", "investment")
 """How a provider's costs behave: with capacity, in steps, with activity, or as invested."""
 
-INVESTMENT_COSTS: tuple[str, ...] = ("capacity", "amount")
-"""How an investment raises its provider's costs: through the capacity it buys, or as paid."""
+INVESTMENT_COSTS: tuple[str, ...] = ("capacity", "amount", "line")
+"""How an investment raises its provider's costs: through the capacity it buys, as paid, or
+(``line``) it pays the rise of one cost line against plan (capacity the scenario's effects add).
+"""
 
 FLOW_DRIVERS: tuple[str, ...] = (
     *(name for name in FLOWS if VARIABLES[name].engines == BOTH_ENGINES),

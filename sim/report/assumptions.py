@@ -151,17 +151,24 @@ def investments_table(configs: dict[str, Config], labels: dict[str, str], price:
         for key, inv in lines.items():
             g = inv.gbp_per_year
             buys = ", ".join(f"{k} {100 * v:.0f}%" for k, v in inv.buys.items())
+            if inv.cost == "line":
+                amount = f"rise of the {inv.cost_line} cost line against plan (from the run)"
+                source = inv.source
+            else:
+                amount = f"{g.central / 1e6:,.1f}" + (
+                    "" if g.low == g.high == g.central
+                    else f" ({g.low / 1e6:,.1f} to {g.high / 1e6:,.1f})"
+                )  # fmt: skip
+                source = g.source
             rows.append({"Option": labels[name], "Item": f"investment: {key}",
                          "Payer → provider": f"{inv.payer} → {inv.provider}",
-                         f"GBP m a year ({price} prices)":
-                             f"{g.central / 1e6:,.1f}" + ("" if g.low == g.high == g.central
-                                                         else f" ({g.low / 1e6:,.1f} to "
-                                                              f"{g.high / 1e6:,.1f})"),
+                         f"GBP m a year ({price} prices)": amount,
                          "Timing": f"from {_fy(start, inv.start_year)}, ramp-up "
                                    f"{inv.ramp_up_years} year(s)"
                                    + (f", to {_fy(start, inv.end_year)}" if inv.end_year else ""),
-                         "Detail": f"buys {buys}" if buys else f"cost: {inv.cost}",
-                         "Source": g.source})  # fmt: skip
+                         "Detail": (f"buys {buys}" if buys else f"cost: {inv.cost}")
+                                   + f"; {inv.kind}",
+                         "Source": source})  # fmt: skip
         for key, c in cfg.scenario.contracts.items():
             shares = ", ".join(f"{k} {100 * v:.0f}%" for k, v in c.shares.items())
             rows.append({"Option": labels[name], "Item": f"contract: {key}",
@@ -241,22 +248,27 @@ def place_table(cfg: Config) -> Table:
 def appraisal_settings_table(cfg: Config, appraisal: xr.Dataset) -> Table:
     """Price year, discount rate, horizon, health value, draws and seed."""
     a = cfg.appraisal
-    h = a.health
+    h, e, ob = a.health, a.economic, a.optimism_bias
     rows = [
         ("Price year", cfg.finance.price_year,
          "finance.price_year: the latest price year of the evidence (EVIDENCE 4.14, 4.17)"),
         ("Discount rate", f"{100 * a.discount_rate:g}% a year (real)", a.discount_source),
         ("Years appraised", f"{appraisal.attrs['first_year']} to {appraisal.attrs['last_year']}",
          "appraisal.horizon_years (none = the whole run)"),
-        ("Money value of health", "included" if h.enabled else "not included",
-         f"{h.source}; GBP {h.value_per_qaly_gbp:,.0f} per QALY at {100 * h.discount_rate:g}%"
+        ("Money value of health", "economic view" if h.enabled else "not included",
+         f"{h.source}; GBP {h.value_per_qaly_gbp:,.0f} per QALY at {100 * h.discount_rate:g}%; "
+         f"QALYs {h.qaly_per_admission_avoided:g} per admission avoided, "
+         f"{h.qaly_per_long_term_care_avoided:g} per long-term care admission avoided, "
+         f"{h.qaly_per_life_year:g} per year of life gained"
          if h.enabled else "appraisal.health.enabled = false: NPV counts money only"),
+        ("Economic bed day", f"GBP {e.bed_day_gbp:,.2f} ({e.bed_day_price_year}) x NHSCII x "
+         f"opportunity share {e.opportunity_share:g}; boarding day x {e.boarding_day_share:g}; "
+         f"handover hour at {e.handover_hour_unit_cost}", e.source),
         ("Parameter draws", f"{appraisal.sizes['draw']}",
          "run.draws; Latin hypercube over the ranges in this section"),
         ("Seed", f"{cfg.run.seed}", "run.seed: same seed, same numbers"),
-        ("Optimism bias", "not applied",
-         "EVIDENCE 6.4 gives optimism-bias ranges for capital and outsourcing projects; none is "
-         "applied to these options"),
+        ("Optimism bias", f"costs +{100 * ob.costs:g}%, benefits / {1 + ob.benefits:g}"
+         if ob.enabled else "not applied", ob.source),
     ]  # fmt: skip
     df = pd.DataFrame([{"Setting": a_, "Value": b, "Source": c} for a_, b, c in rows])
     return _with_display("Appraisal settings", "Appraisal settings", df, "", [1.6, 2.0, 6.0])

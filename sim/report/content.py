@@ -116,6 +116,7 @@ def build_pack(result: Appraisal) -> Pack:
     money = tables.options_money_table(a, labels)
     activity = tables.options_activity_table(a, labels)
     who = tables.who_pays_table(a, labels)
+    switching = tables.switching_table(a, labels)
     corr = rank_correlations(a, result.runs, result.configs)
     corr_table = Table("Sensitivity", "Rank correlation of NPV with each sampled input",
                        corr.assign(option=corr["option"].map(lambda o: labels.get(o, o)))
@@ -153,29 +154,38 @@ def build_pack(result: Appraisal) -> Pack:
         Heading("Key findings", 2),
         Bullets(narrative.key_messages(result, labels)),
         Heading("Options summary"),
-        Chart("npv", f"Net present value over {period} against the baseline: the diamond is the "
-              "median of the draws, the bar spans P10 to P90 and each dot is one draw; the share "
-              "of draws with NPV above zero is beside each median. Benefits are cost reductions "
-              "only" + (" (health value included)." if a.attrs.get("health_value") == "included"
-                        else "; health gains are not monetised."),
-              lambda s, f=None: figures.npv_chart(a, labels, s, f), (11.0, 4.2),
-              inline=3.3 + 0.35 * a.sizes["option"]),
+        Chart("npv", f"Net present value over {period} against the baseline in two views: "
+              "cash (released cash, filled diamond) and economic (resources valued at cost, "
+              "with QALYs gained, open square), both with optimism bias "
+              f"({a.attrs.get('optimism_bias', 'n/a')}). The marker is the median of the draws, "
+              "the bar spans P10 to P90 and each dot is one draw; the share of draws with NPV "
+              "above zero is beside each median.",
+              lambda s, f=None: figures.npv_chart(a, labels, s, f),
+              (11.0, 3.0 + 0.55 * a.sizes["option"]),
+              inline=3.0 + 0.55 * a.sizes["option"]),
+        Paragraph(narrative.views_paragraph(a), small=True),
         TableBlock(money),
+        TableBlock(switching),
         TableBlock(activity),
         TableBlock(who),
         Heading("Results over time"),
         Chart("fan_money", f"Money, {period}: the change in system net cost each year (negative "
-              "saves money) and the running NPV, which crosses zero in the payback year. " + band,
+              "saves money) and the running NPV in the cash view (optimism bias applied), which "
+              "crosses zero in the payback year. " + band,
               fan(["net_cost_change", "running_npv"])),
+        Chart("fan_economic", f"Economic view, {period}: the running NPV with resources valued "
+              "at cost and QALYs gained (optimism bias applied). " + band,
+              fan(["running_npv_economic"]), (11.0, 4.2)),
         Chart("fan_hospital", "Hospital: emergency admissions (negative: avoided) and acute beds "
               "freed each year. " + band,
               fan(["emergency_admissions_change", "beds_freed"])),
         Chart("fan_flow", "Flow: delayed-discharge bed days and ambulance hours lost at handover "
               "each year (negative: fewer). " + band,
               fan(["delayed_bed_days_change", "handover_hours_lost_change"])),
-        Chart("fan_people", "People: long-term care admissions (negative: avoided) and people at "
-              "home 91 days after discharge each year. " + band,
-              fan(["long_term_care_change", "at_home_91d_change"])),
+        Chart("fan_people", "People: long-term care admissions (negative: avoided) and the change "
+              "in the share of people still at home 91 days after going home (percentage "
+              "points) each year. " + band,
+              fan(["long_term_care_change", "at_home_91d_share_change"])),
         Heading("Who pays and who saves"),
         Chart("cash_by_org", "Cumulative change in each organisation's surplus, undiscounted, GBP "
               f"m at {price} prices: who pays (below zero), who saves (above zero) and when. "
@@ -185,9 +195,9 @@ def build_pack(result: Appraisal) -> Pack:
               lambda s, f=None: figures.cash_by_org_chart(a, labels, s, f), (11.0, 7.5)),
         Chart("waterfall", "The change in system net cost over the period in present value (mean "
               "of draws): the investment, then each organisation's change in net cost other than "
-              "the investment it pays, to the system total, which equals minus the NPV (without "
-              "health value). Means add up where medians do not, so the total can differ from "
-              "the median NPV in the options table when results are skewed.",
+              "the investment it pays, to the system total, which equals minus the cash-view NPV "
+              "before optimism bias. Means add up where medians do not, so the total can differ "
+              "from the median NPV in the options table when results are skewed.",
               lambda s, f=None: figures.waterfall_chart(a, labels, payers, s, f),
               (11.0, 7.5)),
         Heading("Risk and uncertainty"),
@@ -227,7 +237,7 @@ def build_pack(result: Appraisal) -> Pack:
         blocks.append(TableBlock(validation))
     blocks += [Heading("Limitations"), Bullets(narrative.limitations(result, labels))]
 
-    all_tables = [money, activity, who, tables.money_by_year_table(a, labels),
+    all_tables = [money, switching, activity, who, tables.money_by_year_table(a, labels),
                   tables.cash_by_org_table(a, labels), tables.activity_by_year_table(a, labels),
                   tables.equity_table(a, labels), corr_table, opts, effects, invest, settings,
                   units, uncertain, place, tables.draws_table(a, labels)]  # fmt: skip

@@ -88,9 +88,12 @@ def fan_measures(appraisal: xr.Dataset) -> dict[str, tuple[str, str, xr.DataArra
     return {
         "net_cost_change": ("Change in system net cost a year",
                             f"GBP m a year ({price} prices)", a["net_cost_change"] / 1e6),
-        "running_npv": ("Cumulative discounted net benefit (running NPV)",
+        "running_npv": ("Running NPV, cash view (optimism bias applied)",
                         f"GBP m ({price} prices, discounted at {rate:g}%)",
-                        cumulative_discounted_net_benefit(a) / 1e6),
+                        cumulative_discounted_net_benefit(a, "cash") / 1e6),
+        "running_npv_economic": ("Running NPV, economic view (optimism bias applied)",
+                                 f"GBP m ({price} prices, discounted at {rate:g}%)",
+                                 cumulative_discounted_net_benefit(a, "economic") / 1e6),
         "emergency_admissions_change": ("Change in emergency admissions", "admissions a year",
                                         a["emergency_admissions_change"]),
         "beds_freed": ("Acute (G&A) beds freed", "beds (mean occupied, baseline - option)",
@@ -102,8 +105,9 @@ def fan_measures(appraisal: xr.Dataset) -> dict[str, tuple[str, str, xr.DataArra
                                        "hours a year", a["handover_hours_lost_change"]),
         "long_term_care_change": ("Change in long-term care admissions",
                                   "people a year", a["long_term_care_change"]),
-        "at_home_91d_change": ("Change in people at home 91 days after discharge",
-                               "people a year", a["at_home_91d_change"]),
+        "at_home_91d_share_change": ("Change in the share still at home 91 days after going "
+                                     "home", "percentage points",
+                                     a["at_home_91d_share_change"]),
     }  # fmt: skip
 
 
@@ -155,7 +159,9 @@ def npv_chart(
     figsize: tuple[float, float] = (11, 4.2),
     fig: FigureBase | None = None,
 ) -> FigureBase:
-    """Each option's NPV: median, P10-P90 range and every draw, with the chance NPV > 0."""
+    """Each option's NPV in both views (cash: solid; economic: hatched lighter): median,
+    P10-P90 range and every draw, with the chance NPV > 0.
+    """
     a = appraisal
     price = a.attrs["price_year"]
     rate = 100 * float(a.attrs["discount_rate"])
@@ -163,33 +169,46 @@ def npv_chart(
     fig = _figure(figsize, fig)
     ax = fig.subplots()
     options = [str(o) for o in a["option"].values]
+    views = [str(v) for v in a["view"].values]
+    rows = [(o, v) for o in options for v in views]
     rng = np.random.default_rng(0)  # jitter of the dots only
-    for i, o in enumerate(options):
-        v = a["npv"].sel(option=o).values / 1e6
+    for k, (o, view) in enumerate(rows):
+        i = options.index(o)
+        v = a["npv"].sel(option=o, view=view).values / 1e6
         c = OPTION_COLOURS[i % len(OPTION_COLOURS)]
-        y = len(options) - 1 - i
+        y = len(rows) - 1 - k
+        marker = "D" if view == "cash" else "s"
         if n > 1:
             q = np.quantile(v, [0.1, 0.5, 0.9])
-            ax.plot([q[0], q[2]], [y, y], color=c, lw=6, alpha=0.35, solid_capstyle="butt")
+            ax.plot([q[0], q[2]], [y, y], color=c, lw=6, alpha=0.35 if view == "cash" else 0.18,
+                    solid_capstyle="butt")  # fmt: skip
             ax.scatter(v, y + rng.uniform(-0.12, 0.12, v.size), s=10, color=c, alpha=0.6)
         else:
             q = [v[0], v[0], v[0]]
-        ax.plot([q[1]], [y], marker="D", ms=9, color=c, mec="k")
-        p = float(a["probability_npv_positive"].sel(option=o))
+        ax.plot([q[1]], [y], marker=marker, ms=9, color=c if view == "cash" else "white",
+                mec=c if view != "cash" else "k", mew=2 if view != "cash" else 1)  # fmt: skip
+        p = float(a["probability_npv_positive"].sel(option=o, view=view))
         ax.annotate(f"{gbp_m(q[1] * 1e6)}; NPV > 0 in {100 * p:.0f}% of draws", (q[1], y),
-                    xytext=(0, 10), textcoords="offset points", ha="center", fontsize=8.5,
+                    xytext=(0, 7), textcoords="offset points", ha="center", fontsize=8,
                     bbox={"fc": "white", "ec": "none", "alpha": 0.85, "pad": 1})  # fmt: skip
+    options_rows = [f"{labels[o]}: {v}" for o, v in rows]
+    ax.set_yticks(range(len(rows)))
+    ax.set_yticklabels(list(reversed(options_rows)), fontsize=8.5)
+    ax.set_ylim(-0.6, len(rows) - 0.3)
     ax.axvline(0, color="0.3", lw=0.9)
     ax.margins(x=0.18)  # room for the labels above the end points
-    ax.set_yticks(range(len(options)))
-    ax.set_yticklabels([labels[o] for o in reversed(options)])
-    ax.set_ylim(-0.6, len(options) - 0.3)
     ax.set_xlabel(f"net present value, GBP m ({price} prices, discounted at {rate:g}%)")
     ax.set_ylabel("option")
     ax.xaxis.set_major_formatter(THOUSANDS)
-    ax.set_title("Net present value of each option against the baseline", fontsize=12)
+    ax.set_title(
+        "Net present value of each option against the baseline: cash and economic "
+        "views, optimism bias applied",
+        fontsize=11,
+    )
     ax.grid(axis="x", alpha=0.3)
-    handles = [Line2D([], [], marker="D", ls="", color="0.4", mec="k", label="median (P50)")]
+    handles = [Line2D([], [], marker="D", ls="", color="0.4", mec="k", label="median, cash"),
+               Line2D([], [], marker="s", ls="", color="white", mec="0.4", mew=2,
+                      label="median, economic")]  # fmt: skip
     if n > 1:
         handles += [Line2D([], [], color="0.4", lw=6, alpha=0.35, label="P10 to P90"),
                     Line2D([], [], marker="o", ls="", ms=4, color="0.4", label=f"each of {n} "

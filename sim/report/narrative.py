@@ -40,17 +40,20 @@ def key_messages(result: Appraisal, labels: dict[str, str]) -> list[str]:
     lines = []
     for o in a["option"].values:
         x = a.sel(option=o)
-        npv = spread(x["npv"])
-        pb = spread(x["payback_year"].fillna(np.inf), nearest=True)
+        npv = spread(x["npv"].sel(view="cash"))
+        eco = spread(x["npv"].sel(view="economic"))
+        pb = spread(x["payback_year"].sel(view="cash"), nearest=True)
         inv = spread(total(x["investment"]))
         adm = spread(total(x["emergency_admissions_change"]))
         ltc = spread(-total(x["long_term_care_change"]))
         beds = spread(x["beds_freed"].max("year"))
-        p = float(x["probability_npv_positive"])
+        p = float(x["probability_npv_positive"].sel(view="cash"))
+        pe = float(x["probability_npv_positive"].sel(view="economic"))
         rng = f" (P10 {gbp_m(npv.p10)} to P90 {gbp_m(npv.p90)})" if draws > 1 else ""
-        paid = "payback" if pb.p50 != 0 else "payback:"
-        text = (f"{labels[str(o)]}: NPV {gbp_m(npv.p50)}{rng}, above zero in {percent(p)} of "
-                f"draws; {paid} {payback_label(pb.p50, years)}. Investment {gbp_m(inv.p50)}; "
+        erng = f" (P10 {gbp_m(eco.p10)} to P90 {gbp_m(eco.p90)})" if draws > 1 else ""
+        text = (f"{labels[str(o)]}: cash NPV {gbp_m(npv.p50)}{rng}, above zero in {percent(p)} "
+                f"of draws; economic NPV {gbp_m(eco.p50)}{erng}, above zero in {percent(pe)}; "
+                f"cash payback {payback_label(pb.p50, years)}. Investment {gbp_m(inv.p50)}; "
                 f"emergency admissions {count(adm.p50)}; long-term care admissions avoided "
                 f"{count(ltc.p50, signed=False)}; up to {number(beds.p50, 0)} acute beds freed "
                 "in a year.")  # fmt: skip
@@ -64,7 +67,7 @@ def key_messages(result: Appraisal, labels: dict[str, str]) -> list[str]:
             "otherwise wait in ED, so its benefit shows as less boarding and fewer "
             "handover delays rather than empty beds."
         )
-    best = a["npv"].median("draw")
+    best = a["npv"].sel(view="cash").median("draw")
     top = str(best["option"].values[int(np.argmax(best.values))])
     if draws > 1:
         tail = (
@@ -73,8 +76,109 @@ def key_messages(result: Appraisal, labels: dict[str, str]) -> list[str]:
         )
     else:
         tail = "One draw: no ranges; run with run.draws > 1 to see the uncertainty."
-    lines.append(f"Highest median NPV: {labels[top]}. {tail}")
+    eco = a["npv"].sel(view="economic").median("draw")
+    top_e = str(eco["option"].values[int(np.argmax(eco.values))])
+    lines.append(f"Highest median cash NPV: {labels[top]}; highest median economic NPV: "
+                 f"{labels[top_e]}. {tail}")  # fmt: skip
+    pair = [o for o in ("annual_contracting", "multiyear_payments") if o in a["option"].values]
+    if len(pair) == 2:
+        spent = {o: spread(total(a["investment"].sel(option=o))).p50 for o in pair}
+        npv_c = {o: spread(a["npv"].sel(option=o, view="cash")).p50 for o in pair}
+        lines.append(
+            "Contracting, like for like (the same community investment offered under both "
+            f"rules): annual renewal spends {gbp_m(spent[pair[0]])} (cash NPV "
+            f"{gbp_m(npv_c[pair[0]])}), a five-year agreement {gbp_m(spent[pair[1]])} (cash NPV "
+            f"{gbp_m(npv_c[pair[1]])}); the difference is the renewal rule alone."
+        )
     return lines
+
+
+def views_paragraph(a: xr.Dataset) -> str:
+    """How to read the two views, optimism bias and the switching values (options summary)."""
+    ob = a["optimism_bias"]
+    return (
+        "Two views. Cash: the cash the system releases (the change in system net cost as the "
+        "providers book it; a freed bed saves only the costs that fall with it until wards "
+        "close). Economic: every resource used or freed valued at its cost whether or not cash "
+        "is released (bed days at the resource cost of a bed day, staff time at unit costs, "
+        "ambulance hours lost at handover and boarding in ED), plus QALYs gained, including "
+        f"extra years of life, at GBP {float(a.attrs['value_per_qaly_gbp']):,.0f} a QALY. "
+        f"Both apply optimism bias: costs +{100 * float(ob.sel(applied_to='costs')):g}%, "
+        f"benefits divided by {1 + float(ob.sel(applied_to='benefits')):g}. The switching "
+        "values say how far an input would have to move for the option's NPV to be zero."
+    )
+
+
+def appraisal_methods(a: xr.Dataset) -> list[str]:
+    """Definitions of the appraisal measures (HM Treasury Green Book), for the methods."""
+    ob = a["optimism_bias"]
+    rate = 100 * float(a.attrs["discount_rate"])
+    h_rate = 100 * float(a.attrs["health_discount_rate"])
+    return [
+        "Costs and benefits. For each option, draw and year, three totals: I, the option's own "
+        "spending (its investment lines: running costs and one-off implementation); D, the "
+        "change in cost against the baseline, investment included; H, the money value of health "
+        "gained. S = I - D is what the option saves elsewhere. Costs to the public sector are "
+        "I plus any net cost added elsewhere (max(-S, 0)); benefits are max(S, 0) plus H when "
+        "positive. NPV = PV(benefits) - PV(costs); BCR = PV(benefits) / PV(costs). Because only "
+        "these totals enter, splitting a cost line in two changes neither (tested).",
+        f"Discounting: year 0 undiscounted, money at {rate:g}% (EVIDENCE 6.1), health at "
+        f"{h_rate:g}% (EVIDENCE 6.2).",
+        "Cash view: D is the change in system net cost, the sum of the providers' booked costs "
+        "(payments between organisations cancel); fixed and semi-fixed costs are released only "
+        "when capacity is taken out. Health is not counted.",
+        "Economic view: D values resources at cost whether or not cash is released. Acute bed "
+        "days at GBP 344.60 a bed day excluding treatment (EVIDENCE 10.90, 2020/21) uplifted "
+        "with the NHS Cost Inflation Index (EVIDENCE 10.96-10.99) to "
+        f"GBP {float(a.attrs['bed_day_value_gbp']):,.2f} at {a.attrs['price_year']} prices, "
+        f"times an opportunity share of {float(a.attrs['opportunity_share']):g} (assumption: a "
+        "freed bed day is used for another patient whose care is worth its cost; EVIDENCE "
+        "10.102 has no opportunity value of freed beds); patient-days boarding in ED at "
+        f"{float(a.attrs['boarding_day_share']):g} times that rate (assumption); activity "
+        "(admissions, "
+        "attendances, ambulance jobs, GP appointments, 111 calls) at full unit cost, the fixed "
+        "shares being staff time freed; services whose cost follows staffed capacity as booked; "
+        "ambulance hours lost at handover at the crew-hour cost (a resource saving: crews free "
+        "for other calls; the cash view counts none of it). H: QALYs from emergency admissions "
+        f"avoided ({float(a.attrs['qaly_per_admission_avoided']):g} each), long-term care "
+        f"avoided ({float(a.attrs['qaly_per_long_term_care_avoided']):g} each) and years of "
+        "life gained within the horizon by deaths averted (half a year in the year of the death "
+        "averted, a whole year in each later year, less deaths recorded later) at a quality "
+        "weight of "
+        f"{float(a.attrs['qaly_per_life_year']):g}, all assumptions, at "
+        f"GBP {float(a.attrs['value_per_qaly_gbp']):,.0f} a QALY (EVIDENCE 10.88).",
+        "Optimism bias (Green Book): costs are raised by "
+        f"{100 * float(ob.sel(applied_to='costs')):g}% (EVIDENCE 6.4: the upper bound for "
+        "operating costs; relevance to service change is limited) and benefits divided by "
+        f"{1 + float(ob.sel(applied_to='benefits')):g} (assumption: EVIDENCE 10.101, the Green "
+        "Book has no generic value for benefits; the effect sizes are local self-reports). "
+        "NPV before optimism bias is shown beside it.",
+        "Switching values: the value of an input at which the mean NPV over draws is zero. "
+        "Exact for the discount rate, each unit cost (the costs it multiplies are scaled, "
+        "activity held fixed), the economic bed-day value, the value of a QALY and the share "
+        "of the modelled savings: NPV is recomputed and its root found (Brent's method), so NPV "
+        "there is zero to rounding (tested to 1e-6). Effect sizes: fitted, not re-run: a linear "
+        "fit of NPV on the drawn effect sizes over the draws (jointly when there are at least "
+        "two more draws than effects, otherwise one at a time), so with few draws they are "
+        "indicative.",
+        "Payback: the first year from which the discounted running net benefit (optimism bias "
+        "applied) stays at or above zero; 'never a net cost' when it is never below zero; "
+        "'beyond horizon' when it does not pay back within the years appraised.",
+        "Cost per emergency admission avoided: over every draw, the mean change in cost over "
+        "the horizon divided by the mean admissions avoided (no draw is dropped); per-draw "
+        "ratios are in the workbook. It is marked 'not meaningful' when the P10 to P90 range of "
+        "admissions avoided includes zero, where a ratio of a small, uncertain denominator "
+        "means nothing.",
+        "People at home 91 days (ASCOF 2B style): of the people whose 91 days after going home "
+        "ended, the share still at home (not readmitted, not died), over all discharges home, "
+        "not only reablement; its change is in percentage points.",
+        "Equity: " + str(a.attrs.get("equity_assumption", "")) + ".",
+        "Contracting: annual and multi-year contracting offer the same investment as community "
+        "investment (the same lines, amounts and start), so the difference between them is "
+        "the contracting rule (renewed each year only if the commissioner's in-year saving "
+        "covers it; or committed for five-year terms with a risk and gain share, which moves "
+        "money between organisations but nets to zero for the system).",
+    ]
 
 
 def _beds_full_year(baseline, years: list[str]) -> str | None:
@@ -151,10 +255,12 @@ def methods(result: Appraisal, labels: dict[str, str]) -> list[tuple[str, list[s
             "option's costs, benefits, who pays and who saves, effects on people and equity, "
             "and how uncertain these are before committing money.",
             "Outputs: investment; change in system net cost and in each organisation's surplus by "
-            f"year; NPV at {rate:g}%, benefit-cost ratio and payback; net cost per emergency "
-            "admission avoided; changes in emergency admissions, A&E attendances, ambulance "
+            f"year; in a cash and an economic view, NPV at {rate:g}% with optimism bias, "
+            "benefit-cost ratio, payback, switching values and cost per emergency admission "
+            "avoided; QALYs gained; changes in emergency admissions, A&E attendances, ambulance "
             "conveyances, acute and delayed-discharge bed days, ambulance hours lost at handover, "
-            "beds freed, people at home 91 days after discharge and long-term care admissions; "
+            "boarding in ED, beds freed, the share of people still at home 91 days after going "
+            "home and long-term care admissions; "
             "emergency admissions per 1,000 residents by deprivation quintile.",
             f"Experimentation aims: each option is run beside the baseline with the same seed and "
             f"the same {draws} parameter draws (common random numbers), so differences are the "
@@ -185,10 +291,11 @@ def methods(result: Appraisal, labels: dict[str, str]) -> list[tuple[str, list[s
             "and variable parts so that activity taken out of hospital leaves stranded costs until "
             "capacity is removed; contracts turn activity into payments between the "
             "commissioner, providers and the local authority. Appraisal (HM Treasury Green "
-            f"Book): year 0 undiscounted, year t divided by (1 + {rate / 100:g})^t; benefits are "
-            "cost reductions, costs are cost increases (investment included); "
-            "NPV = PV(benefits) - PV(costs).",
+            f"Book): year 0 undiscounted, year t divided by (1 + {rate / 100:g})^t; "
+            "NPV = PV(benefits) - PV(costs) in a cash and an economic view, with optimism bias "
+            "(definitions in 2a).",
         ]),
+        ("2a. Appraisal definitions (Green Book)", appraisal_methods(a)),
         ("3. Data", [
             "Sources: national figures from the project's evidence table (EVIDENCE.md: NHS "
             "England, NHS Digital, ONS, HM Treasury, NAO, peer-reviewed papers, and programme "
@@ -272,10 +379,16 @@ def limitations(result: Appraisal, labels: dict[str, str]) -> list[str]:
         f"({cfg.finance.index.source}); the fixed, semi-fixed and variable split of provider "
         "costs is an assumption (no cost-structure evidence), and it decides how much of an "
         "activity fall is cash released rather than stranded cost.",
-        "The health value of outcomes (people at home, long-term care avoided) is "
-        + ("included at the configured value per QALY (assumed QALYs per event)."
+        "The health value of outcomes (admissions and long-term care avoided, years of life) is "
+        + ("in the economic view only, at the configured value per QALY; the QALYs per event "
+           "and the quality weight of a year of life are assumptions (none in EVIDENCE)."
            if cfg.appraisal.health.enabled else
            "not monetised: NPV counts money to the system only."),
+        "The economic view's opportunity value of a freed bed day is an assumption (EVIDENCE "
+        "10.102 not found): it assumes the bed is used for other patients; if it stands empty, "
+        "only the cash view's savings are real.",
+        "HomeFirst's implementation and assessment-staff costs and every option's one-off "
+        "set-up cost are assumptions (EVIDENCE 10.107 and 10.108 not found).",
         "The deprivation gradient in need (place.population.need_by_quintile) is an assumption "
         "(EVIDENCE has no gradient), so equity results show the direction of effects by "
         "quintile, not measured inequalities.",
@@ -283,8 +396,9 @@ def limitations(result: Appraisal, labels: dict[str, str]) -> list[str]:
         "waits or the chance of a bed crisis, which need the patient-level engine.",
         "The place is synthetic, built from national figures scaled by population; for a real "
         "decision, replace it with local data (notebooks/04_your_own_place.ipynb).",
-        "Discount rate: the Green Book rate is under review (EVIDENCE 6.3); no optimism-bias "
-        "adjustment is applied (EVIDENCE 6.4).",
+        "Discount rate: the Green Book rate is under review (EVIDENCE 6.3). Optimism bias uses "
+        "the Treasury's capital-project table for operating costs (EVIDENCE 6.4), of limited "
+        "relevance to service change, and an assumed rate for benefits (EVIDENCE 10.101).",
     ]  # fmt: skip
     table = validation_table(result)
     if table is not None and "band" in table.data:

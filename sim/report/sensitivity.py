@@ -58,8 +58,10 @@ def rank_correlations(
     runs: dict[str, xr.Dataset],
     configs: dict[str, Config] | None = None,
     outcome: str = "npv",
+    view: str = "cash",
 ) -> pd.DataFrame:
-    """Spearman correlation of ``outcome`` with each sampled input, per option.
+    """Spearman correlation of ``outcome`` (in ``view`` when it has views) with each sampled
+    input, per option.
 
     Columns ``option, input, rho``; sorted by option then by size of ``rho``. Empty with
     fewer than three draws.
@@ -68,9 +70,12 @@ def rank_correlations(
     n = appraisal.sizes["draw"]
     if n < 3:
         return pd.DataFrame(columns=["option", "input", "rho"])
+    values = appraisal[outcome]
+    if "view" in values.dims:
+        values = values.sel(view=view)
     for o in appraisal["option"].values:
         o = str(o)
-        y = pd.Series(appraisal[outcome].sel(option=o).values)
+        y = pd.Series(values.sel(option=o).values)
         if o not in runs or np.nanstd(y) == 0:
             continue
         x = sampled_inputs(runs[o], (configs or {}).get(o))

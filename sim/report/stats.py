@@ -13,7 +13,7 @@ from dataclasses import dataclass
 import numpy as np
 import xarray as xr
 
-from sim.appraisal.metrics import discount_factors
+from sim.appraisal.metrics import discount_factors, view_metrics
 
 STATS = ("P10", "P50", "P90")
 QUANTILES = (0.1, 0.5, 0.9)
@@ -63,21 +63,26 @@ def present_value(da: xr.DataArray, rate: float) -> xr.DataArray:
     return (da * df).sum("year")
 
 
-def cumulative_discounted_net_benefit(appraisal: xr.Dataset) -> xr.DataArray:
-    """Running NPV by year: discounted cumulative (benefits - costs + health value); health
-    value at ``attrs["health_discount_rate"]`` when set (the pack sets it from the config).
+def cumulative_discounted_net_benefit(appraisal: xr.Dataset, view: str = "cash") -> xr.DataArray:
+    """Running NPV by year in one view: the discounted cumulative benefits minus costs with
+    optimism bias, as :func:`sim.appraisal.metrics.view_metrics` makes them, so it ends at the
+    view's NPV. Health value (economic view) at ``attrs["health_discount_rate"]``.
     """
-
-    def factors(rate: float) -> xr.DataArray:
-        return xr.DataArray(discount_factors(appraisal.sizes["year"], rate), dims="year",
-                            coords={"year": appraisal["year"]})  # fmt: skip
-
-    rate = float(appraisal.attrs["discount_rate"])
-    running = -appraisal["net_cost_change"] * factors(rate)
-    if "health_value" in appraisal:  # at its own rate when known (appraisal.health)
-        health_rate = float(appraisal.attrs.get("health_discount_rate", rate))
-        running = running + appraisal["health_value"] * factors(health_rate)
-    return running.cumsum("year")
+    a = appraisal
+    rate = float(a.attrs["discount_rate"])
+    health_rate = float(a.attrs.get("health_discount_rate", rate))
+    ob = a["optimism_bias"] if "optimism_bias" in a else None
+    obc = float(ob.sel(applied_to="costs")) if ob is not None else 0.0
+    obb = float(ob.sel(applied_to="benefits")) if ob is not None else 0.0
+    delta = a["net_cost_change"] if view == "cash" else a["economic_cost_change"]
+    health = a["health_value"] if view == "economic" else xr.zeros_like(delta)
+    dims = [d for d in delta.dims if d != "year"] + ["year"]
+    inv, dl, hv = (x.broadcast_like(delta).transpose(*dims).values
+                   for x in (a["investment"], delta, health))  # fmt: skip
+    m = view_metrics(inv, dl, hv, rate, health_rate, obc, obb)
+    net = xr.DataArray(m["benefits"] - m["costs"], dims=dims,
+                       coords={d: delta[d] for d in dims})  # fmt: skip
+    return net.cumsum("year").assign_coords(financial_year=delta["financial_year"])
 
 
 KNOWN_NAMES = {
@@ -96,12 +101,14 @@ def option_labels(appraisal: xr.Dataset) -> dict[str, str]:
 
 
 def payback_label(value: float, years: list[str]) -> str:
-    """A payback year index as its financial year, or 'beyond horizon'."""
+    """A payback year index as its financial year, in words when it has none: -inf 'never a
+    net cost', inf (or NaN) 'beyond horizon' (not within the years appraised).
+    """
+    if value == -np.inf:
+        return "never a net cost"
     if not np.isfinite(value):
         return "beyond horizon"
     i = int(round(value))
-    if i == 0:
-        return "never a net cost"
     return years[i] if 0 <= i < len(years) else "beyond horizon"
 
 

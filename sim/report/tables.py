@@ -16,6 +16,7 @@ import pandas as pd
 import xarray as xr
 
 from sim.appraisal.appraise import ACTIVITY
+from sim.appraisal.summary import per_admission_text
 from sim.report.stats import (
     Spread,
     count,
@@ -66,26 +67,39 @@ def _sum(var: str, sign: float = 1.0) -> Callable[[xr.Dataset], xr.DataArray]:
     return lambda a: sign * total(a[var])
 
 
+VIEW_LABELS = {"cash": "cash view", "economic": "economic view"}
+
+
 def money_measures(appraisal: xr.Dataset) -> list[Measure]:
-    """Rows of the money table."""
+    """Rows of the money table: investment, then each view's present values, NPV and BCR."""
     price = appraisal.attrs["price_year"]
     rate = float(appraisal.attrs["discount_rate"])
     gm = f"GBP m, {price} prices"
-    return [
+    rows = [
         Measure("Investment paid (total)", gm, _sum("investment"), gbp_m, 1e-6, excel=GBP_M),
-        Measure(f"Present value of costs (at {100 * rate:g}%)", gm, lambda a: a["pv_costs"],
+        Measure("  of which implementation (one-off)", gm, lambda a: a["implementation_cost"],
                 gbp_m, 1e-6, excel=GBP_M),
-        Measure(f"Present value of benefits (at {100 * rate:g}%)", gm,
-                lambda a: a["pv_benefits"], gbp_m, 1e-6, excel=GBP_M),
-        Measure(f"Net present value (at {100 * rate:g}%)", gm, lambda a: a["npv"], gbp_m, 1e-6,
-                excel=GBP_M),
-        Measure("Benefit-cost ratio", "PV benefits / PV costs", lambda a: a["bcr"],
-                lambda x: number(x, 2), excel="0.00"),
+    ]  # fmt: skip
+    for v, name in VIEW_LABELS.items():
+        rows += [
+            Measure(f"PV of costs, {name} (optimism bias applied)", gm,
+                    lambda a, v=v: a["pv_costs"].sel(view=v), gbp_m, 1e-6, excel=GBP_M),
+            Measure(f"PV of benefits, {name} (optimism bias applied)", gm,
+                    lambda a, v=v: a["pv_benefits"].sel(view=v), gbp_m, 1e-6, excel=GBP_M),
+            Measure(f"Net present value, {name} (at {100 * rate:g}%)", gm,
+                    lambda a, v=v: a["npv"].sel(view=v), gbp_m, 1e-6, excel=GBP_M),
+            Measure(f"  NPV before optimism bias, {name}", gm,
+                    lambda a, v=v: a["npv_unadjusted"].sel(view=v), gbp_m, 1e-6, excel=GBP_M),
+            Measure(f"Benefit-cost ratio, {name}", "PV benefits / PV costs",
+                    lambda a, v=v: a["bcr"].sel(view=v), lambda x: number(x, 2), excel="0.00"),
+        ]  # fmt: skip
+    rows += [
         Measure("Change in system net cost (total, undiscounted)", gm,
                 _sum("net_cost_change"), gbp_m, 1e-6, excel=GBP_M),
-        Measure("Net cost per emergency admission avoided", f"GBP per admission ({price} prices)",
-                lambda a: a["cost_per_admission_avoided"], gbp),
+        Measure("QALYs gained (admissions, long-term care, mortality)", "QALYs (total)",
+                _sum("qalys_gained"), lambda x: number(x, 0, signed=True), excel="+#,##0;-#,##0;0"),
     ]  # fmt: skip
+    return rows
 
 
 def activity_measures(appraisal: xr.Dataset) -> list[Measure]:
@@ -102,12 +116,18 @@ def activity_measures(appraisal: xr.Dataset) -> list[Measure]:
                 _sum("delayed_bed_days_change"), count),
         Measure("Ambulance hours lost at handover", "hours (total)",
                 _sum("handover_hours_lost_change"), count),
+        Measure("Patient-days boarding in ED (decided to admit, no bed)", "patient days (total)",
+                _sum("boarding_days_change"), count),
         Measure("Acute beds freed, mean over the years", "beds",
                 lambda a: a["beds_freed"].mean("year"), lambda x: number(x, 0, signed=True)),
         Measure("Acute beds freed, most in any year", "beds",
                 lambda a: a["beds_freed"].max("year"), lambda x: number(x, 0, signed=True)),
-        Measure("People at home 91 days after discharge", "people (total)",
-                _sum("at_home_91d_change"), count),
+        Measure("Still at home 91 days after going home (ASCOF 2B style), option",
+                "% of those whose 91 days ended", lambda a: 100 * a["at_home_91d_share_horizon"],
+                lambda x: number(x, 1), excel="0.0"),
+        Measure("  change against the baseline", "percentage points",
+                lambda a: a["at_home_91d_share_change_horizon"],
+                lambda x: number(x, 2, signed=True), excel="+0.00;-0.00;0.00"),
         Measure("Long-term care admissions avoided", "people (total)",
                 _sum("long_term_care_change", -1.0), count),
         Measure("Equity gap: change in most (q1) minus least (q5) deprived",
@@ -180,35 +200,123 @@ def _measure_table(
 
 
 def options_money_table(appraisal: xr.Dataset, labels: dict[str, str]) -> Table:
-    """Investment, present values, NPV, BCR, payback, chance of NPV > 0, cost per admission."""
+    """Investment, both views' present values, NPV, BCR, payback, chance of NPV > 0 and cost
+    per admission avoided.
+    """
     a = appraisal
     years = [str(y) for y in a["financial_year"].values]
     draws = a.sizes["draw"]
-    payback = ExtraRow("Payback year (discounted)", "financial year", {}, {})
-    chance = ExtraRow("Chance that NPV > 0", "share of draws", {}, {}, excel=SHARE)
-    for o in map(str, a["option"].values):
-        s = spread(a["payback_year"].sel(option=o).fillna(np.inf), nearest=True)
-        lo, mid, hi = (payback_label(v, years) for v in s.values)
-        text = mid
-        if draws > 1:
-            text += "\n(all draws)" if lo == mid == hi else f"\n({lo} to {hi})"
-        payback.shown[o], payback.values[o] = text, (lo, mid, hi)
-        p = float(a["probability_npv_positive"].sel(option=o))
-        chance.shown[o], chance.values[o] = percent(p), ("n/a", p, "n/a")
+    price = a.attrs["price_year"]
+    extra = []
+    for v, name in VIEW_LABELS.items():
+        payback = ExtraRow(f"Payback year (discounted), {name}", "financial year", {}, {})
+        chance = ExtraRow(f"Chance that NPV > 0, {name}", "share of draws", {}, {}, excel=SHARE)
+        per_adm = ExtraRow(
+            f"Cost per emergency admission avoided, {name}",
+            f"GBP per admission ({price} prices)", {}, {}, excel="#,##0",
+        )  # fmt: skip
+        for o in map(str, a["option"].values):
+            s = spread(a["payback_year"].sel(option=o, view=v), nearest=True)
+            lo, mid, hi = (payback_label(x, years) for x in s.values)
+            text = mid
+            if draws > 1:
+                text += "\n(all draws)" if lo == mid == hi else f"\n({lo} to {hi})"
+            payback.shown[o], payback.values[o] = text, (lo, mid, hi)
+            p = float(a["probability_npv_positive"].sel(option=o, view=v))
+            chance.shown[o], chance.values[o] = percent(p), ("n/a", p, "n/a")
+            txt = per_admission_text(a, o, v)
+            x = float(a["cost_per_admission_avoided_all_draws"].sel(option=o, view=v))
+            word = txt in ("not meaningful", "n/a")
+            per_adm.shown[o] = txt if word else gbp(x)
+            per_adm.values[o] = ("n/a", txt if word else x, "n/a")
+        extra += [payback, chance, per_adm]
+    ob = a["optimism_bias"]
     note = (f"Each option against the baseline, {a.attrs['first_year']} to "
-            f"{a.attrs['last_year']}, GBP at {a.attrs['price_year']} prices (real terms), "
+            f"{a.attrs['last_year']}, GBP at {price} prices (real terms), "
             f"discounted at {100 * float(a.attrs['discount_rate']):g}% a year from the first "
-            f"year ({a.attrs['discount_source']}). Cells: median (P50) of {draws} draws, with "
-            "P10 to P90 beneath. Benefits are cost reductions the option causes; costs are cost "
-            f"increases, investment included; health value {a.attrs.get('health_value', 'n/a')}."
-            " Payback: the first year from which the discounted cumulative net benefit stays at "
-            "or above zero ('never a net cost': at or above zero from the first year; 'beyond "
-            "horizon': not within the years appraised). A negative net cost per admission "
-            "avoided means the option saves money as well as admissions; n/a: undefined (no "
-            "admissions avoided, or no costs for the benefit-cost ratio).")  # fmt: skip
-    t = _measure_table(a, money_measures(a), labels, "Options - money",
-                       "Money", note, [payback, chance])  # fmt: skip
-    return t
+            f"year ({a.attrs['discount_source']}); health at "
+            f"{100 * float(a.attrs['health_discount_rate']):g}%. Cells: median (P50) of {draws} "
+            "draws, with P10 to P90 beneath. Cash view: released cash (the change in system net "
+            "cost as the providers book it). Economic view: resources valued at cost whether or "
+            "not released, with QALYs gained at "
+            f"GBP {float(a.attrs['value_per_qaly_gbp']):,.0f} each (Methods, 2a). Costs are the "
+            "option's investment plus any net cost it adds elsewhere; benefits are the net "
+            "saving elsewhere (and health); optimism bias raises costs by "
+            f"{100 * float(ob.sel(applied_to='costs')):g}% and divides benefits by "
+            f"{1 + float(ob.sel(applied_to='benefits')):g}. Payback: the first year from which "
+            "the discounted cumulative net benefit stays at or above zero ('never a net cost': "
+            "never below zero; 'beyond horizon': not within the years appraised). Cost per "
+            "admission avoided: mean change in cost over the mean admissions avoided, every draw "
+            "counted; 'not meaningful' when the admissions change's P10 to P90 range includes "
+            "zero; negative: saves money as well as admissions. n/a: undefined (no costs for "
+            "the benefit-cost ratio).")  # fmt: skip
+    return _measure_table(a, money_measures(a), labels, "Options - money",
+                          "Money: cash and economic views", note, extra)  # fmt: skip
+
+
+def switching_table(appraisal: xr.Dataset, labels: dict[str, str], n: int = 3) -> Table:
+    """Switching values: per option and view, the discount rate, the savings needed and the
+    ``n`` inputs that need the smallest move (every input in the workbook).
+    """
+    a = appraisal
+    rows, shown = [], []
+    for o in a["option"].values:
+        for v, name in VIEW_LABELS.items():
+            sv = a["switching_value"].sel(option=o, view=v)
+            c = a["switching_central"].sel(option=o, view=v)
+            how = a["switching_method"].sel(option=o, view=v)
+            for p in sv["parameter"].values:
+                x, ref = float(sv.sel(parameter=p)), float(c.sel(parameter=p))
+                if np.isnan(ref):
+                    continue
+                rows.append({"Option": labels[str(o)], "View": v, "Input": str(p),
+                             "Value used": ref, "Switching value (NPV = 0)": x,
+                             "Method": str(how.sel(parameter=p).values)})  # fmt: skip
+            rate = float(sv.sel(parameter="discount_rate"))
+            share = float(sv.sel(parameter="savings_share"))
+            shown.append({
+                "Option": labels[str(o)], "View": name,
+                "Discount rate at NPV = 0 (used: "
+                f"{100 * float(a.attrs['discount_rate']):g}%)":
+                    "none in 0-100%" if np.isnan(rate) else f"{100 * rate:.1f}%",
+                "Savings needed (x modelled)": "none" if np.isnan(share) else f"{share:.2f} x",
+                "Inputs nearest their switching value: used -> switching (method)":
+                    "\n".join(_key_inputs(sv, c, how, n)) or "none within range",
+            })  # fmt: skip
+    note = ("The value of each input at which the option's mean NPV over draws is zero, "
+            "others as used. Exact: NPV recomputed from the yearly money with the input changed "
+            "(a unit cost scales the costs it multiplies, activity held fixed; the discount rate "
+            "replaces the Green Book rate, health keeps its own). Fitted: effect sizes, from a "
+            "linear fit of NPV over the draws (indicative with few draws). 'none' means NPV "
+            "keeps its sign over the range searched (rates 0-100%, inputs 0 to 1,000 times). "
+            "Savings needed: the multiple of the modelled money savings elsewhere (health as "
+            "modelled) at "
+            "which NPV is zero; below 1, the option has room to spare. Every input is in the "
+            "workbook.")  # fmt: skip
+    return Table("Switching values", "Switching values: what would have to change for NPV = 0",
+                 pd.DataFrame(rows), pd.DataFrame(shown), note,
+                 widths=[1.6, 1.3, 1.7, 1.5, 5.0])  # fmt: skip
+
+
+def _key_inputs(sv: xr.DataArray, c: xr.DataArray, how: xr.DataArray, n: int) -> list[str]:
+    """The ``n`` inputs (other than the rate and savings) nearest their switching value."""
+
+    def fmt(x: float) -> str:
+        return f"{x:,.3g}" if abs(x) < 1000 else f"{x:,.0f}"
+
+    dist = {}
+    for p in sv["parameter"].values:
+        x, ref = float(sv.sel(parameter=p)), float(c.sel(parameter=p))
+        if str(p) in ("discount_rate", "savings_share"):
+            continue
+        if np.isfinite(x) and np.isfinite(ref) and ref != 0 and x / ref > 0:
+            dist[str(p)] = abs(np.log(x / ref))
+    out = []
+    for p in sorted(dist, key=dist.get)[:n]:
+        x, ref = float(sv.sel(parameter=p)), float(c.sel(parameter=p))
+        method = str(how.sel(parameter=p).values).split(" ")[0]
+        out.append(f"{p}: {fmt(ref)} -> {fmt(x)} ({method})")
+    return out
 
 
 def options_activity_table(appraisal: xr.Dataset, labels: dict[str, str]) -> Table:
@@ -265,25 +373,25 @@ def _by_year_rows(da: xr.DataArray, base: dict) -> list[dict]:
 
 
 def money_by_year_table(appraisal: xr.Dataset, labels: dict[str, str]) -> Table:
-    """Investment, gross benefits and costs, net cost change and running NPV, by year."""
+    """Investment, change in cost in each view, health value and running NPV, by year."""
     a = appraisal
     price = a.attrs["price_year"]
-    running = cumulative_discounted_net_benefit(a)
-    parts = [("investment", "Investment paid"), ("gross_benefits", "Gross benefits"),
-             ("gross_costs", "Gross costs (investment included)"),
-             ("net_cost_change", "Change in system net cost")]  # fmt: skip
+    parts = [("investment", "Investment paid"),
+             ("net_cost_change", "Change in system net cost (cash view)"),
+             ("economic_cost_change", "Change in resource cost (economic view)"),
+             ("health_value", "Money value of QALYs gained (economic view)")]  # fmt: skip
     rows = []
     for o in a["option"].values:
         for var, label in parts:
             rows += _by_year_rows(a[var].sel(option=o) / 1e6,
                                   {"Option": labels[str(o)], "Measure": label})  # fmt: skip
-        rows += _by_year_rows(
-            running.sel(option=o) / 1e6,
-            {
-                "Option": labels[str(o)],
-                "Measure": "Cumulative discounted net benefit (running NPV)",
-            },
-        )
+        for v in VIEW_LABELS:
+            running = cumulative_discounted_net_benefit(a, v)
+            rows += _by_year_rows(
+                running.sel(option=o) / 1e6,
+                {"Option": labels[str(o)],
+                 "Measure": f"Running NPV, {v} view (optimism bias applied)"},
+            )  # fmt: skip
     df = _gbp_m_columns(pd.DataFrame(rows), price)
     return Table(
         "Money by year",
@@ -368,14 +476,18 @@ def draws_table(appraisal: xr.Dataset, labels: dict[str, str]) -> Table:
         x = a.sel(option=o)
         for d in a["draw"].values:
             y = x.sel(draw=d)
-            pb = float(y["payback_year"])
-            bcr = float(y["bcr"])
+            pb = float(y["payback_year"].sel(view="cash"))
+            bcr = {v: float(y["bcr"].sel(view=v)) for v in VIEW_LABELS}
+            per = float(y["cost_per_admission_avoided"].sel(view="cash"))
             rows.append({
                 "Option": labels[str(o)], "Draw": int(d),
-                f"NPV (GBP m, {price} prices)": float(y["npv"]) / 1e6,
-                "Benefit-cost ratio": bcr if np.isfinite(bcr) else "n/a (no costs)",
-                "Payback year (financial year)": payback_label(pb if np.isfinite(pb) else np.inf,
-                                                               years),
+                f"NPV cash (GBP m, {price} prices)": float(y["npv"].sel(view="cash")) / 1e6,
+                f"NPV economic (GBP m, {price} prices)":
+                    float(y["npv"].sel(view="economic")) / 1e6,
+                **{f"Benefit-cost ratio, {v}": b if np.isfinite(b) else "n/a (no costs)"
+                   for v, b in bcr.items()},
+                "Payback year, cash (financial year)": payback_label(pb, years),
+                "Cost per admission avoided, cash (GBP)": per if np.isfinite(per) else "n/a",
                 f"Investment (GBP m, {price} prices)": float(total(y["investment"])) / 1e6,
                 f"Change in system net cost (GBP m, {price} prices)":
                     float(total(y["net_cost_change"])) / 1e6,
@@ -388,7 +500,9 @@ def draws_table(appraisal: xr.Dataset, labels: dict[str, str]) -> Table:
         pd.DataFrame(rows),
         note="Payback: the financial year from which the discounted cumulative net benefit "
         "stays at or above zero; 'never a net cost' when it is never below zero, 'beyond "
-        "horizon' when it does not pay back within the years appraised.",
+        "horizon' when it does not pay back within the years appraised. Cost per admission "
+        "avoided per draw: read it with the options table, which marks it 'not meaningful' "
+        "when the admissions change's P10 to P90 range includes zero.",
         formats={"Draw": "0", "Change in emergency admissions": COUNT,
                  "Acute beds freed (mean)": "#,##0.0"},
     )  # fmt: skip

@@ -72,6 +72,7 @@ VARIABLES: dict[str, Variable] = {
     "vw_step_down": V(Q, "patients", "Early discharges to a virtual ward", SUM),
     "readmissions": V(Q, "admissions", "Readmissions within 91 days of going home", SUM),
     "at_home_91d": V(Q, "people", "People still at home 91 days after discharge", SUM),
+    "follow_up_deaths": V(Q, "people", "Deaths within 91 days of going home", SUM, ("stockflow",)),
     "care_home_admissions": V(Q, "people", "Permanent care-home admissions", SUM),
     "discharges": V(("pathway", "quintile"), "patients", "Discharges from acute beds by pathway", SUM),
     # -- system pressure and deaths ------------------------------------------------------------

@@ -48,9 +48,11 @@ def financial_year_of_steps(start_date: str, n_steps: int, dt_days: float) -> np
 def check_buys(name: str, line: InvestmentCfg) -> None:
     """A line's ``buys`` names capacity levers with shares summing to 1."""
     key = f"scenario.investments.{name}.buys"
-    if line.cost == "amount":  # money spent as received (e.g. a programme), no capacity
+    if line.cost in ("amount", "line"):  # spent as received, or paying a cost line's rise
         if line.buys:
-            raise ConfigError(f"{key}: a line with cost = amount buys no capacity; remove buys")
+            raise ConfigError(
+                f"{key}: a line with cost = {line.cost} buys no capacity; remove buys"
+            )
         return
     if not line.buys:
         raise ConfigError(f"{key} is empty: name the capacity levers the money buys")

@@ -60,6 +60,12 @@ def validate_scenario(cfg: Config) -> None:
         )
     if c.term_years < 1:
         raise ConfigError(f"scenario.contracting.term_years = {c.term_years}: must be >= 1")
+    paying_lines = [k for k, line in sc.investments.items() if line.cost == "line"]
+    if c.mode != "none" and paying_lines:
+        raise ConfigError(
+            f"scenario.investments.{paying_lines[0]}: cost = line pays for capacity the "
+            f"effects add, which contracting cannot withdraw; use contracting.mode none"
+        )
     if c.mode != "none" and not sc.investments:
         raise ConfigError(
             f"scenario.contracting.mode = {c.mode!r}: the scenario has no investments to "

@@ -30,12 +30,13 @@ def _series(ax) -> int:
 def test_pack_has_every_chart(result):
     """NPV at a glance, fan charts, cash by organisation, waterfall, tornado and equity."""
     keys = [c.key for c in _charts(result)]
-    assert keys == ["npv", "fan_money", "fan_hospital", "fan_flow", "fan_people", "cash_by_org",
-                    "waterfall", "tornado", "equity"]  # fmt: skip
+    assert keys == ["npv", "fan_money", "fan_economic", "fan_hospital", "fan_flow", "fan_people",
+                    "cash_by_org", "waterfall", "tornado", "equity"]  # fmt: skip
 
 
-@pytest.mark.parametrize("key", ["npv", "fan_money", "fan_hospital", "fan_flow", "fan_people",
-                                 "cash_by_org", "waterfall", "tornado", "equity"])  # fmt: skip
+@pytest.mark.parametrize("key", ["npv", "fan_money", "fan_economic", "fan_hospital", "fan_flow",
+                                 "fan_people", "cash_by_org", "waterfall", "tornado",
+                                 "equity"])  # fmt: skip
 def test_chart_titles_axes_and_legend(result, key):
     """Titles, labelled axes with units, and a legend naming the series."""
     chart = next(c for c in _charts(result) if c.key == key)
@@ -74,14 +75,14 @@ def test_money_and_unit_words_on_axes(result):
 
 
 def test_waterfall_parts_add_up_to_minus_npv(result):
-    """Investment plus each organisation's change equals the system total, = -mean NPV."""
+    """Investment plus each organisation's change equals the system total, = minus the mean
+    cash-view NPV before optimism bias."""
     a = result.appraisal
     for o in a["option"].values:
         parts = figures.waterfall_parts(a, str(o))
         assert np.isclose(parts.iloc[:-1].sum(), parts.iloc[-1], rtol=1e-9, atol=1.0)
-        if a.attrs.get("health_value") == "not included":
-            assert np.isclose(parts.iloc[-1], -float(a["npv"].sel(option=o).mean()), rtol=1e-6,
-                              atol=1.0)  # fmt: skip
+        npv = float(a["npv_unadjusted"].sel(option=o, view="cash").mean())
+        assert np.isclose(parts.iloc[-1], -npv, rtol=1e-6, atol=1.0)
 
 
 def test_rank_correlations(result):

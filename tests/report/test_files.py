@@ -76,7 +76,7 @@ def test_html_is_self_contained(pack_dir):
     assert not re.search(r"""(src|href)\s*=\s*["']?\s*(https?:|//|ftp:)""", html, re.I)
     assert not re.search(r"url\(|@import|<link\b|<script\b|<iframe\b", html, re.I)
     images = re.findall(r"<img [^>]*src=\"([^\"]+)\"", html)
-    assert len(images) == 9 and all(i.startswith("data:image/png;base64,") for i in images)
+    assert len(images) == 10 and all(i.startswith("data:image/png;base64,") for i in images)
     for s in SECTIONS:
         assert f">{s}</h2>" in html, s
 
@@ -87,6 +87,7 @@ def test_workbook_opens_with_expected_sheets(pack_dir):
     expected = {
         "Contents",
         "Options - money",
+        "Switching values",
         "Options - activity",
         "Who pays and saves",
         "Money by year",

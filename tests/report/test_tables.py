@@ -20,7 +20,8 @@ def test_formats():
     years = ["2025/26", "2026/27"]
     assert payback_label(1.0, years) == "2026/27"
     assert payback_label(np.inf, years) == "beyond horizon"
-    assert payback_label(0.0, years) == "never a net cost"
+    assert payback_label(-np.inf, years) == "never a net cost"
+    assert payback_label(0.0, years) == "2025/26"
     s = spread(np.array([1.0, np.nan, 3.0]))
     assert s.n == 2 and s.p50 == 2.0
 
@@ -31,11 +32,13 @@ def test_money_table_matches_appraisal(result):
     labels = option_labels(a)
     t = options_money_table(a, labels)
     for o in a["option"].values:
-        row = t.data[(t.data["Option"] == labels[str(o)])
-                     & t.data["Measure"].str.startswith("Net present value")]  # fmt: skip
-        assert row["P50"].item() == pytest.approx(float(a["npv"].sel(option=o).median()) / 1e6)
+        for v in ("cash", "economic"):
+            row = t.data[(t.data["Option"] == labels[str(o)])
+                         & t.data["Measure"].str.startswith(f"Net present value, {v}")]  # fmt: skip
+            npv = float(a["npv"].sel(option=o, view=v).median()) / 1e6
+            assert row["P50"].item() == pytest.approx(npv)
     assert list(t.display.columns[:2]) == ["Measure", "Units"]
-    assert t.display.shape == (9, 2 + a.sizes["option"])
+    assert t.display.shape == (20, 2 + a.sizes["option"])
 
 
 def test_who_pays_system_row_is_minus_net_cost(result):
@@ -68,5 +71,7 @@ def test_running_npv_ends_at_the_npv(result):
     a = a.assign_attrs(
         health_discount_rate=result.configs["baseline"].appraisal.health.discount_rate
     )
-    end = cumulative_discounted_net_benefit(a).isel(year=-1)
-    np.testing.assert_allclose(end.values, a["npv"].transpose(*end.dims).values, atol=1e-3)
+    for v in ("cash", "economic"):
+        end = cumulative_discounted_net_benefit(a, v).isel(year=-1)
+        npv = a["npv"].sel(view=v).transpose(*end.dims).values
+        np.testing.assert_allclose(end.values, npv, atol=1e-3)

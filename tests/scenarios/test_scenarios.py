@@ -87,10 +87,11 @@ def test_community_investment_buys_places_and_avoids_conveyances_and_admissions(
         assert y["capacity"].sel(service=svc)[0] > b["capacity"].sel(service=svc)[0], svc
     assert total(y, "conveyances")[0] < 0.99 * total(b, "conveyances")[0]
     assert total(y, "emergency_admissions")[0] < 0.995 * total(b, "emergency_admissions")[0]
-    # the money: GBP 5 m in 2026/27 (ramp), 10 m from 2027/28, paid by the ICB to community
+    # the money: GBP 5 m in 2026/27 (ramp) plus 1 m one-off implementation, 10 m from
+    # 2027/28, paid by the ICB to community
     # (2027/28 has 366 days, the run 365 of them: paid pro rata)
     np.testing.assert_allclose(
-        ci["investment_total"].isel(draw=0).values, [0, 5e6, 10e6 * 365 / 366]
+        ci["investment_total"].isel(draw=0).values, [0, 5e6 + 1e6, 10e6 * 365 / 366]
     )
     paid = ci["payments"].sel(payer="icb", provider="community").isel(draw=0)
     plan_paid = base3["payments"].sel(payer="icb", provider="community").isel(draw=0)

@@ -542,6 +542,7 @@ def _declare_reports(m: Model, place: Place, labels: list[str], sto: dict) -> No
         "vw_step_down": {},
         "readmissions": {"readmission[{c}][{k}]": 1},
         "at_home_91d": {"follow[{c}].stage{n}": 1},
+        "follow_up_deaths": {"follow_death[{c}][{k}]": 1},
         "care_home_admissions": {"start_p3:await_p3[{c}]->care_home[{c}]": 1, "care_home_move:care_home_entry[{c}]->care_home[{c}]": 1, "care_home_from_community:home[{c}]->care_home[{c}]": 1},
     }  # fmt: skip
     fu_stages = cfg.follow_up.stages
