@@ -183,6 +183,30 @@ class SeasonalityCfg:
 
 
 @dataclass
+class PlanServiceCfg:
+    """One service's capacity path in the plan: a growth rate or a table by financial year.
+
+    Exactly one of ``growth_per_year`` (a fraction a year, compounding from the first
+    financial year of the run, whose capacity is the place's configured one) or ``table``
+    (financial year label such as ``"2026/27"`` -> capacity in the service's units, every
+    year after the first through the run's last) is given; ``source`` names its EVIDENCE row
+    or says ``assumption`` with the reason. See :mod:`sim.place.capacity_plan`.
+    """
+
+    growth_per_year: float | None = None
+    table: dict[str, float] | None = None
+    source: str = MISSING
+
+
+@dataclass
+class PlanCfg:
+    """The business-as-usual capacity plan; ``case: do_nothing`` holds capacity as today."""
+
+    case: str = "bau"  # bau | do_nothing
+    services: dict[str, PlanServiceCfg] = field(default_factory=dict)
+
+
+@dataclass
 class PlaceCfg:
     """A place: its people and its health and care services."""
 
@@ -202,6 +226,7 @@ class PlaceCfg:
     care_home: CareHomeCfg = MISSING
     follow_up: FollowUpCfg = MISSING
     seasonality: SeasonalityCfg = MISSING
+    plan: PlanCfg = field(default_factory=PlanCfg)  # capacity by financial year
     uncertain: dict[str, Uncertain] = field(default_factory=dict)  # dotted key -> range
 
 

@@ -67,7 +67,7 @@ def test_api_composes_what_the_cli_composes_and_load_reads_it_back(tmp_path):
                  "run.draws=1", "appraisal.options=[]"]  # fmt: skip
     assert main(overrides) == 0
     loaded = sim.load(tmp_path / "api" / "results.nc")
-    assert list(loaded["option"].values) == ["baseline"]
+    assert list(loaded["option"].values) == ["baseline", "baseline_do_nothing"]
     assert loaded.attrs["created_utc"] and loaded.attrs["scenario:baseline"] == "baseline"
     direct = sim.run(overrides)
     xr.testing.assert_identical(

@@ -23,6 +23,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from sim.engines.stockflow.model import Model
+from sim.place import capacity_plan
 from sim.place.cohorts import Place
 from sim.place.levers import LEVERS, Targets, series_name
 from sim.place.vocabulary import DAYS_PER_YEAR, PATHWAYS, SERVICES, WAITED_PATHWAYS
@@ -84,6 +85,9 @@ def declare_place(
     """
     m.series(WINTER)
     m.series(WEEKDAY)
+    for svc, meta in capacity_plan.SERVICES.items():  # the capacity plan, by financial year
+        if meta.stockflow:
+            m.series(capacity_plan.series_name(svc))
     lv = _Levers(m, dict(levers or {}))
     labels = [c.label for c in place.cohorts]
     sto = _declare_stocks(m, place, labels)
@@ -200,7 +204,7 @@ def _declare_front_doors(m: Model, place: Place, labels: list[str], sto: dict) -
                   admit[lab], series=WINTER)  # fmt: skip
     gp_per_day = cfg.primary_care.appointments_per_head_year * cfg.population.size / DAYS_PER_YEAR
     m.capacity("gp_appointments", m.param("primary_care.appointments_per_day", gp_per_day),
-               per_day=True)  # fmt: skip
+               per_day=True, series=_plan("gp_appointments"))  # fmt: skip
     m.transfer("gp_appointment", "gp_appointments", [(gp[lab], home[lab]) for lab in labels])
     pc, c111, a = cfg.primary_care, cfg.nhs111, cfg.ambulance
     to111 = m.param("primary_care.unmet_to_111_share", pc.unmet_to_111_share, kind="share")
@@ -270,7 +274,7 @@ def _declare_hospital(
         m.param("acute.beds", ac.beds, units="beds"),
         stocks=[s for lab in labels for s in sto["acute"][lab]]
         + [a[lab] for a in awaits for lab in labels],
-        series=lv.series("acute.beds"),
+        series=lv.series("acute.beds", _plan("acute_beds")),
     )
     # Bed pressure: acute patients (incl. those awaiting a pathway) plus ED boarders per bed.
     # It speeds discharges (a balancing loop) and lengthens ambulance handovers.
@@ -287,7 +291,8 @@ def _declare_hospital(
                  for lab in labels}  # fmt: skip
     vw_scale = lv.series("virtual_ward.scale")
     m.capacity("virtual_ward", m.param("virtual_ward.capacity", vw.capacity, units="places"),
-               stocks=[s for lab in labels for s in sto["vw"][lab]], series=vw_scale)  # fmt: skip
+               stocks=[s for lab in labels for s in sto["vw"][lab]],
+               series=lv.series("virtual_ward.scale", _plan("virtual_ward")))  # fmt: skip
     m.transfer(
         "vw_step_up",
         "virtual_ward",
@@ -355,6 +360,11 @@ def _declare_admission(m: Model, place: Place, labels: list[str], sto: dict, lv:
         m.outflow(f"boarding_sent_home[{lab}]", boarding[lab], sent_home, sto["follow"][lab][0])
 
 
+def _plan(service: str) -> str:
+    """The series of a service's capacity plan (see :mod:`sim.place.capacity_plan`)."""
+    return capacity_plan.series_name(service)
+
+
 def m_param(m: Model, name: str, value: float) -> str:
     """A shared named parameter, declared on first use."""
     return name if name in m.params else m.param(name, float(value))
@@ -399,9 +409,9 @@ def _declare_community(m: Model, place: Place, labels: list[str], sto: dict, lv:
                      for lab in labels}  # fmt: skip
         m.capacity(key, m.param(f"{key}.capacity", svc.capacity, units="places"),
                    stocks=[s for lab in labels for s in sto[kind][lab]],
-                   series=lv.series(capacity_lever[key]))  # fmt: skip
+                   series=lv.series(capacity_lever[key], _plan(key)))  # fmt: skip
     m.capacity("care_home", m.param("care_home.beds", cfg.care_home.beds, units="beds"),
-               stocks=list(sto["care_home"].values()))  # fmt: skip
+               stocks=list(sto["care_home"].values()), series=_plan("care_home"))  # fmt: skip
     for p, (key, kind) in enumerate((("reablement", "reab"), ("ic_beds", "ic_bed"))):
         m.transfer(f"start_p{p + 1}", key,
                    [(awaits[p][lab], sto[kind][lab][0]) for lab in labels],
@@ -604,10 +614,14 @@ def series_values(
     dt_days: float,
     names: Sequence[str] = (WINTER, WEEKDAY),
     levers: Mapping[str, np.ndarray] | None = None,
+    *,
+    plan: bool = True,
 ) -> dict[str, np.ndarray]:
     """Per-step inputs for the series ``names`` of a model built by :func:`build_model`.
 
     Calendar series: winter seasonality of emergency demand and weekday pathway starts.
+    Plan series ``plan:<service>``: the place's capacity plan as a factor on today's
+    capacity by financial year (all ones with ``plan=False``: capacity as today).
     Lever series ``lever:<name>`` take their path from ``levers`` (shape ``(n_steps,)`` or
     ``(n_draws, n_steps)``), or the lever's neutral value when it has none; product series
     ``a*b`` multiply their parts.
@@ -621,6 +635,9 @@ def series_values(
     weekday = ((days.astype(int) + 3) % 7) < 5  # 1970-01-01 was a Thursday
     factor = np.where(weekday, 1.0, place.cfg.acute.weekend_pathway_factor)
     calendar = {WINTER: winter, WEEKDAY: factor}
+    factors = capacity_plan.step_factors(place.cfg, start_date, n_steps, dt_days)
+    for svc, path in factors.items():
+        calendar[capacity_plan.series_name(svc)] = path if plan else np.ones(n_steps)
     out: dict[str, np.ndarray] = {}
     for name in names:
         value: np.ndarray = np.ones(n_steps)
