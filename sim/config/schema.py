@@ -43,6 +43,10 @@ class PopulationCfg:
     size: float = MISSING
     age_bands: list[str] = MISSING
     age_band_years: list[float] = MISSING  # width of each band; 0 for the last (open) band
+    # share of each band's people in its oldest single year of age (they leave the band
+    # within a year); empty: 1 / width (people spread evenly over the band's years)
+    top_year_share: list[float] = field(default_factory=list)
+    hospice_share_of_home_deaths: float = 0.0  # of deaths outside hospital and care homes
     age_shares: list[float] = MISSING
     segments: list[str] = MISSING
     segment_shares: dict[str, list[float]] = MISSING  # age band -> shares of segments

@@ -287,7 +287,8 @@ def _declare_hospital(
     # Virtual ward capacity exists before step-up and step-down transfers use it.
     vw = cfg.virtual_ward
     sto["vw"] = {lab: m.delay(f"vw[{lab}]", m_param(m, "virtual_ward.mean_days", vw.mean_days),
-                              vw.stages, _exits(m, "virtual_ward", vw, sto, lab, hospital="boarding"))
+                              vw.stages, _exits(m, "virtual_ward", vw, sto, lab, hospital="boarding"),
+                              exit="death")
                  for lab in labels}  # fmt: skip
     vw_scale = lv.series("virtual_ward.scale")
     m.capacity("virtual_ward", m.param("virtual_ward.capacity", vw.capacity, units="places"),
@@ -405,7 +406,8 @@ def _declare_community(m: Model, place: Place, labels: list[str], sto: dict, lv:
         hospital = "ed" if key == "ucr" else "admit"
         speed = lv.series(stay_lever[key]) if key in stay_lever else None
         sto[kind] = {lab: m.delay(f"{kind}[{lab}]", mean, svc.stages,
-                                  _exits(m, key, svc, sto, lab, hospital=hospital), series=speed)
+                                  _exits(m, key, svc, sto, lab, hospital=hospital), series=speed,
+                                  exit="death")
                      for lab in labels}  # fmt: skip
         m.capacity(key, m.param(f"{key}.capacity", svc.capacity, units="places"),
                    stocks=[s for lab in labels for s in sto[kind][lab]],
@@ -579,6 +581,7 @@ def _declare_reports(m: Model, place: Place, labels: list[str], sto: dict) -> No
     conv = {f"ambulance_outcome[{lab}]->ed[{lab}]": 1 / 60 for lab in labels}
     conv.update({f"ucr_full[{lab}]": 1 / 60 for lab in labels})
     m.report("handover_hours_lost", flows=conv, lookup="handover_minutes")
+    _declare_deaths_by_place(m, place, labels)
     _describe(m, "hospital_deaths")
     hd = {f"acute[{lab}].stage{len(sto['acute'][lab])}->death": 1.0 for lab in labels}
     hd.update({f"waiting_death:{sto[f'await_{p}'][lab]}": 1.0 for p in AWAITS
@@ -589,6 +592,46 @@ def _declare_reports(m: Model, place: Place, labels: list[str], sto: dict) -> No
 def _describe(m: Model, var: str) -> None:
     """Give a reported variable the units and long name of the results schema."""
     m.describe(var, units=VARIABLES[var].units, long_name=VARIABLES[var].long_name)
+
+
+PLACES_OF_DEATH = ("hospital", "care_home", "home", "hospice")
+"""Where people die, as ONS counts it (EVIDENCE 10.74-10.78; "other places" count as home)."""
+_HOSPITAL_KINDS = ("acute", "await_p1", "await_p2", "await_p3", "boarding", "ic_bed")
+
+
+def _death_place(arc_name: str) -> str:
+    """Where a death on an arc happens: hospital (acute and intermediate-care beds), care
+    home, or at home (home, follow-up and home-based services, split later with hospices).
+    """
+    src = arc_name.removeprefix("waiting_death:").split("->", 1)[0]
+    kind = src.split("[", 1)[0]
+    if kind in _HOSPITAL_KINDS:
+        return "hospital"
+    return "care_home" if kind in ("care_home", "care_home_death") else "home"
+
+
+def _declare_deaths_by_place(m: Model, place: Place, labels: list[str]) -> None:
+    """Deaths by place of death and age band. Deaths outside hospitals and care homes are
+    split between home and hospice by ``population.hospice_share_of_home_deaths``.
+    """
+    hospice = place.cfg.population.hospice_share_of_home_deaths
+    _describe(m, "deaths_by_place")
+    band = {lab: c.age for c, lab in zip(place.cohorts, labels, strict=True)}
+    flows: dict[tuple[str, str], dict[str, float]] = {}
+    for arc in m.arcs.values():
+        if arc.dst is not None or arc.exit != "death":
+            continue
+        lab = arc.name.split("[", 1)[1].split("]", 1)[0]
+        where = _death_place(arc.name)
+        if where == "home":
+            flows.setdefault(("hospice", band[lab]), {})[arc.name] = hospice
+            flows.setdefault(("home", band[lab]), {})[arc.name] = 1.0 - hospice
+        else:
+            flows.setdefault((where, band[lab]), {})[arc.name] = 1.0
+    for where in PLACES_OF_DEATH:
+        for age in place.labels("age"):
+            m.report("deaths_by_place", flows=flows.get((where, age), {}),
+                     coords={"place_of_death": where, "age_band": age})  # fmt: skip
 
 
 def _flow_exists(m: Model, ref: str) -> bool:
