@@ -625,6 +625,9 @@ class PlaceSim:
                 self.rec.episode(pt.pid, pt.c, "boarding", t0, t0, env.now, "sent_home",
                                  env.now - t0)  # fmt: skip
                 self.leave_ed(pt)
+                if pt.row[self.L.OUTCOME] < self.outcome_cum[pt.c][0]:
+                    self.die()  # the death risk of the stay they would have had, as in a bed
+                    return
                 yield from self.follow_up(pt)
                 return
         self.leave_ed(pt)

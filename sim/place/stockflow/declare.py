@@ -357,8 +357,14 @@ def _declare_admission(m: Model, place: Place, labels: list[str], sto: dict, lv:
     m.transfer("admit_to_bed", "acute_beds",
                [(boarding[lab], sto["acute"][lab][0]) for lab in labels])  # fmt: skip
     sent_home = m.param("acute.boarding_discharge_per_day", ac.boarding_discharge_per_day)
-    for lab in labels:  # still no bed after a night: some are treated in ED and sent home
-        m.outflow(f"boarding_sent_home[{lab}]", boarding[lab], sent_home, sto["follow"][lab][0])
+    # Still no bed after a night: some are treated in ED and sent home. They carry the death
+    # risk of the stay they would have had (the cohort's in-hospital death share), so crowding
+    # never lowers deaths (issue 11: boarders sent home must not escape that risk).
+    died = place.share["acute_death"]
+    for i, lab in enumerate(labels):
+        m.outflow(f"boarding_sent_home[{lab}]", boarding[lab], sent_home,
+                  {sto["follow"][lab][0]: 1.0 - float(died[i]), None: float(died[i])},
+                  exit="death")  # fmt: skip
 
 
 def _plan(service: str) -> str:
@@ -596,7 +602,7 @@ def _describe(m: Model, var: str) -> None:
 
 PLACES_OF_DEATH = ("hospital", "care_home", "home", "hospice")
 """Where people die, as ONS counts it (EVIDENCE 10.74-10.78; "other places" count as home)."""
-_HOSPITAL_KINDS = ("acute", "await_p1", "await_p2", "await_p3", "boarding", "ic_bed")
+_HOSPITAL_KINDS = ("acute", "await_p1", "await_p2", "await_p3", "boarding_sent_home", "ic_bed")
 
 
 def _death_place(arc_name: str) -> str:
