@@ -80,7 +80,10 @@ def homefirst_over_ten_years() -> list[str]:
         "about 380 more ED admissions and 90 more readmissions a year by 2034/35 than the "
         "plan. The net fall in emergency admissions therefore declines slowly after its "
         "first full year. A board should read the later years as net of this survivorship; "
-        "the gross admissions avoided by step-up grow with demand.",
+        "the gross admissions avoided by step-up grow with demand. With capacity held as "
+        "today (do nothing) the effect fades much faster, by the sharing rule: P1 demand from "
+        "discharges grows with the older population while reablement places do not, so "
+        "patients waiting in beds take HomeFirst's places and step-up is squeezed out.",
         "",
     ]
     return out

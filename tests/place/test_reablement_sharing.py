@@ -36,3 +36,20 @@ def test_step_up_avoids_admissions_only_when_places_are_free():
         avoided[places] = float(base - hf.isel(draw=0, year=2))
     assert avoided[420] > 700, avoided
     assert avoided[42] < 0.2 * avoided[420], avoided
+
+
+def test_homefirst_persists_under_the_plan_and_fades_when_capacity_is_held():
+    """docs/scenarios.md: under the plan the fall in admissions keeps at least 65% of its
+    2027/28 size to 2034/35 (the fade is survivorship); with capacity as today discharges
+    squeeze step-up out of reablement and it falls below a third."""
+    ten = ["run.draws=1", "run.record_every_days=365"]
+    kept = {}
+    for case in ("bau", "do_nothing"):
+        common = [*ten, f"place.plan.case={case}"]
+        base = annual(sim.run(common))["emergency_admissions"].isel(draw=0)
+        hf = annual(sim.run([*common, "scenario=homefirst"]))["emergency_admissions"].isel(draw=0)
+        fewer = (base - hf).values
+        assert 786 <= fewer[2] <= 1212, (case, fewer)  # 2027/28: inside the Leeds range
+        kept[case] = fewer[-1] / fewer[2]
+    assert kept["bau"] >= 0.65, kept
+    assert kept["do_nothing"] < 1 / 3, kept
