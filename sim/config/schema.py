@@ -43,6 +43,10 @@ class PopulationCfg:
     size: float = MISSING
     age_bands: list[str] = MISSING
     age_band_years: list[float] = MISSING  # width of each band; 0 for the last (open) band
+    # share of each band's people in its oldest single year of age (they leave the band
+    # within a year); empty: 1 / width (people spread evenly over the band's years)
+    top_year_share: list[float] = field(default_factory=list)
+    hospice_share_of_home_deaths: float = 0.0  # of deaths outside hospital and care homes
     age_shares: list[float] = MISSING
     segments: list[str] = MISSING
     segment_shares: dict[str, list[float]] = MISSING  # age band -> shares of segments
@@ -183,6 +187,30 @@ class SeasonalityCfg:
 
 
 @dataclass
+class PlanServiceCfg:
+    """One service's capacity path in the plan: a growth rate or a table by financial year.
+
+    Exactly one of ``growth_per_year`` (a fraction a year, compounding from the first
+    financial year of the run, whose capacity is the place's configured one) or ``table``
+    (financial year label such as ``"2026/27"`` -> capacity in the service's units, every
+    year after the first through the run's last) is given; ``source`` names its EVIDENCE row
+    or says ``assumption`` with the reason. See :mod:`sim.place.capacity_plan`.
+    """
+
+    growth_per_year: float | None = None
+    table: dict[str, float] | None = None
+    source: str = MISSING
+
+
+@dataclass
+class PlanCfg:
+    """The business-as-usual capacity plan; ``case: do_nothing`` holds capacity as today."""
+
+    case: str = "bau"  # bau | do_nothing
+    services: dict[str, PlanServiceCfg] = field(default_factory=dict)
+
+
+@dataclass
 class PlaceCfg:
     """A place: its people and its health and care services."""
 
@@ -202,6 +230,7 @@ class PlaceCfg:
     care_home: CareHomeCfg = MISSING
     follow_up: FollowUpCfg = MISSING
     seasonality: SeasonalityCfg = MISSING
+    plan: PlanCfg = field(default_factory=PlanCfg)  # capacity by financial year
     uncertain: dict[str, Uncertain] = field(default_factory=dict)  # dotted key -> range
 
 

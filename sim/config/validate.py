@@ -45,7 +45,7 @@ def walk_numbers(obj: object, key: str) -> None:
     """Every number under ``obj`` must be finite and >= 0."""
     if dataclasses.is_dataclass(obj):
         for f in dataclasses.fields(obj):
-            if f.name != "uncertain":
+            if f.name not in ("uncertain", "plan"):  # the plan: sim/place/capacity_plan.py
                 walk_numbers(getattr(obj, f.name), f"{key}.{f.name}")
     elif isinstance(obj, dict):
         for k, v in obj.items():

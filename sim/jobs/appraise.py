@@ -3,12 +3,16 @@
 ``python -m sim`` appraises ``appraisal.options`` against the baseline; ``python -m sim
 scenario=X`` appraises X alone (with any other overrides applied to both); with
 ``appraisal.options=[]`` only the baseline runs. The baseline runs once and is every option's
-plan (same place, run settings, seed and draws: common random numbers). On the patient-level
-engine (``run.engine=patient``) the configured scenario runs alone, without money.
+plan (same place, run settings, seed and draws: common random numbers). The baseline follows
+the place's capacity plan (``place.plan``); beside it runs ``baseline_do_nothing``, the same
+baseline with capacity held as today, so every result can be read against both. On the
+patient-level engine (``run.engine=patient``) the configured scenario runs alone, without
+money.
 """
 
 from __future__ import annotations
 
+import copy
 import logging
 import time
 from collections.abc import Callable
@@ -18,6 +22,7 @@ from sim.appraisal.result import Appraisal
 from sim.config.schema import Config
 from sim.jobs.load import load_config
 from sim.jobs.simulate import simulate
+from sim.place.capacity_plan import holding_capacity, plans_anything
 from sim.scenarios.money import changes_anything, plan_config
 
 log = logging.getLogger(__name__)
@@ -35,7 +40,23 @@ def baseline_config(cfg: Config) -> Config:
     """The baseline: the same configuration with a scenario that changes nothing."""
     base = plan_config(cfg)
     base.scenario.name = "baseline"
-    base.scenario.description = "Demand grows with demography; capacity as today."
+    base.scenario.description = "Demand grows with demography; capacity follows the plan."
+    return base
+
+
+DO_NOTHING = "baseline_do_nothing"
+"""The baseline with capacity as today (``place.plan.case=do_nothing``), reported beside the
+business-as-usual plan's baseline."""
+
+
+def do_nothing_config(cfg: Config) -> Config | None:
+    """The baseline with capacity held as today, or None when the plan already does that."""
+    if not plans_anything(cfg.place):
+        return None
+    base = copy.deepcopy(baseline_config(cfg))
+    base.place = holding_capacity(base.place)
+    base.scenario.name = DO_NOTHING
+    base.scenario.description = "Demand grows with demography; capacity held as today."
     return base
 
 
@@ -48,16 +69,21 @@ def run_appraisal(
         say(f"{cfg.scenario.name} on the {cfg.run.engine} engine (no options appraisal)")
         return Appraisal(None, {cfg.scenario.name: simulate(cfg)}, {cfg.scenario.name: cfg})
     options = option_configs(cfg, overrides)
-    n = len(options) + 1
+    do_nothing = do_nothing_config(cfg)
+    extra = {} if do_nothing is None else {DO_NOTHING: do_nothing}
+    n = len(options) + 1 + len(extra)
     start = time.perf_counter()
     base_cfg = baseline_config(cfg)
     say(f"[1/{n}] baseline: {cfg.run.draws} draw(s) x {cfg.run.horizon_years:g} years")
     runs = {"baseline": simulate(base_cfg)}
-    for i, (name, ocfg) in enumerate(options.items(), start=2):
+    for name, ecfg in extra.items():  # capacity as today, beside the plan
+        say(f"[2/{n}] {name} ({time.perf_counter() - start:.0f} s so far)")
+        runs[name] = simulate(ecfg)
+    for i, (name, ocfg) in enumerate(options.items(), start=2 + len(extra)):
         say(f"[{i}/{n}] {name} ({time.perf_counter() - start:.0f} s so far)")
         runs[name] = simulate(ocfg, plan=runs["baseline"])
     table = None
     if options:
         table = appraise(runs["baseline"], {k: runs[k] for k in options}, cfg.appraisal)
     say(f"appraisal done in {time.perf_counter() - start:.0f} s")
-    return Appraisal(table, runs, {"baseline": base_cfg, **options})
+    return Appraisal(table, runs, {"baseline": base_cfg, **extra, **options})

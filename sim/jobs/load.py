@@ -13,6 +13,7 @@ from sim.config.compose import compose
 from sim.config.schema import Config
 from sim.config.validate import validate_run
 from sim.finance.validate import validate_finance
+from sim.place.capacity_plan import validate_plan
 from sim.place.patient.validate import validate_patient
 from sim.place.validate import validate_place
 from sim.scenarios.validate import validate_scenario
@@ -29,6 +30,7 @@ def validate(cfg: Config) -> None:
     """Raise :class:`~sim.config.errors.ConfigError` on the first problem found."""
     validate_run(cfg.run)
     validate_place(cfg.place)
+    validate_plan(cfg.place, cfg.run)
     validate_finance(cfg.finance)
     validate_scenario(cfg)
     validate_appraisal(cfg)

@@ -17,6 +17,7 @@ from sim.appraisal.summary import format_appraisal
 from sim.config.compose import to_yaml
 from sim.config.errors import ConfigError
 from sim.config.schema import Config
+from sim.jobs.appraise import DO_NOTHING
 from sim.report.charts import save_charts
 from sim.report.pack import write_board_pack
 from sim.report.summary import format_summary
@@ -67,6 +68,10 @@ def save_appraisal(result: Appraisal, cfg: Config, *, charts: bool | None = None
                              tmp / "results.nc")  # fmt: skip
         first = next(iter(result.runs.values()))  # the baseline, or the one run
         text = format_summary(first)
+        if DO_NOTHING in result.runs:  # capacity as today, beside the plan
+            text += "\n\nDo nothing: capacity held as today\n" + format_summary(
+                result.runs[DO_NOTHING]
+            )
         if result.appraisal is not None:
             write_dataset_atomic(result.appraisal.assign_attrs(created_utc=created),
                                  tmp / "appraisal.nc")  # fmt: skip

@@ -20,6 +20,7 @@ from sim.config.schema import Config, PlaceCfg
 from sim.engines.stockflow import compile_model, run_arrays, to_dataset
 from sim.engines.stockflow.compile import CompiledModel
 from sim.finance.money import compute_money
+from sim.place.capacity_plan import planned_capacity
 from sim.place.cohorts import DAYS_PER_YEAR, Place, build_place
 from sim.place.draws import place_for_draw, sample_uncertain
 from sim.place.patient import simulate_patient
@@ -115,7 +116,9 @@ def simulate_run(cfg: Config, last_year: dict[str, np.ndarray] | None = None) ->
         "are totals over each period; `time` is the start of the period",
     }
     ds = to_dataset(out, start_date=run.start_date, attrs=attrs)
-    return add_derived(ds, samples, paths, record_every=run.record_every_days)
+    ds = add_derived(ds, samples, paths, record_every=run.record_every_days)
+    ds["planned_capacity"] = planned_capacity(cfg.place, cfg.run, steps, ds.sizes["time"])
+    return ds
 
 
 @dataclass(frozen=True)
@@ -145,8 +148,8 @@ def run_inputs(cfg: Config, last_year: dict[str, np.ndarray] | None = None) -> R
 def series_pair(
     compiled: CompiledModel, cfg: Config, inputs: RunInputs
 ) -> tuple[np.ndarray, np.ndarray]:
-    """Per-step inputs with the scenario's levers, and with every lever at its neutral value
-    (the place as it is today, for the warm-up).
+    """Per-step inputs with the scenario's levers and the capacity plan, and with every
+    lever at its neutral value and capacity as today (the place as it is, for the warm-up).
     """
     run = cfg.run
     dt, steps = run.step_days, n_steps(cfg)
@@ -156,7 +159,7 @@ def series_pair(
         series_values(place, run.start_date, steps, dt, names, paths), steps, run.draws
     )
     today = compiled.series_array(
-        series_values(place, run.start_date, steps, dt, names), steps, run.draws
+        series_values(place, run.start_date, steps, dt, names, plan=False), steps, run.draws
     )
     return series, today
 

@@ -129,8 +129,7 @@ def build_place(cfg: PlaceCfg) -> Place:
     prog_table = np.array([pop.progression_per_1000_year[a] for a in ages])  # (age, transition)
     has_next = si < len(segs) - 1
     progression[has_next] = prog_table[ai[has_next], si[has_next]] * need[has_next] / 1000
-    widths = np.asarray(pop.age_band_years, dtype=float)[ai]
-    ageing = np.where(widths > 0, 1.0 / np.where(widths > 0, widths, 1.0), 0.0)
+    ageing = band_exit_per_year(pop.age_band_years, pop.top_year_share)[ai]
 
     ed_use = RelativeUse(
         age=list(np.asarray(ed.relative_use.age) * np.asarray(ed.relative_admission.age)),
@@ -213,6 +212,17 @@ def build_place(cfg: PlaceCfg) -> Place:
         migration_per_day=migration,
         front_door=fd,
     )
+
+
+def band_exit_per_year(widths: list[float], top_year_share: list[float]) -> np.ndarray:
+    """Share of each age band ageing into the next a year: its oldest single year's share
+    of the band when given, else ``1 / width`` (people spread evenly); 0 for the open band.
+    """
+    w = np.asarray(widths, dtype=float)
+    even = np.where(w > 0, 1.0 / np.where(w > 0, w, 1.0), 0.0)
+    if not top_year_share:
+        return even
+    return np.where(w > 0, np.asarray(top_year_share, dtype=float), 0.0)
 
 
 def front_door_rates(cfg: PlaceCfg) -> FrontDoor:

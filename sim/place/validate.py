@@ -21,6 +21,11 @@ def validate_place(place: PlaceCfg) -> None:
     check(pop.size > 0, "place.population.size", pop.size, "must be > 0")
     length(pop.age_band_years, bands, "place.population.age_band_years", "age band")
     length(pop.age_shares, bands, "place.population.age_shares", "age band")
+    if pop.top_year_share:
+        length(pop.top_year_share, bands, "place.population.top_year_share", "age band")
+        for i, v in enumerate(pop.top_year_share):
+            share(v, f"place.population.top_year_share.{i}")
+    share(pop.hospice_share_of_home_deaths, "place.population.hospice_share_of_home_deaths")
     sums_to_one(pop.age_shares, "place.population.age_shares")
     sums_to_one(pop.quintile_shares, "place.population.quintile_shares")
     length(pop.need_by_quintile, pop.quintile_shares, "place.population.need_by_quintile",

@@ -58,9 +58,30 @@ def format_summary(ds: xr.Dataset) -> str:
     for var, label in ANNUAL_FLOWS + ANNUAL_LEVELS:
         values = a[var].median("draw") if many else a[var].isel(draw=0)
         lines.append(f"{label:40s}" + "".join(f"{float(v):14,.1f}" for v in values.values))
+    lines += _plan_lines(ds)
     if "system_net_cost" in ds:
         lines += _money_lines(ds, many)
     return "\n".join(lines)
+
+
+def _plan_lines(ds: xr.Dataset) -> list[str]:
+    """Capacity of each planned service by financial year (``place.plan``), if recorded."""
+    if "planned_capacity" not in ds:
+        return []
+    fy = FinancialYears(ds)
+    pc = ds["planned_capacity"]
+    mean = xr.dot(pc, fy.overlap_days, dim="time") / fy.days.where(fy.days > 0)
+    labels = fy.days["financial_year"].values
+    lines = [
+        "",
+        "Capacity (place.plan), mean by financial year",
+        f"{'':40s}" + "".join(f"{y:>14s}" for y in labels),
+    ]
+    for svc, units in zip(pc["plan_service"].values, pc["plan_units"].values, strict=True):
+        label = f"{svc} ({units})"
+        lines.append(f"{label:40s}" + "".join(f"{float(v):14,.0f}" for v in
+                                                mean.sel(plan_service=svc).values))  # fmt: skip
+    return lines
 
 
 def _money_lines(ds: xr.Dataset, many: bool) -> list[str]:

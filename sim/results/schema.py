@@ -78,6 +78,7 @@ VARIABLES: dict[str, Variable] = {
     # -- system pressure and deaths ------------------------------------------------------------
     "handover_hours_lost": V((), "hours", "Ambulance hours lost to handover delays beyond 15 minutes", SUM),
     "hospital_deaths": V((), "people", "Deaths in acute beds", SUM),
+    "deaths_by_place": V(("place_of_death", "age_band"), "people", "Deaths by place of death (hospital, care home, home, hospice)", SUM, ("stockflow",)),
     "care_home_admissions_after_hospital": V(Q, "people", "People going into long-term care straight from hospital (P3) or at the end of reablement or an intermediate-care bed", SUM, ("stockflow",)),
     "episodes_started": V(("community_service",), "episodes", "Episodes started in community services (entries to the service)", SUM, ("stockflow",)),
     # -- the patient engine's operational detail -----------------------------------------------

@@ -40,7 +40,8 @@ def test_cli_writes_results_appraisal_summary_charts_and_board_pack(tmp_path):
     assert "G&A bed occupancy (%)" in proc.stdout and "Options against baseline" in proc.stdout
     assert "[1/6] baseline" in proc.stderr and "[6/6] combined" in proc.stderr  # progress
     ds = sim.load(folder / "results.nc")
-    assert list(ds["option"].values) == ["baseline", *load_config([]).appraisal.options]
+    options = load_config([]).appraisal.options
+    assert list(ds["option"].values) == ["baseline", "baseline_do_nothing", *options]
     for option in ds["option"].values:
         check_conservation(ds.sel(option=option, drop=True))
     assert ds.attrs["created_utc"]
@@ -48,6 +49,8 @@ def test_cli_writes_results_appraisal_summary_charts_and_board_pack(tmp_path):
     table = format_summary(ds.sel(option="baseline", drop=True)).split("\n", 1)[1]
     assert summary.startswith("Place synthetic_800k, scenario baseline") and table in summary
     assert "Options against baseline" in summary
+    flat = format_summary(ds.sel(option="baseline_do_nothing", drop=True)).split("\n", 1)[1]
+    assert "Do nothing: capacity held as today" in summary and flat in summary
     assert [p.name for p in tmp_path.iterdir()] == ["job"], "no temporary folders left"
 
 

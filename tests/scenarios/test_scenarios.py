@@ -171,7 +171,7 @@ def test_every_scenario_runs_from_the_command_line(tmp_path, scenario):
                  f"run.output_dir={tmp_path}", "run.name=t"])  # fmt: skip
     assert code == 0
     ds = sim.load(tmp_path / "t" / "results.nc")
-    assert list(ds["option"].values) == ["baseline", scenario]
+    assert list(ds["option"].values) == ["baseline", "baseline_do_nothing", scenario]
     assert "system_net_cost" in ds and "lever_value" in ds
     appraisal = sim.load(tmp_path / "t" / "appraisal.nc")
     assert list(appraisal["option"].values) == [scenario]

@@ -29,6 +29,7 @@ import numpy as np
 from sim.config.errors import ConfigError
 from sim.config.schema import Config, RunCfg
 from sim.engines.stockflow import compile_model, run_arrays
+from sim.place.capacity_plan import step_factors
 from sim.place.cohorts import DAYS_PER_YEAR, Place, build_place
 from sim.place.draws import place_for_draw, sample_uncertain
 from sim.place.stockflow.declare import build_model, series_values
@@ -73,6 +74,7 @@ class PlaceInputs:
     pathway_factor: np.ndarray  # (n_days,) weekday factor on pathway starts
     day_of_week: np.ndarray  # (n_days,) 0 = Monday
     escalation_beds: np.ndarray  # (n_days,) extra acute beds open
+    plan: dict[str, np.ndarray]  # planned service -> (n_days,) factor on today's capacity
     initial: dict[str, np.ndarray]  # name of STOCK_KINDS -> patients per cohort (real numbers)
     draw: int = 0
 
@@ -172,6 +174,7 @@ def _inputs_for(place: Place, run: RunCfg, draw: int, snapshot: Path | None) -> 
         pathway_factor=values["weekday_pathway"][:n_days].astype(float),
         day_of_week=np.array([d.weekday() for d in days]),
         escalation_beds=_escalation(run, days),
+        plan=step_factors(place.cfg, run.start_date, n_days, 1.0, run.patient.ambulance_crews),
         initial=initial,
         draw=draw,
     )

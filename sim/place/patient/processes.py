@@ -110,6 +110,10 @@ class PlaceSim:
         self.svc["care_home"] = Pool(env, float(cfg.care_home.beds))
         self.cubicles = Pool(env, float(p.ed_cubicles))
         self.crews = Pool(env, float(p.ambulance_crews))
+        # Today's capacities; the capacity plan (place.plan) scales them day by day.
+        self.planned = {k: (pool, pool.capacity) for k, pool in self.svc.items()}
+        self.planned["ambulance_crews"] = (self.crews, self.crews.capacity)
+        self._set_planned(0)
         self.boarding = Level(env)
         self.nctr = [Level(env) for _ in range(3)]
         self.acute_age = [Level(env) for _ in place.labels("age")]
@@ -276,7 +280,7 @@ class PlaceSim:
         """Every hour: bed pressure for the handover minutes; every midnight: read the levels
         and open or close escalation beds.
         """
-        env, inputs = self.env, self.inputs
+        env = self.env
         for day in range(self.n_days):
             acc = 0.0
             for _ in range(24):
@@ -290,7 +294,20 @@ class PlaceSim:
             self.rec.read_day(day)
             gc.collect(1 if env_day % 365 else 2)  # young objects daily, everything yearly
             if env_day < self.n_days:
-                self.beds.set_capacity(self.bed_base + float(inputs.escalation_beds[env_day]))
+                self._set_planned(env_day)
+
+    def _set_planned(self, day: int) -> None:
+        """Capacities of ``day``: today's times the plan's factor (whole beds and places,
+        as the stock-flow engine's capacity is a real number and a pool's is a count), plus
+        winter escalation beds.
+        """
+        plan, inputs = self.inputs.plan, self.inputs
+        beds = self.bed_base * float(plan["acute_beds"][day])
+        self.beds.set_capacity(round(beds) + float(inputs.escalation_beds[day]))
+        for key, (pool, today) in self.planned.items():
+            cap = round(today * float(plan[key][day]))
+            if cap != pool.capacity:
+                pool.set_capacity(cap)
 
     def _start_arrivals(self) -> None:
         """Sample every arrival stream ahead (bulk), route what needs no process in bulk too,
@@ -365,14 +382,15 @@ class PlaceSim:
         seq = rng.bit_generator.seed_seq
         day_seqs, row_seeds = seq.spawn(self.n_days), seq.spawn(self.n_days)
         pc = cfg.primary_care
-        capacity = pc.appointments_per_head_year * cfg.population.size / DAYS_PER_YEAR
+        capacity = (pc.appointments_per_head_year * cfg.population.size / DAYS_PER_YEAR
+                    * inputs.plan["gp_appointments"])  # fmt: skip
         qi = np.asarray(self.quint)
         cum = np.cumsum(hours) / hours.sum()
         parts = []
         for d in range(self.n_days):
             g = np.random.Generator(np.random.PCG64(day_seqs[d]))
             total = int(demand[d].sum())
-            unmet_total = max(0, total - int(round(capacity)))
+            unmet_total = max(0, total - int(round(capacity[d])))
             unmet = (g.multivariate_hypergeometric(demand[d], unmet_total)
                      if unmet_total > 0 else np.zeros_like(demand[d]))  # fmt: skip
             given = demand[d] - unmet
@@ -607,6 +625,9 @@ class PlaceSim:
                 self.rec.episode(pt.pid, pt.c, "boarding", t0, t0, env.now, "sent_home",
                                  env.now - t0)  # fmt: skip
                 self.leave_ed(pt)
+                if pt.row[self.L.OUTCOME] < self.outcome_cum[pt.c][0]:
+                    self.die()  # the death risk of the stay they would have had, as in a bed
+                    return
                 yield from self.follow_up(pt)
                 return
         self.leave_ed(pt)

@@ -23,6 +23,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from sim.engines.stockflow.model import Model
+from sim.place import capacity_plan
 from sim.place.cohorts import Place
 from sim.place.levers import LEVERS, Targets, series_name
 from sim.place.vocabulary import DAYS_PER_YEAR, PATHWAYS, SERVICES, WAITED_PATHWAYS
@@ -84,6 +85,9 @@ def declare_place(
     """
     m.series(WINTER)
     m.series(WEEKDAY)
+    for svc, meta in capacity_plan.SERVICES.items():  # the capacity plan, by financial year
+        if meta.stockflow:
+            m.series(capacity_plan.series_name(svc))
     lv = _Levers(m, dict(levers or {}))
     labels = [c.label for c in place.cohorts]
     sto = _declare_stocks(m, place, labels)
@@ -233,7 +237,7 @@ def _declare_front_doors(m: Model, place: Place, labels: list[str], sto: dict, r
                   admit[lab], series=WINTER)  # fmt: skip
     gp_per_day = cfg.primary_care.appointments_per_head_year * cfg.population.size / DAYS_PER_YEAR
     m.capacity("gp_appointments", m.param("primary_care.appointments_per_day", gp_per_day),
-               per_day=True)  # fmt: skip
+               per_day=True, series=_plan("gp_appointments"))  # fmt: skip
     m.transfer("gp_appointment", "gp_appointments", [(gp[lab], home[lab]) for lab in labels])
     pc, c111, a = cfg.primary_care, cfg.nhs111, cfg.ambulance
     to111 = m.param("primary_care.unmet_to_111_share", pc.unmet_to_111_share, kind="share")
@@ -303,7 +307,7 @@ def _declare_hospital(
         m.param("acute.beds", ac.beds, units="beds"),
         stocks=[s for lab in labels for s in sto["acute"][lab]]
         + [a[lab] for a in awaits for lab in labels],
-        series=lv.series("acute.beds"),
+        series=lv.series("acute.beds", _plan("acute_beds")),
     )
     # Bed pressure: acute patients (incl. those awaiting a pathway) plus ED boarders per bed.
     # It speeds discharges (a balancing loop) and lengthens ambulance handovers.
@@ -316,11 +320,13 @@ def _declare_hospital(
     # Virtual ward capacity exists before step-up and step-down transfers use it.
     vw = cfg.virtual_ward
     sto["vw"] = {lab: m.delay(f"vw[{lab}]", m_param(m, "virtual_ward.mean_days", vw.mean_days),
-                              vw.stages, _exits(m, "virtual_ward", vw, sto, lab, hospital="boarding"))
+                              vw.stages, _exits(m, "virtual_ward", vw, sto, lab, hospital="boarding"),
+                              exit="death")
                  for lab in labels}  # fmt: skip
     vw_scale = lv.series("virtual_ward.scale")
     m.capacity("virtual_ward", m.param("virtual_ward.capacity", vw.capacity, units="places"),
-               stocks=[s for lab in labels for s in sto["vw"][lab]], series=vw_scale)  # fmt: skip
+               stocks=[s for lab in labels for s in sto["vw"][lab]],
+               series=lv.series("virtual_ward.scale", _plan("virtual_ward")))  # fmt: skip
     m.transfer(
         "vw_step_up",
         "virtual_ward",
@@ -384,8 +390,19 @@ def _declare_admission(m: Model, place: Place, labels: list[str], sto: dict, lv:
     m.transfer("admit_to_bed", "acute_beds",
                [(boarding[lab], sto["acute"][lab][0]) for lab in labels])  # fmt: skip
     sent_home = m.param("acute.boarding_discharge_per_day", ac.boarding_discharge_per_day)
-    for lab in labels:  # still no bed after a night: some are treated in ED and sent home
-        m.outflow(f"boarding_sent_home[{lab}]", boarding[lab], sent_home, sto["follow"][lab][0])
+    # Still no bed after a night: some are treated in ED and sent home. They carry the death
+    # risk of the stay they would have had (the cohort's in-hospital death share), so crowding
+    # never lowers deaths (issue 11: boarders sent home must not escape that risk).
+    died = place.share["acute_death"]
+    for i, lab in enumerate(labels):
+        m.outflow(f"boarding_sent_home[{lab}]", boarding[lab], sent_home,
+                  {sto["follow"][lab][0]: 1.0 - float(died[i]), None: float(died[i])},
+                  exit="death")  # fmt: skip
+
+
+def _plan(service: str) -> str:
+    """The series of a service's capacity plan (see :mod:`sim.place.capacity_plan`)."""
+    return capacity_plan.series_name(service)
 
 
 def m_param(m: Model, name: str, value: float) -> str:
@@ -428,13 +445,14 @@ def _declare_community(m: Model, place: Place, labels: list[str], sto: dict, lv:
         hospital = "ed" if key == "ucr" else "admit"
         speed = lv.series(stay_lever[key]) if key in stay_lever else None
         sto[kind] = {lab: m.delay(f"{kind}[{lab}]", mean, svc.stages,
-                                  _exits(m, key, svc, sto, lab, hospital=hospital), series=speed)
+                                  _exits(m, key, svc, sto, lab, hospital=hospital), series=speed,
+                                  exit="death")
                      for lab in labels}  # fmt: skip
         m.capacity(key, m.param(f"{key}.capacity", svc.capacity, units="places"),
                    stocks=[s for lab in labels for s in sto[kind][lab]],
-                   series=lv.series(capacity_lever[key]))  # fmt: skip
+                   series=lv.series(capacity_lever[key], _plan(key)))  # fmt: skip
     m.capacity("care_home", m.param("care_home.beds", cfg.care_home.beds, units="beds"),
-               stocks=list(sto["care_home"].values()))  # fmt: skip
+               stocks=list(sto["care_home"].values()), series=_plan("care_home"))  # fmt: skip
     for p, (key, kind) in enumerate((("reablement", "reab"), ("ic_beds", "ic_bed"))):
         m.transfer(f"start_p{p + 1}", key,
                    [(awaits[p][lab], sto[kind][lab][0]) for lab in labels],
@@ -603,6 +621,7 @@ def _declare_reports(m: Model, place: Place, labels: list[str], sto: dict) -> No
     conv = {f"ambulance_outcome[{lab}]->ed[{lab}]": 1 / 60 for lab in labels}
     conv.update({f"ucr_full[{lab}]": 1 / 60 for lab in labels})
     m.report("handover_hours_lost", flows=conv, lookup="handover_minutes")
+    _declare_deaths_by_place(m, place, labels)
     _describe(m, "hospital_deaths")
     hd = {f"acute[{lab}].stage{len(sto['acute'][lab])}->death": 1.0 for lab in labels}
     hd.update({f"waiting_death:{sto[f'await_{p}'][lab]}": 1.0 for p in AWAITS
@@ -613,6 +632,46 @@ def _declare_reports(m: Model, place: Place, labels: list[str], sto: dict) -> No
 def _describe(m: Model, var: str) -> None:
     """Give a reported variable the units and long name of the results schema."""
     m.describe(var, units=VARIABLES[var].units, long_name=VARIABLES[var].long_name)
+
+
+PLACES_OF_DEATH = ("hospital", "care_home", "home", "hospice")
+"""Where people die, as ONS counts it (EVIDENCE 10.74-10.78; "other places" count as home)."""
+_HOSPITAL_KINDS = ("acute", "await_p1", "await_p2", "await_p3", "boarding_sent_home", "ic_bed")
+
+
+def _death_place(arc_name: str) -> str:
+    """Where a death on an arc happens: hospital (acute and intermediate-care beds), care
+    home, or at home (home, follow-up and home-based services, split later with hospices).
+    """
+    src = arc_name.removeprefix("waiting_death:").split("->", 1)[0]
+    kind = src.split("[", 1)[0]
+    if kind in _HOSPITAL_KINDS:
+        return "hospital"
+    return "care_home" if kind in ("care_home", "care_home_death") else "home"
+
+
+def _declare_deaths_by_place(m: Model, place: Place, labels: list[str]) -> None:
+    """Deaths by place of death and age band. Deaths outside hospitals and care homes are
+    split between home and hospice by ``population.hospice_share_of_home_deaths``.
+    """
+    hospice = place.cfg.population.hospice_share_of_home_deaths
+    _describe(m, "deaths_by_place")
+    band = {lab: c.age for c, lab in zip(place.cohorts, labels, strict=True)}
+    flows: dict[tuple[str, str], dict[str, float]] = {}
+    for arc in m.arcs.values():
+        if arc.dst is not None or arc.exit != "death":
+            continue
+        lab = arc.name.split("[", 1)[1].split("]", 1)[0]
+        where = _death_place(arc.name)
+        if where == "home":
+            flows.setdefault(("hospice", band[lab]), {})[arc.name] = hospice
+            flows.setdefault(("home", band[lab]), {})[arc.name] = 1.0 - hospice
+        else:
+            flows.setdefault((where, band[lab]), {})[arc.name] = 1.0
+    for where in PLACES_OF_DEATH:
+        for age in place.labels("age"):
+            m.report("deaths_by_place", flows=flows.get((where, age), {}),
+                     coords={"place_of_death": where, "age_band": age})  # fmt: skip
 
 
 def _flow_exists(m: Model, ref: str) -> bool:
@@ -638,10 +697,14 @@ def series_values(
     dt_days: float,
     names: Sequence[str] = (WINTER, WEEKDAY),
     levers: Mapping[str, np.ndarray] | None = None,
+    *,
+    plan: bool = True,
 ) -> dict[str, np.ndarray]:
     """Per-step inputs for the series ``names`` of a model built by :func:`build_model`.
 
     Calendar series: winter seasonality of emergency demand and weekday pathway starts.
+    Plan series ``plan:<service>``: the place's capacity plan as a factor on today's
+    capacity by financial year (all ones with ``plan=False``: capacity as today).
     Lever series ``lever:<name>`` take their path from ``levers`` (shape ``(n_steps,)`` or
     ``(n_draws, n_steps)``), or the lever's neutral value when it has none; product series
     ``a*b`` multiply their parts.
@@ -655,6 +718,9 @@ def series_values(
     weekday = ((days.astype(int) + 3) % 7) < 5  # 1970-01-01 was a Thursday
     factor = np.where(weekday, 1.0, place.cfg.acute.weekend_pathway_factor)
     calendar = {WINTER: winter, WEEKDAY: factor}
+    factors = capacity_plan.step_factors(place.cfg, start_date, n_steps, dt_days)
+    for svc, path in factors.items():
+        calendar[capacity_plan.series_name(svc)] = path if plan else np.ones(n_steps)
     out: dict[str, np.ndarray] = {}
     for name in names:
         value: np.ndarray = np.ones(n_steps)
