@@ -323,6 +323,7 @@ class PatientEngineCfg:
     escalation_to: str = "03-31"  # MM-DD, last day open
     warm_start: str = "stockflow"  # stockflow | path to a snapshot CSV (service,cohort,patients)
     event_log: str | None = None  # path of a per-episode log (.csv.gz); none when empty
+    event_log_format: str = "episodes"  # episodes (a row per episode) | process_mining
 
 
 @dataclass

@@ -39,7 +39,14 @@ def annual(ds: xr.Dataset) -> xr.Dataset:
     out["boarding"] = fy.mean_level("boarding")
     ends = fy.overlap_days.where(fy.overlap_days > 0).notnull()
     last = ends.cumsum("time").argmax("time")  # the last period touching each year
-    out["population"] = ds["people_total"].isel(time=last).drop_vars("time")
+    # Residents: the stock-flow ledger counts them; the patient engine's ledger counts only
+    # people in services, so its population line is the resident population it was given.
+    if "people_total" in ds:
+        people = ds["people_total"]
+    else:
+        pop = ds["population"]
+        people = pop.sum([d for d in pop.dims if d not in ("draw", "time")])
+    out["population"] = people.isel(time=last).drop_vars("time")
     return xr.Dataset(out).assign_coords(financial_year=fy.days["financial_year"])
 
 

@@ -10,12 +10,22 @@ class ConservationError(AssertionError):
     """People were created or lost: the ledger does not balance."""
 
 
+LEDGER_TOTALS = ("people_in_services", "people_total")
+"""The ledger's count of people, by engine: people in services (patient engine) or in every
+stock (stock-flow engine); the first present is used."""
+
+
+def ledger_total(ds: xr.Dataset) -> str:
+    """The name of the ledger's count of people in ``ds`` (see :data:`LEDGER_TOTALS`)."""
+    return next((v for v in LEDGER_TOTALS if v in ds), LEDGER_TOTALS[-1])
+
+
 def conservation_residual(ds: xr.Dataset) -> xr.DataArray:
     """Per draw and period: change in people minus (in - out - deaths), relative to scale.
 
     The scale is the largest number of people held at any time in that draw (at least 1).
     """
-    total = ds["people_total"]
+    total = ds[ledger_total(ds)]
     before = xr.concat([ds["people_initial"].expand_dims(time=[total.time[0].values]),
                         total.isel(time=slice(None, -1))], dim="time")  # fmt: skip
     before["time"] = total["time"]
@@ -27,8 +37,8 @@ def conservation_residual(ds: xr.Dataset) -> xr.DataArray:
 
 def check_conservation(ds: xr.Dataset, rtol: float = 1e-9) -> None:
     """Raise :class:`ConservationError` unless every period and draw balances to ``rtol``."""
-    missing = [v for v in ("people_total", "people_in", "people_out", "deaths", "people_initial")
-               if v not in ds]  # fmt: skip
+    missing = [v for v in (ledger_total(ds), "people_in", "people_out", "deaths",
+                           "people_initial") if v not in ds]  # fmt: skip
     if missing:
         raise ConservationError(f"results lack the ledger variables {missing}")
     res = conservation_residual(ds)

@@ -20,7 +20,7 @@ from .helpers import run_patient
 
 YEAR = ["run.horizon_years=0.5"]
 CORE = (
-    "people_total", "people_in", "people_out", "deaths", "population", "occupied", "capacity",
+    "people_in", "people_out", "deaths", "population", "occupied", "capacity",
     "nctr", "boarding", "acute_patients", "bed_pressure_handover_minutes", "gp_appointments",
     "gp_unmet", "nhs111_calls", "ambulance_incidents", "hear_and_treat", "see_and_treat",
     "conveyances", "ucr_starts", "ed_attendances", "ed_type1_attendances", "ed_admissions",

@@ -8,11 +8,14 @@ optional per-episode log, kept outside the process code (processes call one meth
 - **tallies**: one value per patient (handover delay, time in ED, days waiting for discharge),
   summarised as percentiles;
 - the **episode log**: one row per episode (patient, cohort, service, arrival, start, end,
-  outcome, sampled duration), kept only when asked for.
+  outcome, sampled duration), kept only when asked for; complete at the horizon (an episode
+  still open then has a row with outcome ``ongoing``, ``end`` at the horizon and, if the
+  patient was still waiting, ``start`` NaN).
 """
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 
 import numpy as np
@@ -70,15 +73,22 @@ class Recorder:
             self.log.append((patient, cohort, service, arrival, start, end, outcome, duration))
 
     def begin(self, patient: int, cohort: int, service: str, arrival: float,
-              start: float) -> int:  # fmt: skip
+              start: float = math.nan) -> int:  # fmt: skip
         """Open an episode in a service; its row is written when it ends (or, if it is still
-        open at the horizon, by :meth:`finish` with outcome ``ongoing``).
+        open at the horizon, by :meth:`finish` with outcome ``ongoing``). ``start`` is NaN
+        while the patient still waits for the service (see :meth:`start`).
         """
         if self.log is None:
             return -1
         self._token += 1
         self.open[self._token] = (patient, cohort, service, arrival, start)
         return self._token
+
+    def start(self, token: int, start: float) -> None:
+        """The patient of an open episode gets the service (a crew, a cubicle) at ``start``."""
+        if self.log is not None:
+            row = self.open[token]
+            self.open[token] = (row[0], row[1], row[2], row[3], start)
 
     def end(self, token: int, end: float, outcome: str, duration: float) -> None:
         """Close an episode opened with :meth:`begin`."""

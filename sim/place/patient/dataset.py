@@ -6,8 +6,10 @@ Dimensions ``draw, time`` then the variable's own (``service``, ``waiting_for``,
 for stock-flow draws read patient-level replications the same way. Occupancy-type variables
 are **time-weighted** means over each period (every patient-minute counts); ``*_midnight``
 variables are the NHS midnight census, as the stock-flow engine counts. Flows are totals per
-period. The conservation ledger (``people_*``, ``deaths``) covers people in services: the
-population at home is an input (from the stock-flow run) and is reported as ``population``.
+period. The conservation ledger (``people_in_services``, ``people_in``, ``people_out``,
+``deaths``) covers people in services; ``people_total`` (residents, in the stock-flow engine)
+is not written, since the population at home is an input here (from the stock-flow run),
+reported as ``population``.
 Distributions over patients (handover delay, time in ED, crew wait, days waiting for
 discharge) are summarised per draw on a ``statistic`` dimension (mean and percentiles).
 """
@@ -77,7 +79,7 @@ def to_dataset(results: list[ReplicationResult], inputs: list[PlaceInputs],
 
     stack = np.stack
     R = results
-    put_ledger("people_total", stack([last(r.census["in_system"]) for r in R]),
+    put_ledger("people_in_services", stack([last(r.census["in_system"]) for r in R]),
                "People in services at the end of the period (the population at home is an "
                "input)", "time: point")  # fmt: skip
     for name, long_name in (

@@ -189,6 +189,7 @@ class PlaceSim:
         self.corridor = p.ed_overflow == "corridor"
         self._layout(cfg, p)
         self._ids = itertools.count()
+        self.days_read = 0
         self._rows: dict[str, Rows] = {}
 
     # -- set-up --------------------------------------------------------------------------------
@@ -268,8 +269,10 @@ class PlaceSim:
             start_patients(self)
             self._start_arrivals()
             self.env.process(self.clock())
-            # A hair past the horizon, so the midnight reading closing the last day happens.
-            self.env.run(until=self.n_days + 1e-9)
+            # To the horizon: events at it (midnight step-downs) belong to the day after it.
+            self.env.run(until=self.n_days)
+            if self.days_read < self.n_days:  # the midnight closing the last day
+                self.rec.read_day(self.n_days - 1)
         finally:
             if enabled:
                 gc.enable()
@@ -282,16 +285,16 @@ class PlaceSim:
         """
         env = self.env
         for day in range(self.n_days):
-            acc = 0.0
-            for _ in range(24):
-                acc += self.handover_table(self.pressure())
+            acc = self.handover_table(self.pressure())
+            for _ in range(23):
                 yield env.timeout(1.0 / 24.0)
+                acc += self.handover_table(self.pressure())
             self.cd["bed_pressure_handover_minutes"][day] = acc / 24.0
             env_day = day + 1
-            # land exactly on the midnight (hours of 1/24 do not add up exactly)
-            if env.now < env_day:
-                yield env.timeout(env_day - env.now)
+            # the last hour lands exactly on the midnight (hours of 1/24 do not add up exactly)
+            yield env.timeout(env_day - env.now)
             self.rec.read_day(day)
+            self.days_read = env_day
             gc.collect(1 if env_day % 365 else 2)  # young objects daily, everything yearly
             if env_day < self.n_days:
                 self._set_planned(env_day)
@@ -481,48 +484,54 @@ class PlaceSim:
 
     # -- ambulance and ED ----------------------------------------------------------------------
     def crew_job(self, pt: Patient, kind: int):
-        """A crew attends: 0 see-and-treat, 1 refer to UCR (or convey if full), 2 convey."""
-        env, row, d = self.env, pt.row, self.durations
+        """A crew attends: 0 see-and-treat, 1 refer to UCR (or convey if full), 2 convey.
+
+        Every incident ends in exactly one outcome: see-and-treat (at home, or referred to a
+        UCR that has room) or conveyed (counted on arrival at ED); incidents still waiting
+        for a crew, on scene or travelling at the horizon are open rows of the log.
+        """
+        env, row, d, rec = self.env, pt.row, self.durations, self.rec
         self.enter()
         t_call = env.now
+        tok = rec.begin(pt.pid, pt.c, "ambulance", t_call)
         ev = self.crews.acquire()
         if ev is not None:
             yield ev
         t_crew = env.now
-        self.rec.tally("crew_wait_minutes", (t_crew - t_call) * MIN_PER_DAY)
+        rec.start(tok, t_crew)
+        rec.tally("crew_wait_minutes", (t_crew - t_call) * MIN_PER_DAY)
         scene = d["scene"] * row[self.dur_col["scene"]]
         yield env.timeout(scene)
-        if kind < 2:
-            self.count("see_and_treat", pt.q)
         if kind == 0:
+            self.count("see_and_treat", pt.q)
             self.crews.release()
-            self.rec.episode(pt.pid, pt.c, "ambulance", t_call, t_crew, env.now, "home", scene)
+            rec.end(tok, env.now, "home", scene)
             self.leave_home()
             return
         if kind == 1 and self.svc["ucr"].try_acquire():
+            self.count("see_and_treat", pt.q)
             self.crews.release()
             self.count("ucr_starts", pt.q)
-            self.rec.episode(pt.pid, pt.c, "ambulance", t_call, t_crew, env.now, "ucr", scene)
+            rec.end(tok, env.now, "ucr", scene)
             yield from self.community(pt, "ucr")
             return
-        self.count("conveyances", pt.q)
         travel = d["travel"] * row[self.dur_col["travel"]]
         yield env.timeout(travel)
-        self.rec.episode(pt.pid, pt.c, "ambulance", t_call, t_crew, env.now, "conveyed",
-                         scene + travel)  # fmt: skip
+        self.count("conveyances", pt.q)
+        rec.end(tok, env.now, "conveyed", scene + travel)
         # Handover at ED: a cubicle, then 15 minutes plus the delay of the moment.
         t_arr = env.now
-        self.arrive_ed(pt)
+        ed = self.arrive_ed(pt)
         yield from self.take_cubicle(pt)
         mean = self.handover_table(self.pressure())
         delay = mean * row[self.dur_col["handover"]]
         yield env.timeout((self.handover_min + delay) / MIN_PER_DAY)
         lost = (env.now - t_arr) * MIN_PER_DAY - self.handover_min
-        self.rec.tally("handover_delay_minutes", lost)
+        rec.tally("handover_delay_minutes", lost)
         self.count_day("handover_hours_lost", lost / 60.0)
         turn = d["turnaround"] * row[self.dur_col["turnaround"]]
         env.timeout(turn).callbacks.append(self._crew_back)
-        yield from self.treat_in_ed(pt, t_arr, (self.handover_min + delay) / MIN_PER_DAY)
+        yield from self.treat_in_ed(pt, t_arr, (self.handover_min + delay) / MIN_PER_DAY, ed)
 
     def _crew_back(self, _event) -> None:
         self.crews.release()
@@ -539,36 +548,39 @@ class PlaceSim:
         else:
             self.count_day("ed_corridor")
 
-    def arrive_ed(self, pt: Patient) -> None:
-        """Count a type 1 attendance and start the patient's time in ED."""
+    def arrive_ed(self, pt: Patient) -> int:
+        """Count a type 1 attendance and start the patient's time in ED; the log's token."""
         self.count("ed_attendances", pt.q)
         self.count("ed_type1_attendances", pt.q)
         pt.t_ed = self.env.now
         self.in_ed.add(1)
+        return self.rec.begin(pt.pid, pt.c, "ed", pt.t_ed)
 
     def ed_visit(self, pt: Patient, entered: bool = False):
         """A type 1 attendance that did not come by ambulance."""
         if not entered:
             self.enter()
         t_arr = self.env.now
-        self.arrive_ed(pt)
+        tok = self.arrive_ed(pt)
         yield from self.take_cubicle(pt)
-        yield from self.treat_in_ed(pt, t_arr, 0.0)
+        yield from self.treat_in_ed(pt, t_arr, 0.0, tok)
 
-    def treat_in_ed(self, pt: Patient, t_arr: float, before: float):
-        """Assessment and treatment; then home, or (admission decided) on to admission."""
+    def treat_in_ed(self, pt: Patient, t_arr: float, before: float, tok: int):
+        """Assessment and treatment; then home, or (admission decided) on to admission.
+        ``before`` is the time already spent in a cubicle (handover), ``tok`` the log's token.
+        """
         env, row = self.env, pt.row
-        t_start = env.now - before
+        self.rec.start(tok, env.now - before)
         if row[self.L.ADMIT] < self.admit_share[pt.c]:
-            self.count("ed_admissions", pt.q)
             dur = self.durations["ed_decision"] * row[self.dur_col["ed_decision"]]
             yield env.timeout(dur)
-            self.rec.episode(pt.pid, pt.c, "ed", t_arr, t_start, env.now, "admit", dur + before)
+            self.count("ed_admissions", pt.q)  # the decision to admit, at its time
+            self.rec.end(tok, env.now, "admit", dur + before)
             yield from self.admission(pt)
         else:
             dur = self.durations["ed_discharged"] * row[self.dur_col["ed_discharged"]]
             yield env.timeout(dur)
-            self.rec.episode(pt.pid, pt.c, "ed", t_arr, t_start, env.now, "home", dur + before)
+            self.rec.end(tok, env.now, "home", dur + before)
             self.leave_ed(pt)
             self.leave_home()
 
@@ -600,6 +612,8 @@ class PlaceSim:
                 return
         self.count("emergency_admissions", pt.q)
         if row[self.L.ZERO_LOS] < self.zero_los:
+            now = self.env.now
+            self.rec.episode(pt.pid, c, "same_day", now, now, now, "home", 0.0)
             self.leave_ed(pt)
             yield from self.follow_up(pt)
             return
@@ -611,6 +625,7 @@ class PlaceSim:
         t0 = env.now
         if not self.beds.try_acquire():
             self.boarding.add(1)
+            tok = self.rec.begin(pt.pid, pt.c, "boarding", t0, t0)
             ev = self.beds.wait()
             give_up = (
                 pt.row[self.L.SENT_HOME] / self.sent_home_rate if self.sent_home_rate > 0 else INF
@@ -622,14 +637,14 @@ class PlaceSim:
             self.boarding.add(-1)
             if self.beds.cancel(ev):
                 self.count_day("boarders_sent_home")
-                self.rec.episode(pt.pid, pt.c, "boarding", t0, t0, env.now, "sent_home",
-                                 env.now - t0)  # fmt: skip
+                self.rec.end(tok, env.now, "sent_home", env.now - t0)
                 self.leave_ed(pt)
                 if pt.row[self.L.OUTCOME] < self.outcome_cum[pt.c][0]:
                     self.die()  # the death risk of the stay they would have had, as in a bed
                     return
                 yield from self.follow_up(pt)
                 return
+            self.rec.end(tok, env.now, "bed", env.now - t0)
         self.leave_ed(pt)
         self.acute_age[pt.age].add(1)
         yield from self.acute_stay(pt, t0)

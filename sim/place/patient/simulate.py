@@ -29,6 +29,7 @@ def simulate_patient(cfg: Config) -> xr.Dataset:
                       keep_log=p.event_log is not None)  # fmt: skip
     ds = to_dataset(results, inputs, cfg)
     if p.event_log is not None:
-        write_event_log(results, inputs[0].place, p.event_log)
+        write_event_log(results, inputs[0].place, p.event_log, p.event_log_format,
+                        cfg.run.start_date)  # fmt: skip
         ds.attrs["event_log"] = str(p.event_log)
     return ds

@@ -58,6 +58,10 @@ def validate_patient(cfg: Config) -> None:
         )
     if p.event_log is not None and not Path(p.event_log).parent.is_dir():
         raise ConfigError(f"{key}.event_log = {p.event_log!r}: its folder does not exist")
+    if p.event_log_format not in ("episodes", "process_mining"):
+        raise ConfigError(
+            f"{key}.event_log_format = {p.event_log_format!r}: allowed episodes, process_mining"
+        )
     _required_capacities(cfg)
     sc = cfg.scenario
     if sc.effects or sc.investments or sc.contracts:
