@@ -64,6 +64,9 @@ BY_DAY = ("handover_hours_lost", "hospital_deaths", "people_in", "people_out", "
           "ed_over_4h", "ed_over_12h", "ed_corridor", "boarders_sent_home",
           "bed_pressure_handover_minutes")  # fmt: skip
 INF = math.inf
+GC_THRESHOLDS = (200_000, 50, 100)
+"""Garbage-collector thresholds during a replication (Python's default is 2,000, 10, 10):
+young collections every 200,000 net allocations, older generations rarely."""
 NO_BEDS_PRESSURE = 10.0
 """Bed pressure read when no acute bed is open: beyond the end of every pressure lookup, so
 each lookup gives its value at full pressure."""
@@ -262,20 +265,27 @@ class PlaceSim:
     def run(self) -> Recorder:
         """Warm start, arrivals, the clock; returns the recorder."""
         # Python's cyclic garbage collector would rescan the many live SimPy objects again and
-        # again (it doubled the run time); it collects young objects daily and all yearly.
-        enabled = gc.isenabled()
+        # again (it doubled the run time): the objects of the set-up are frozen (never scanned
+        # again) and young objects are collected only every GC_THRESHOLDS[0] allocations; a full
+        # collection needs that many survivors again (Python's own rule), so it is rare.
+        enabled, thresholds = gc.isenabled(), gc.get_threshold()
         gc.disable()
         try:
             start_patients(self)
             self._start_arrivals()
             self.env.process(self.clock())
+            gc.collect()
+            gc.freeze()
+            gc.set_threshold(*GC_THRESHOLDS)
+            gc.enable()
             # To the horizon: events at it (midnight step-downs) belong to the day after it.
             self.env.run(until=self.n_days)
             if self.days_read < self.n_days:  # the midnight closing the last day
                 self.rec.read_day(self.n_days - 1)
         finally:
-            if enabled:
-                gc.enable()
+            gc.unfreeze()
+            gc.set_threshold(*thresholds)
+            (gc.enable if enabled else gc.disable)()
         self.rec.finish(float(self.n_days))
         return self.rec
 
@@ -295,7 +305,6 @@ class PlaceSim:
             yield env.timeout(env_day - env.now)
             self.rec.read_day(day)
             self.days_read = env_day
-            gc.collect(1 if env_day % 365 else 2)  # young objects daily, everything yearly
             if env_day < self.n_days:
                 self._set_planned(env_day)
 
