@@ -190,11 +190,15 @@ def poisson_counts(u: np.ndarray, mean: np.ndarray) -> np.ndarray:
     return np.where(mean > 0, np.nan_to_num(out), 0).astype(np.int64)
 
 
-def row_block(seed, n: int, n_uniforms: int, fill: Sequence[Callable]) -> list[list[float]]:
+def row_block(seed, n: int, n_uniforms: int, fill: Sequence[Callable],
+              take: np.ndarray | None = None) -> list[list[float]]:  # fmt: skip
     """``n`` rows of per-patient attributes from one day's seed (row k is the same for any
-    ``n > k``).
+    ``n > k``); only rows ``take`` (in that order) when given, so a day's arrivals that need
+    no process (or go to another stream's subset) cost their uniforms only.
     """
     u = np.random.Generator(np.random.PCG64(seed)).random((n, n_uniforms))
+    if take is not None:
+        u = u[take]
     return np.column_stack([f(u) for f in fill]).tolist()
 
 

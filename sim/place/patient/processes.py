@@ -448,17 +448,20 @@ class PlaceSim:
         kinds_ = kinds.tolist() if kinds is not None else itertools.repeat(None)
         need = np.zeros(self.n_days + 1, dtype=np.int64)
         np.maximum.at(need, arr.day, arr.index + 1)
+        first = np.searchsorted(arr.day, np.arange(self.n_days + 1)).tolist()  # days ascend
         day_rows: list[list[float]] = []
-        current = -1
-        for t, c, d, k, kind in zip(arr.times.tolist(), arr.cohorts.tolist(), arr.day.tolist(),
-                                    arr.index.tolist(), kinds_, strict=False):  # fmt: skip
+        current = lo = -1
+        each = zip(arr.times.tolist(), arr.cohorts.tolist(), arr.day.tolist(), kinds_,
+                   strict=False)  # fmt: skip
+        for j, (t, c, d, kind) in enumerate(each):
             dt = t - env.now
             if dt > 0:
                 yield env.timeout(dt)
-            if d != current:
-                current = d
-                day_rows = row_block(arr.row_seeds[d], int(need[d]), n_u, fill)
-            pt = Patient(next(ids), c, quint[c], ages[c], day_rows[k])
+            if d != current:  # the rows of this day's arrivals (in time order)
+                current, lo = d, first[d]
+                take = arr.index[lo : first[d + 1]]
+                day_rows = row_block(arr.row_seeds[d], int(need[d]), n_u, fill, take)
+            pt = Patient(next(ids), c, quint[c], ages[c], day_rows[j - lo])
             if kind is None:
                 handler(pt)
             else:
