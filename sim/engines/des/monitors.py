@@ -64,7 +64,10 @@ class Recorder:
 
     def tally(self, name: str, value: float) -> None:
         """One patient's value of a distribution (e.g. handover delay, minutes)."""
-        self.tallies.setdefault(name, []).append(value)
+        values = self.tallies.get(name)
+        if values is None:
+            values = self.tallies[name] = []
+        values.append(value)
 
     def episode(self, patient: int, cohort: int, service: str, arrival: float, start: float,
                 end: float, outcome: str, duration: float) -> None:  # fmt: skip

@@ -31,7 +31,7 @@ class Level:
 
     def add(self, delta: float) -> None:
         """Change the count by ``delta`` now."""
-        now = self.env.now
+        now = self.env._now  # noqa: SLF001 - the hot path; ``env.now`` is a property around it
         self.area += self.value * (now - self.t)
         self.t = now
         self.value += delta
