@@ -24,6 +24,8 @@ CASES = [
      "cubicle"),
     ("run.patient.los_distribution=weibull", "run.patient.los_distribution = 'weibull': allowed"),
     ("run.patient.warm_start=/no/such/file.csv", "run.patient.warm_start = '/no/such/file.csv'"),
+    ("run.patient.event_log_format=xes", "run.patient.event_log_format = 'xes': allowed "
+     "episodes, process_mining"),
 ]  # fmt: skip
 
 
