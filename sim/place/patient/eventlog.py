@@ -5,7 +5,8 @@
   the patient asked for the service, ``start`` when they got it, ``end`` when they left;
   ``duration`` is the sampled time of the episode itself). An episode still open at the
   horizon has outcome ``ongoing`` and ends at the horizon (``start`` is empty if the patient
-  was still waiting).
+  was still waiting). Contacts that start no journey (hear-and-treat 999 calls, GP
+  appointments, NHS 111 calls, other A&E types) are counted in the results, not logged.
 - ``process_mining`` (one row per event, the shape pm4py and bupaR read): ``case_id`` (one
   journey: ``draw-replication-patient``), ``activity`` (the service), ``timestamp`` (ISO date
   and time), ``lifecycle`` (``start`` when the service began, ``complete`` when it ended: the
