@@ -266,15 +266,15 @@ class PlaceSim:
         """Warm start, arrivals, the clock; returns the recorder."""
         # Python's cyclic garbage collector would rescan the many live SimPy objects again and
         # again (it doubled the run time): the objects of the set-up are frozen (never scanned
-        # again) and young objects are collected only every GC_THRESHOLDS[0] allocations; a full
-        # collection needs that many survivors again (Python's own rule), so it is rare.
+        # again) and young objects are collected only every GC_THRESHOLDS[0] allocations; a
+        # full collection needs a quarter of the long-lived objects again (Python's own rule),
+        # so it is rare. No gc.collect() anywhere in a replication.
         enabled, thresholds = gc.isenabled(), gc.get_threshold()
         gc.disable()
         try:
             start_patients(self)
             self._start_arrivals()
             self.env.process(self.clock())
-            gc.collect()
             gc.freeze()
             gc.set_threshold(*GC_THRESHOLDS)
             gc.enable()
