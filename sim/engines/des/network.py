@@ -273,7 +273,7 @@ def run_network(net: Network, horizon: float, seed: int, replication: int = 0, *
 
 def to_ciw(net: Network):
     """The same network in Ciw (``pip install ciw``): exponential stations only."""
-    import ciw
+    import ciw  # optional: the test and bench extras, not a dependency
 
     if any(s.service != "exponential" for s in net.stations):
         raise ValueError("to_ciw: only exponential service times are translated")
@@ -299,7 +299,7 @@ def run_ciw(net: Network, horizon: float, seed: int, *, warmup: float = 0.0) -> 
     and time in system of customers arriving after ``warmup``; time-weighted levels are not
     available from Ciw's records and are NaN).
     """
-    import ciw
+    import ciw  # optional: the test and bench extras, not a dependency
 
     ciw.seed(seed)
     q = ciw.Simulation(to_ciw(net))
