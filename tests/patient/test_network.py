@@ -150,3 +150,19 @@ def test_bad_declarations_are_refused_in_one_line():
         Network(1.0, (Station("a", 0, 1.0),))
     with pytest.raises(ValueError, match="buffer = 1.5"):
         Network(1.0, (Station("a", 1, 1.0, buffer=1.5),))
+
+
+def test_readme_network_example_runs():
+    """The README's small-model example runs as written."""
+    import re
+    import textwrap
+    from pathlib import Path
+
+    text = (Path(__file__).parents[2] / "README.md").read_text()
+    block = re.search(r"```python\n( *from sim.engines.des.network import.*?)```", text, re.S)
+    assert block, "README network example not found"
+    namespace: dict = {}
+    exec(textwrap.dedent(block.group(1)), namespace)  # noqa: S102
+    r = namespace["r"]
+    assert r.stations["assess"].mean_blocked > 0 and r.lost_share == 0.0
+    assert r.mean_time_in_system > 0.4 + 0.2  # at least the two mean services
