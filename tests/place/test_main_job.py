@@ -38,7 +38,7 @@ def test_cli_writes_results_appraisal_summary_charts_and_board_pack(tmp_path):
                 "board_pack.html", "board_pack.pdf", "appraisal.xlsx"}  # fmt: skip
     assert expected <= names, expected - names
     assert "G&A bed occupancy (%)" in proc.stdout and "Options against baseline" in proc.stdout
-    assert "[1/6] baseline" in proc.stderr and "[6/6] combined" in proc.stderr  # progress
+    assert "[1/7] baseline" in proc.stderr and "[7/7] combined" in proc.stderr  # progress
     ds = sim.load(folder / "results.nc")
     options = load_config([]).appraisal.options
     assert list(ds["option"].values) == ["baseline", "baseline_do_nothing", *options]

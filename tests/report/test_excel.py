@@ -11,6 +11,7 @@ import numpy as np
 import openpyxl
 import pandas as pd
 import pytest
+import xarray as xr
 
 from sim.report.content import Pack
 from sim.report.excel import render_xlsx
@@ -38,10 +39,12 @@ def _workbook(table: Table) -> openpyxl.Workbook:
 
 
 def _expected_payback(years: list[str], index: float) -> str:
-    """An independent reading of a payback index: 0 never costs, NaN beyond the horizon."""
-    if np.isnan(index):
+    """An independent reading of a payback index: -inf never costs, inf beyond the horizon."""
+    if index == -np.inf:
+        return "never a net cost"
+    if not np.isfinite(index):
         return "beyond horizon"
-    return "never a net cost" if index == 0 else years[int(index)]
+    return years[int(index)]
 
 
 def test_payback_is_a_financial_year_or_words(wb, result):
@@ -51,18 +54,19 @@ def test_payback_is_a_financial_year_or_words(wb, result):
     years = [str(y) for y in a["financial_year"].values]
     header, rows = _rows(wb["Options - money"])
     m, o, p50 = header.index("Measure"), header.index("Option"), header.index("P50")
-    payback = {r[o].value: r for r in rows if str(r[m].value).startswith("Payback")}
-    assert set(payback) == set(labels.values())
-    for opt in a["option"].values:
-        draws = a["payback_year"].sel(option=opt).values
-        ranked = np.sort(np.where(np.isnan(draws), np.inf, draws))
-        median = ranked[int(np.round(0.5 * (ranked.size - 1)))]  # "nearest" percentile
-        want = _expected_payback(years, np.nan if np.isinf(median) else median)
-        cell = payback[labels[str(opt)]][p50]
-        assert cell.value == want and isinstance(cell.value, str)
-    for r in payback.values():
-        for c in r[header.index("P10") : header.index("P90") + 1]:
-            assert FY.fullmatch(c.value) or c.value in PAYBACK_WORDS, c.value
+    for view in ("cash", "economic"):
+        label = f"Payback year (discounted), {view} view"
+        payback = {r[o].value: r for r in rows if r[m].value == label}
+        assert set(payback) == set(labels.values())
+        for opt in a["option"].values:
+            ranked = np.sort(a["payback_year"].sel(option=opt, view=view).values)
+            median = ranked[int(np.round(0.5 * (ranked.size - 1)))]  # "nearest" percentile
+            cell = payback[labels[str(opt)]][p50]
+            assert cell.value == _expected_payback(years, median)
+            assert isinstance(cell.value, str)
+        for r in payback.values():
+            for c in r[header.index("P10") : header.index("P90") + 1]:
+                assert FY.fullmatch(c.value) or c.value in PAYBACK_WORDS, c.value
 
 
 def test_draws_sheet_payback_and_ratio(wb, result):
@@ -70,14 +74,15 @@ def test_draws_sheet_payback_and_ratio(wb, result):
     a = result.appraisal
     years = [str(y) for y in a["financial_year"].values]
     header, rows = _rows(wb["Draws"])
-    pb, bcr = header.index("Payback year (financial year)"), header.index("Benefit-cost ratio")
+    pb = header.index("Payback year, cash (financial year)")
+    bcr = header.index("Benefit-cost ratio, cash")
     labels = {v: k for k, v in option_labels(a).items()}
     assert len(rows) == a.sizes["option"] * a.sizes["draw"]
     for r in rows:
         opt, draw = labels[r[0].value], r[1].value
-        index = float(a["payback_year"].sel(option=opt, draw=draw))
+        index = float(a["payback_year"].sel(option=opt, draw=draw, view="cash"))
         assert r[pb].value == _expected_payback(years, index)
-        ratio = float(a["bcr"].sel(option=opt, draw=draw))
+        ratio = float(a["bcr"].sel(option=opt, draw=draw, view="cash"))
         if np.isfinite(ratio):
             assert r[bcr].value == pytest.approx(ratio) and r[bcr].number_format == "0.00"
         else:
@@ -103,13 +108,14 @@ def test_chance_of_positive_npv_is_a_percentage(wb, result):
     labels = option_labels(a)
     header, rows = _rows(wb["Options - money"])
     m, o, p50 = header.index("Measure"), header.index("Option"), header.index("P50")
-    chance = [r for r in rows if r[m].value == "Chance that NPV > 0"]
-    assert len(chance) == a.sizes["option"]
-    for r in chance:
-        opt = next(k for k, v in labels.items() if v == r[o].value)
-        share = float((a["npv"].sel(option=opt) > 0).mean())
-        assert r[p50].value == pytest.approx(share)
-        assert r[p50].number_format == "0%"
+    for view in ("cash", "economic"):
+        chance = [r for r in rows if r[m].value == f"Chance that NPV > 0, {view} view"]
+        assert len(chance) == a.sizes["option"]
+        for r in chance:
+            opt = next(k for k, v in labels.items() if v == r[o].value)
+            share = float((a["npv"].sel(option=opt, view=view) > 0).mean())
+            assert r[p50].value == pytest.approx(share)
+            assert r[p50].number_format == "0%"
 
 
 def test_money_and_counts_are_numbers_with_formats(wb):
@@ -135,7 +141,7 @@ def test_words_where_a_number_is_undefined():
 def test_payback_never_a_net_cost_from_the_appraisal(result):
     """An option whose every draw never costs shows 'never a net cost' in each percentile."""
     a = result.appraisal.copy()
-    a["payback_year"] = a["payback_year"].fillna(0.0) * 0.0  # every draw: never a net cost
+    a["payback_year"] = xr.full_like(a["payback_year"], -np.inf)  # every draw: never a net cost
     t = options_money_table(a, option_labels(a))
     ws = _workbook(t)["Options - money"]
     header, rows = _rows(ws)
@@ -144,7 +150,7 @@ def test_payback_never_a_net_cost_from_the_appraisal(result):
              for c in r[header.index("P10") : header.index("P90") + 1]]  # fmt: skip
     assert cells and set(cells) == {"never a net cost"}
     d = draws_table(a, option_labels(a)).data
-    assert set(d["Payback year (financial year)"]) == {"never a net cost"}
+    assert set(d["Payback year, cash (financial year)"]) == {"never a net cost"}
 
 
 def test_every_sheet_prints_one_page_wide(wb):

@@ -15,8 +15,8 @@ from sim.report.pdf import SEPARATORS, _atoms, _wrap, column_widths
 
 SECTIONS = ["Summary", "Options summary", "Results over time", "Who pays and who saves",
             "Risk and uncertainty", "Equity", "Assumptions", "Methods", "Limitations"]  # fmt: skip
-STRESS = ["1. Objectives", "2. Model logic", "3. Data", "4. Experimentation",
-          "5. Implementation", "6. Code access"]  # fmt: skip
+STRESS = ["1. Objectives", "2. Model logic", "2a. Appraisal definitions (Green Book)", "3. Data",
+          "4. Experimentation", "5. Implementation", "6. Code access"]  # fmt: skip
 
 
 @pytest.fixture(scope="module")

@@ -47,11 +47,12 @@ def test_word_report_holds_the_options_table(document, result):
     assert len(found) == 1
     rows = _cells(found[0])
     assert rows[1:] == [[str(v) for v in r] for r in want.itertuples(index=False)]
-    npv = next(r for r in rows if r[0].startswith("Net present value"))
-    for o, label in labels.items():
-        median = float(a["npv"].sel(option=o).median()) / 1e6
-        shown = npv[header.index(label)].split("\n")[0]
-        assert shown == (f"-£{abs(median):,.1f}m" if median < 0 else f"£{median:,.1f}m")
+    for view in ("cash", "economic"):
+        npv = next(r for r in rows if r[0].startswith(f"Net present value, {view} view"))
+        for o, label in labels.items():
+            median = float(a["npv"].sel(option=o, view=view).median()) / 1e6
+            shown = npv[header.index(label)].split("\n")[0]
+            assert shown == (f"-£{abs(median):,.1f}m" if median < 0 else f"£{median:,.1f}m")
 
 
 def test_every_pack_table_is_in_the_word_report(document, result):
@@ -72,7 +73,7 @@ def test_word_report_has_the_charts_and_is_landscape(document, result):
     from sim.report.content import Chart
 
     charts = [b for b in build_pack(result).blocks if isinstance(b, Chart)]
-    assert len(document.inline_shapes) == len(charts) == 9
+    assert len(document.inline_shapes) == len(charts) == 10
     s = document.sections[0]
     assert s.orientation == WD_ORIENT.LANDSCAPE
     assert abs(s.page_width - Cm(29.7)) < Cm(0.1) and abs(s.page_height - Cm(21.0)) < Cm(0.1)
