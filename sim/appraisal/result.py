@@ -14,5 +14,5 @@ class Appraisal:
     """What the main job produces: the appraisal Dataset, each run and its configuration."""
 
     appraisal: xr.Dataset | None  # None when there are no options
-    runs: dict[str, xr.Dataset]  # "baseline" first, then each option
+    runs: dict[str, xr.Dataset]  # "baseline" first, "baseline_do_nothing", then each option
     configs: dict[str, Config]
