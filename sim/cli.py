@@ -38,7 +38,7 @@ from sim.config.errors import ConfigError
 from sim.config.store import register
 from sim.jobs.appraise import run_appraisal
 from sim.jobs.load import load_config
-from sim.jobs.save import save_appraisal
+from sim.jobs.save import claim_run_folder, save_appraisal
 from sim.results.checks import check_conservation
 from sim.results.provenance import DIST_NAME, _dist_version
 from sim.sweep.cli import sweep_main, wants_sweep
@@ -212,18 +212,38 @@ def main(argv: list[str] | None = None) -> int:
     except ConfigError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
+    except OSError as exc:  # disk full, read-only or vanished folder: a fault, not bad input
+        print(f"error: {os_error_line(exc)}", file=sys.stderr)
+        return 1
+
+
+def os_error_line(exc: OSError) -> str:
+    """One line for a failed file operation: the file, the reason, and what to do."""
+    where = exc.filename or "a results file"
+    reason = exc.strerror or (str(exc).splitlines()[0] if str(exc) else type(exc).__name__)
+    return (
+        f"could not write {where}: {reason}; no results were written (free space or choose "
+        f"another run.output_dir)"
+    )
 
 
 def _run(cfg, overrides: list[str]) -> int:
-    """The main job: run, check, appraise and save; prints the summary."""
-    start = time.perf_counter()
-    print(f"place {cfg.place.name}: {cfg.run.draws} draw(s) x {cfg.run.horizon_years:g} years",
-          file=sys.stderr)  # fmt: skip
-    result = run_appraisal(cfg, overrides, progress=lambda m: print(m, file=sys.stderr))
-    for ds in result.runs.values():
-        check_conservation(ds)
-    print("writing results and the board pack", file=sys.stderr)
-    folder = save_appraisal(result, cfg)
+    """The main job: run, check, appraise and save; prints the summary. The run folder is
+    claimed first: a taken name or an unwritable folder stops here, before the work.
+    """
+    claimed = claim_run_folder(cfg)
+    try:
+        start = time.perf_counter()
+        print(f"place {cfg.place.name}: {cfg.run.draws} draw(s) x "
+              f"{cfg.run.horizon_years:g} years", file=sys.stderr)  # fmt: skip
+        result = run_appraisal(cfg, overrides, progress=lambda m: print(m, file=sys.stderr))
+        for ds in result.runs.values():
+            check_conservation(ds)
+        print("writing results and the board pack", file=sys.stderr)
+        folder = save_appraisal(result, cfg, folder=claimed)
+    except BaseException:
+        claimed.abandon()
+        raise
     print((folder / "summary.txt").read_text())
     print(f"results written to {folder} in {time.perf_counter() - start:.1f} s")
     return 0

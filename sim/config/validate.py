@@ -10,14 +10,20 @@ from __future__ import annotations
 
 import dataclasses
 import math
+import re
 from collections.abc import Iterable, Sequence
 from datetime import date
+from pathlib import PurePath
 
 from sim.config.errors import ConfigError
 from sim.config.schema import RunCfg
 
 TOL = 1e-6
 ENGINES = ("stockflow", "patient")
+NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,63}")
+NAME_RULE = "allowed 1-64 of A-Z a-z 0-9 . _ -, starting with a letter or digit, no '..'"
+MAX_HORIZON_YEARS = 100  # dates are numpy datetime64[ns], which end in 2262
+MAX_SEED = 2**63 - 1  # numpy's SeedSequence takes any int >= 0; kept to int64
 
 
 def validate_run(run: RunCfg) -> None:
@@ -29,8 +35,10 @@ def validate_run(run: RunCfg) -> None:
     check(0 < run.step_days <= 7, "run.step_days", run.step_days, "must be in (0, 7] days")
     check(run.record_every_days >= 1, "run.record_every_days", run.record_every_days,
            "must be an integer >= 1")  # fmt: skip
+    check(run.horizon_years <= MAX_HORIZON_YEARS, "run.horizon_years", run.horizon_years,
+          f"must be <= {MAX_HORIZON_YEARS} years")  # fmt: skip
     check(run.draws >= 1, "run.draws", run.draws, "must be an integer >= 1")
-    check(run.seed >= 0, "run.seed", run.seed, "must be >= 0")
+    check(0 <= run.seed <= MAX_SEED, "run.seed", run.seed, f"must be in [0, {MAX_SEED}]")
     try:
         date.fromisoformat(run.start_date)
     except ValueError:
@@ -39,6 +47,33 @@ def validate_run(run: RunCfg) -> None:
         ) from None
     n_steps = run.horizon_years * 365 / run.step_days
     check(n_steps >= 1, "run.horizon_years", run.horizon_years, "must cover at least one step")
+    check(run.record_every_days <= n_steps, "run.record_every_days", run.record_every_days,
+          f"must be <= the steps in the run ({int(n_steps)})")  # fmt: skip
+    safe_name(run.name, "run.name")
+    results_folder(run.output_dir, "run.output_dir")
+    check(run.patient.replications >= 1, "run.patient.replications", run.patient.replications,
+          "must be an integer >= 1")  # fmt: skip
+    check(run.patient.workers >= 1, "run.patient.workers", run.patient.workers,
+          "must be an integer >= 1")  # fmt: skip
+
+
+def safe_name(value: str | None, key: str) -> None:
+    """A folder name inside the results folder (``None`` or empty: a timestamp is used)."""
+    if value is None or value == "":
+        return
+    if not NAME.fullmatch(value) or ".." in value:
+        raise ConfigError(f"{key} = {value!r}: {NAME_RULE}")
+
+
+def results_folder(value: str, key: str) -> None:
+    """A results folder: named (not empty, not the current folder), no ``..`` parts."""
+    text = str(value).strip()
+    if not text or PurePath(text) == PurePath("."):
+        raise ConfigError(f"{key} = {value!r}: must name a results folder (e.g. results), not "
+                          f"the current folder")  # fmt: skip
+    if ".." in PurePath(text).parts or "\0" in text or len(text) > 1024:
+        raise ConfigError(f"{key} = {value!r}: no '..' parts; allowed a folder path such as "
+                          f"results or /data/results")  # fmt: skip
 
 
 def walk_numbers(obj: object, key: str) -> None:

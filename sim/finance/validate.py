@@ -5,6 +5,7 @@ value and what is allowed (called by :func:`sim.config.validate.validate`).
 from __future__ import annotations
 
 import math
+from datetime import date
 
 from sim.config.errors import ConfigError
 from sim.config.schema import FinanceCfg
@@ -103,7 +104,7 @@ def _validate_prices(cfg: FinanceCfg) -> None:
     span = f"{year_label(covered[0])} to {year_label(covered[-1])}"
     if year_start(cfg.price_year, "finance.price_year") not in covered:
         raise ConfigError(
-            f"finance.price_year = {cfg.price_year!r}: not in finance.index (covers {span})"
+            f"finance.price_year = {cfg.price_year!r}: allowed a year of finance.index ({span})"
         )
     for name, uc in cfg.unit_costs.items():
         key = f"finance.unit_costs.{name}"
@@ -136,7 +137,7 @@ def _validate_prices(cfg: FinanceCfg) -> None:
             )
         if year_start(uc.price_year, f"{key}.price_year") not in covered:
             raise ConfigError(
-                f"{key}.price_year = {uc.price_year!r}: not in finance.index (covers {span})"
+                f"{key}.price_year = {uc.price_year!r}: allowed a year of finance.index ({span})"
             )
 
 
@@ -223,4 +224,18 @@ def _driver(driver: str, key: str) -> None:
             f"{key} = {driver!r}: unknown results variable {name!r}; allowed "
             f"{', '.join(FLOW_DRIVERS + LEVEL_DRIVERS)} (levels with .<label>, e.g. "
             f"occupied.acute_beds)"
+        )
+
+
+def validate_start_date(cfg: FinanceCfg, start_date: str, key: str = "run.start_date") -> None:
+    """A run starts in a financial year the cost index covers (money is priced from it)."""
+    covered = index_years(cfg.index)
+    when = date.fromisoformat(start_date)
+    fy = when.year if when.month >= 4 else when.year - 1
+    if covered and not covered[0] <= fy <= covered[-1]:
+        first, last = covered[0], covered[-1]
+        raise ConfigError(
+            f"{key} = {start_date!r}: financial year {year_label(fy)} is outside finance.index "
+            f"({year_label(first)} to {year_label(last)}); allowed {first}-04-01 to "
+            f"{last + 1}-03-31"
         )

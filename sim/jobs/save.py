@@ -1,12 +1,12 @@
 """Write a run folder: every run, the appraisal, the configuration, summary, charts, pack.
 
-The folder is written into a hidden staging folder first and renamed into place, so no
-half-written run is ever left behind.
+The folder is claimed before the work (:mod:`sim.results.folder`: a taken name is refused at
+once), written into this process's own hidden staging folder and renamed into place, so no
+half-written run is ever left behind and two runs never share a folder.
 """
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
 import numpy as np
@@ -15,13 +15,14 @@ import xarray as xr
 from sim.appraisal.result import Appraisal
 from sim.appraisal.summary import format_appraisal
 from sim.config.compose import to_yaml
-from sim.config.errors import ConfigError
 from sim.config.schema import Config
 from sim.jobs.appraise import DO_NOTHING
+from sim.jobs.limits import results_bytes
 from sim.report.charts import save_charts
 from sim.report.pack import write_board_pack
 from sim.report.summary import format_summary
-from sim.results.io import run_directory, write_dataset_atomic, write_text_atomic
+from sim.results.folder import RunFolder, claim
+from sim.results.io import write_dataset_atomic, write_text_atomic
 from sim.results.provenance import provenance
 
 
@@ -46,21 +47,26 @@ def stack_runs(runs: dict[str, xr.Dataset]) -> xr.Dataset:
     return out
 
 
-def save_appraisal(result: Appraisal, cfg: Config, *, charts: bool | None = None) -> Path:
+def claim_run_folder(cfg: Config) -> RunFolder:
+    """Claim ``run.output_dir/run.name`` before the work: a taken name, an unwritable folder
+    or too little free space is refused at once, in one line.
+    """
+    return claim(Path(cfg.run.output_dir), cfg.run.name, need_bytes=results_bytes(cfg))
+
+
+def save_appraisal(
+    result: Appraisal, cfg: Config, *, charts: bool | None = None, folder: RunFolder | None = None
+) -> Path:
     """Write the run folder atomically; returns its path.
 
     ``results.nc``: every run along ``option`` (baseline first); ``appraisal.nc``: the options
     against baseline; ``config.yaml``; ``summary.txt``; charts of the first run; and the board
     pack (``board_pack.html``, ``.pdf``, ``.docx``, ``appraisal.xlsx``) when there are options.
+    ``folder`` is the folder claimed before the work (:func:`claim_run_folder`); it is claimed
+    now when not given.
     """
-    root = Path(cfg.run.output_dir)
-    final = run_directory(root, cfg.run.name)
-    if final.exists():
-        raise ConfigError(f"run.name = {cfg.run.name!r}: {final} exists; choose another name")
-    tmp = final.with_name(f".{final.name}.partial")
-    if tmp.exists():
-        shutil.rmtree(tmp)
-    tmp.mkdir(parents=True)
+    folder = folder if folder is not None else claim_run_folder(cfg)
+    tmp = folder.staging
     created = provenance()["created_utc"]
     try:
         write_text_atomic(to_yaml(cfg), tmp / "config.yaml")
@@ -81,8 +87,7 @@ def save_appraisal(result: Appraisal, cfg: Config, *, charts: bool | None = None
             save_charts(first, tmp)
             if result.appraisal is not None:
                 write_board_pack(result, tmp)
-        tmp.rename(final)
+        return folder.commit()
     except BaseException:
-        shutil.rmtree(tmp, ignore_errors=True)
+        folder.abandon()
         raise
-    return final

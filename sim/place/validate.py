@@ -32,7 +32,7 @@ def validate_place(place: PlaceCfg) -> None:
             "quintile")  # fmt: skip
     if len(segs) != 4 or segs[-1] != "frail":
         raise ConfigError(
-            f"place.population.segments = {segs}: four segments in order of need, the last "
+            f"place.population.segments = {segs}: allowed four segments in order of need, the last "
             f"'frail' (e.g. [well, ltc, complex, frail])"
         )
     for table, per, what in (
@@ -93,6 +93,49 @@ def validate_place(place: PlaceCfg) -> None:
     check(abs(place.seasonality.winter_amplitude) < 1, "place.seasonality.winter_amplitude",
            place.seasonality.winter_amplitude, "must be in [0, 1)")  # fmt: skip
     _validate_uncertain(place)
+    _validate_sizes(place)
+
+
+CAPACITIES = ("acute.beds", "ucr.capacity", "reablement.capacity", "ic_beds.capacity",
+              "virtual_ward.capacity", "district_nursing.capacity", "care_home.beds")  # fmt: skip
+PER_HEAD_YEAR = ("primary_care.appointments_per_head_year", "nhs111.calls_per_head_year",
+                 "ambulance.incidents_per_head_year", "ed.attendances_per_head_year",
+                 "ed.direct_admissions_per_head_year")  # fmt: skip
+MAX_PER_HEAD_YEAR = 365.0  # assumption: nobody uses a service more than once a day on average
+MAX_POPULATION = 100e6  # more than England (57 million, ONS mid-2022): not one place
+
+
+def _validate_sizes(place: PlaceCfg) -> None:
+    """Sizes a place can have: no more places than residents, no more than daily use."""
+    size = place.population.size
+    check(size <= MAX_POPULATION, "place.population.size", size,
+          f"must be <= {MAX_POPULATION:.0f} (more than England)")  # fmt: skip
+    for key in CAPACITIES:
+        value = resolve_key(place, key)
+        allowed = f"must be <= place.population.size ({size:g}): more places than residents"
+        check(value <= size, f"place.{key}", value, allowed)
+    for key in PER_HEAD_YEAR:
+        value = resolve_key(place, key)
+        check(value <= MAX_PER_HEAD_YEAR, f"place.{key}", value,
+              f"must be <= {MAX_PER_HEAD_YEAR:g} a head a year (daily use)")  # fmt: skip
+
+
+def validate_step(place: PlaceCfg, step_days: float) -> None:
+    """Every delay stage lasts at least one step (the stock-flow engine refuses a shorter one):
+    acute stays of every cohort (the shortest band x the shortest segment ratio), community
+    services and follow-up, each per stage.
+    """
+    ac = place.acute
+    shortest = {
+        "place.acute.los_days": min(ac.los_days) * min(ac.los_segment_ratio),
+        "place.follow_up.days": place.follow_up.days / place.follow_up.stages,
+    }
+    for key in ("ucr", "reablement", "ic_beds", "virtual_ward", "district_nursing"):
+        svc = getattr(place, key)
+        shortest[f"place.{key}.mean_days"] = svc.mean_days / svc.stages
+    key, days = min(shortest.items(), key=lambda kv: kv[1])
+    check(step_days <= days, "run.step_days", step_days,
+          f"must be <= {days:g} days, the shortest delay stage ({key} per stage)")  # fmt: skip
 
 
 def _validate_acute(place: PlaceCfg) -> None:

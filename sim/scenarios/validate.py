@@ -7,13 +7,16 @@ Every error names the dotted key, the value and what is allowed, e.g.
 from __future__ import annotations
 
 import math
-from datetime import date
+from datetime import date, timedelta
 
 from sim.config.errors import ConfigError
-from sim.config.schema import Config, Uncertain
+from sim.config.keys import resolve_key
+from sim.config.schema import Config, EffectCfg, Uncertain
+from sim.finance.prices import index_years
 from sim.finance.validate import validate_finance
 from sim.place.describe import cohort_labels
 from sim.place.levers import LEVERS
+from sim.place.vocabulary import DAYS_PER_YEAR
 from sim.scenarios.investments import check_buys
 from sim.scenarios.money import scenario_finance
 
@@ -31,7 +34,7 @@ def validate_scenario(cfg: Config) -> None:
         lever = LEVERS[e.lever]
         if e.unit not in lever.units:
             raise ConfigError(
-                f"{key}.unit = {e.unit!r}: lever {e.lever} takes {', '.join(lever.units)}"
+                f"{key}.unit = {e.unit!r}: allowed {', '.join(lever.units)} (lever {e.lever})"
             )
         _range(e.size, f"{key}.size")
         if lever.kind == "route" and e.size.low < 0:
@@ -39,14 +42,19 @@ def validate_scenario(cfg: Config) -> None:
         if e.unit == "relative" and e.size.low <= -1:
             raise ConfigError(f"{key}.size.low = {e.size.low}: a relative change must be > -1")
         _date(e.start, f"{key}.start")
+        _start_in_range(cfg, e.start, f"{key}.start")
+        _absolute_size(cfg, e, key)
         for field in ("lag_years", "ramp_years"):
             value = getattr(e, field)
-            if not (math.isfinite(value) and value >= 0):
-                raise ConfigError(f"{key}.{field} = {value}: must be >= 0")
+            if not (math.isfinite(value) and 0 <= value <= MAX_LAG_YEARS):
+                raise ConfigError(f"{key}.{field} = {value}: must be in [0, {MAX_LAG_YEARS:g}]")
         for dim, allowed in labels.items():
             chosen = list(getattr(e, dim))
             if chosen and not lever.targeted:
-                raise ConfigError(f"{key}.{dim}: lever {e.lever} is not targeted; remove {dim}")
+                raise ConfigError(
+                    f"{key}.{dim}: lever {e.lever} is not targeted; allowed only on targeted "
+                    f"levers (remove {dim})"
+                )
             for label in chosen:
                 if label not in allowed:
                     raise ConfigError(f"{key}.{dim}: {label!r} unknown; allowed {allowed}")
@@ -93,11 +101,44 @@ def _range(r: Uncertain, key: str) -> None:
         raise ConfigError(f"{key} = {values}: low, central and high must be finite")
     if not r.low <= r.central <= r.high:
         raise ConfigError(
-            f"{key}: low {r.low} / central {r.central} / high {r.high}; need low <= central "
+            f"{key}: low {r.low} / central {r.central} / high {r.high}; must be low <= central "
             f"<= high (numeric bounds: a reduction has a more negative low)"
         )
     if not str(r.source).strip():
-        raise ConfigError(f"{key}.source is empty: cite an EVIDENCE row or say 'assumption'")
+        raise ConfigError(f"{key}.source is empty: must cite an EVIDENCE row or say 'assumption'")
+
+
+MAX_LAG_YEARS = 100.0  # beyond any run (run.horizon_years <= 100)
+
+
+def _start_in_range(cfg: Config, start: str, key: str) -> None:
+    """An effect starts between the first year of the cost index and the end of the run."""
+    years = index_years(cfg.finance.index)
+    first = date(years[0], 4, 1) if years else date(1900, 1, 1)
+    run_start = date.fromisoformat(cfg.run.start_date)
+    last = run_start + timedelta(days=round(cfg.run.horizon_years * 365.25))
+    when = date.fromisoformat(start)
+    if not first <= when <= last:
+        raise ConfigError(
+            f"{key} = {start!r}: allowed {first.isoformat()} (the first year of finance.index) "
+            f"to {last.isoformat()} (the end of the run)"
+        )
+
+
+def _absolute_size(cfg: Config, e: EffectCfg, key: str) -> None:
+    """An absolute cut (places, beds, days) cannot remove more than the lever's base value."""
+    lever = LEVERS[e.lever]
+    if e.unit == "relative" or lever.kind == "route" or lever.base_key is None:
+        return
+    base = float(resolve_key(cfg.place, lever.base_key))
+    if e.unit == "episodes_per_year":  # places = episodes a year x mean length / 365
+        base = base * DAYS_PER_YEAR / float(resolve_key(cfg.place, f"{lever.base_key.split('.')[0]}"
+                                                             ".mean_days"))  # fmt: skip
+    if e.size.low <= -base:
+        raise ConfigError(
+            f"{key}.size.low = {e.size.low:g} {e.unit}: cuts all of place.{lever.base_key} "
+            f"({base:g} {e.unit}); allowed > {-base:g}"
+        )
 
 
 def _date(value: str, key: str) -> None:

@@ -17,7 +17,10 @@ from __future__ import annotations
 
 import logging
 import multiprocessing
+import os
 import sys
+import threading
+import time
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
 from dataclasses import dataclass
@@ -61,13 +64,38 @@ def execute(
             on_done(run_and_write(task, str(folder)))
     elif executor == "processes":
         ctx = multiprocessing.get_context("spawn")
-        with ProcessPoolExecutor(max_workers=workers, mp_context=ctx) as pool:
+        with ProcessPoolExecutor(max_workers=workers, mp_context=ctx, initializer=follow_parent,
+                                 initargs=(os.getpid(),)) as pool:  # fmt: skip
             _bounded(lambda t: pool.submit(run_and_write, t, str(folder)), tasks, workers,
                      on_done, lambda fs: wait(fs, return_when=FIRST_COMPLETED).done)  # fmt: skip
     elif executor == "dask":
         _run_dask(tasks, folder, workers, scheduler, on_done)
     else:
         raise ValueError(f"unknown executor {executor!r}")
+
+
+PARENT_POLL_SECONDS = 0.5
+
+
+def follow_parent(parent: int) -> None:
+    """Worker initialiser: the worker exits when its coordinator dies (even by SIGKILL).
+
+    A daemon thread polls ``os.getppid()``: once the coordinator is gone the worker is
+    re-parented (to init or a subreaper) and exits at once, abandoning its chunk (whose file
+    is written atomically, so nothing partial remains; the next run redoes it). Polling is
+    used rather than Linux's ``PR_SET_PDEATHSIG``, which fires when the *thread* that started
+    the worker ends, not the process, and exists on Linux only.
+    """
+    if os.getppid() != parent:
+        os._exit(1)
+    threading.Thread(target=_watch_parent, args=(parent,), daemon=True,
+                     name="follow-parent").start()  # fmt: skip
+
+
+def _watch_parent(parent: int) -> None:
+    while os.getppid() == parent:
+        time.sleep(PARENT_POLL_SECONDS)
+    os._exit(1)
 
 
 def _bounded(submit, tasks, workers, on_done, wait_some) -> None:

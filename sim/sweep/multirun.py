@@ -37,7 +37,10 @@ def expand(overrides: list[str]) -> tuple[tuple[str, ...], list[tuple[str, ...]]
     try:
         parsed = parser.parse_overrides(overrides)
     except (HydraException, OmegaConfBaseException) as exc:
-        raise ConfigError(f"multirun overrides: {str(exc).strip().splitlines()[0]}") from None
+        raise ConfigError(
+            f"multirun overrides: {str(exc).strip().splitlines()[0]}; allowed Hydra's sweep "
+            f"syntax, e.g. key=a,b or key=range(1200,1700,100)"
+        ) from None
     keys, axes = [], []
     for o in parsed:
         if o.is_sweep_override():
@@ -54,7 +57,7 @@ def plan_multirun(overrides: list[str]) -> tuple[SweepSpec, Config]:
     keys, rows = expand(overrides)
     if not keys:
         raise ConfigError(
-            "multirun: no key has several values; e.g. -m scenario=baseline,homefirst"
+            "multirun: no key has several values; allowed e.g. -m scenario=baseline,homefirst"
         )
     parser = OverridesParser.create()
     fixed = [o.input_line for o in parser.parse_overrides(overrides) if not o.is_sweep_override()]

@@ -52,7 +52,10 @@ def open_folder(folder: Path, plan: SweepSpec) -> list[int]:
                 f"values, outputs or base config); choose another name or remove it"
             )
     elif folder.exists() and any(folder.iterdir()):
-        raise ConfigError(f"sweep.name = {folder.name!r}: {folder} exists and is not a sweep")
+        raise ConfigError(
+            f"sweep.name = {folder.name!r}: {folder} exists and is not a sweep; choose another "
+            f"name or remove it"
+        )
     (folder / "chunks").mkdir(parents=True, exist_ok=True)
     for stale in (folder / "chunks").glob(".*.partial"):
         stale.unlink()

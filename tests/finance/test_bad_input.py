@@ -37,9 +37,9 @@ CASES = [
     (risk("icb:0.5,acute:0.3,council:0.2"),
      "finance.contracts.icb_acute.shares.council = 'council': unknown organisation"),
     ("finance.price_year=2030/31",
-     "finance.price_year = '2030/31': not in finance.index (covers 2013/14 to 2025/26)"),
+     "finance.price_year = '2030/31': allowed a year of finance.index (2013/14 to 2025/26)"),
     ("finance.unit_costs.gp_appointment.price_year=2009/10",
-     "finance.unit_costs.gp_appointment.price_year = '2009/10': not in finance.index"),
+     "finance.unit_costs.gp_appointment.price_year = '2009/10': allowed a year of finance.index"),
     ("finance.price_year=2024", "finance.price_year = '2024': must be a financial year like"),
     ("finance.costs.acute_beds.unit_cost=bed", "finance.costs.acute_beds.unit_cost = 'bed': "
      "allowed"),

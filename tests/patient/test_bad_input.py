@@ -9,7 +9,6 @@ import pytest
 
 from sim.config.errors import ConfigError
 from sim.jobs.load import load_config
-from sim.place.patient.inputs import prepare_inputs
 
 from .helpers import run_patient
 
@@ -62,9 +61,8 @@ def test_zero_cubicles_are_allowed_with_the_corridor_overflow():
 def test_malformed_snapshot_is_refused_before_any_simulation(tmp_path, text, expected):
     path = tmp_path / "today.csv"
     path.write_text(text)
-    cfg = load_config([PE, "run.draws=1", f"run.patient.warm_start={path}"])
-    with pytest.raises(ConfigError) as err:
-        prepare_inputs(cfg)
+    with pytest.raises(ConfigError) as err:  # by the validation, before any work
+        load_config([PE, "run.draws=1", f"run.patient.warm_start={path}"])
     assert expected in str(err.value) and "\n" not in str(err.value)
 
 

@@ -198,7 +198,7 @@ BAD = [
     (["scenario=nope"], "scenario=nope: no such scenario; available: annual_contracting"),
     (
         ["scenario=homefirst", "scenario.effects.reassess_at_home.size.low=0.5"],
-        "scenario.effects.reassess_at_home.size: low 0.5 / central 0.02 / high 0.05; need "
+        "scenario.effects.reassess_at_home.size: low 0.5 / central 0.02 / high 0.05; must be "
         "low <= central <= high",
     ),
     (
@@ -218,8 +218,8 @@ BAD = [
     ),
     (
         ["scenario=homefirst", "scenario.effects.assessment_at_home.unit=places"],
-        "scenario.effects.assessment_at_home.unit = 'places': lever acute.p1_wait takes "
-        "relative, days",
+        "scenario.effects.assessment_at_home.unit = 'places': allowed relative, days (lever "
+        "acute.p1_wait)",
     ),
     (
         ["scenario=prevention", "scenario.effects.slower_progression.quintiles=[q9]"],

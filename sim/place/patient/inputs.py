@@ -189,6 +189,9 @@ def _escalation(run: RunCfg, days: list[date]) -> np.ndarray:
     return np.where(open_, float(p.escalation_beds), 0.0)
 
 
+MAX_SNAPSHOT_BYTES = 10 * 2**20  # a row per service and cohort is a few kB
+
+
 def read_snapshot(path: Path, place: Place, mix: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
     """Starting occupancy from a CSV of today's patients: ``service,cohort,patients``.
 
@@ -201,7 +204,12 @@ def read_snapshot(path: Path, place: Place, mix: dict[str, np.ndarray]) -> dict[
     labels = [c.label for c in place.cohorts]
     out = {k: np.zeros(len(labels)) for k in STOCK_KINDS}
     try:
-        with open(path, newline="") as fh:
+        if path.stat().st_size > MAX_SNAPSHOT_BYTES:
+            raise ConfigError(
+                f"{key} = {str(path)!r}: {path.stat().st_size} bytes; allowed up to "
+                f"{MAX_SNAPSHOT_BYTES} (one row per service and cohort)"
+            )
+        with open(path, newline="", encoding="utf-8") as fh:
             reader = csv.DictReader(fh)
             need = {"service", "cohort", "patients"}
             if reader.fieldnames is None or not need <= set(reader.fieldnames):
@@ -240,4 +248,12 @@ def read_snapshot(path: Path, place: Place, mix: dict[str, np.ndarray]) -> dict[
         raise ConfigError(f"{key} = {str(path)!r}: not a text CSV file") from None
     except csv.Error as exc:
         raise ConfigError(f"{key} = {str(path)!r}: malformed CSV ({exc})") from None
+    except OSError as exc:
+        raise ConfigError(f"{key} = {str(path)!r}: cannot read it ({exc.strerror})") from None
+    total, residents = sum(float(v.sum()) for v in out.values()), float(place.cfg.population.size)
+    if total > residents:
+        raise ConfigError(
+            f"{key} = {str(path)!r}: {total:.6g} patients in services; allowed up to the "
+            f"place's residents (place.population.size = {residents:.6g})"
+        )
     return out

@@ -15,6 +15,8 @@ from pathlib import Path
 
 from sim.config.errors import ConfigError
 from sim.config.schema import Config, DurationCfg
+from sim.place.cohorts import build_place
+from sim.place.patient.inputs import read_snapshot
 
 DURATION_KINDS = ("lognormal", "gamma", "exponential", "fixed")
 LOS_KINDS = ("erlang", "gamma", "lognormal", "exponential", "fixed")
@@ -56,8 +58,13 @@ def validate_patient(cfg: Config) -> None:
             f"{key}.warm_start = {p.warm_start!r}: no such file; allowed: stockflow or the "
             f"path of a snapshot CSV with columns service,cohort,patients"
         )
+    if p.warm_start != "stockflow":  # every row checked here, before any progress line
+        read_snapshot(Path(p.warm_start), build_place(cfg.place), {})
     if p.event_log is not None and not Path(p.event_log).parent.is_dir():
-        raise ConfigError(f"{key}.event_log = {p.event_log!r}: its folder does not exist")
+        raise ConfigError(
+            f"{key}.event_log = {p.event_log!r}: its folder does not exist; allowed a file in "
+            f"an existing folder"
+        )
     if p.event_log_format not in ("episodes", "process_mining"):
         raise ConfigError(
             f"{key}.event_log_format = {p.event_log_format!r}: allowed episodes, process_mining"

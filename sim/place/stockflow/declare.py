@@ -327,13 +327,12 @@ def _declare_hospital(
     m.capacity("virtual_ward", m.param("virtual_ward.capacity", vw.capacity, units="places"),
                stocks=[s for lab in labels for s in sto["vw"][lab]],
                series=lv.series("virtual_ward.scale", _plan("virtual_ward")))  # fmt: skip
-    m.transfer(
-        "vw_step_up",
-        "virtual_ward",
-        [(admit[lab], sto["vw"][lab][0], float(place.share["vw_step_up"][i]))
-         for i, lab in enumerate(labels) if place.share["vw_step_up"][i] > 0],
-        series=vw_scale,
-    )  # fmt: skip
+    step_up = [(admit[lab], sto["vw"][lab][0], float(place.share["vw_step_up"][i]))
+               for i, lab in enumerate(labels) if place.share["vw_step_up"][i] > 0]  # fmt: skip
+    # no step-up at all (share 0, or no eligible segment): one arc moving nobody, so the
+    # model's structure (and the validator's domain, [0, 1]) does not depend on the value
+    step_up = step_up or [(admit[labels[0]], sto["vw"][labels[0]][0], 0.0)]
+    m.transfer("vw_step_up", "virtual_ward", step_up, series=vw_scale)
     m.transfer(
         "vw_step_down",
         "virtual_ward",

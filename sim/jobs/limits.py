@@ -1,0 +1,90 @@
+"""Size limits: refuse a run that would not fit in memory or time, before allocating anything.
+
+The stock-flow engine holds, per run, arrays of ``draws x steps`` (inputs per step, the recorded
+results). Measured as the peak RSS (``resource.getrusage``) of ``simulate`` on the
+built-in place, one run, after composing (December 2026, this repository):
+
+=====  =======  ======  ==================
+draws  horizon  record  peak RSS over base
+=====  =======  ======  ==================
+1      1 y      7 d     60 MiB
+16     1 y      7 d     64 MiB
+16     4 y      7 d     73 MiB
+16     4 y      1 d     142 MiB
+=====  =======  ======  ==================
+
+So a draw-step costs about 500 bytes plus about 3,100 bytes per recorded step (records every
+``record_every_days`` steps), over a fixed ~64 MiB. :data:`BYTES_PER_DRAW_STEP` and
+:data:`BYTES_PER_RECORDED` round these up (x1.5 for safety). The main job keeps every run in
+memory (the baseline, each option, and a plan run), so the estimate is multiplied by the runs.
+The patient-level engine runs one replication-year in tens of seconds; it is limited by
+replication-years instead.
+"""
+
+from __future__ import annotations
+
+import os
+
+from sim.config.errors import ConfigError
+from sim.config.schema import Config
+
+BYTES_PER_DRAW_STEP = 800  # measured ~500 (see above), x1.5
+BYTES_PER_RECORDED = 4_700  # measured ~3,100 per recorded draw-step, x1.5
+FIXED_BYTES = 100 * 2**20  # measured ~64 MiB per run, x1.5
+MAX_DRAWS = 100_000  # Latin hypercube rows; beyond this a sweep is the tool
+MAX_REPLICATION_YEARS = 2_000  # patient engine: replications x draws x years (hours of work)
+MEMORY_SHARE = 0.5  # of physical memory one job may plan to use
+
+
+def physical_memory() -> int:
+    """Bytes of physical memory (4 GiB when the system does not say)."""
+    try:
+        return int(os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES"))
+    except (ValueError, OSError, AttributeError):
+        return 4 * 2**30
+
+
+def estimate_bytes(cfg: Config, runs: int) -> float:
+    """Peak memory of ``runs`` stock-flow runs of ``cfg`` held at once, bytes."""
+    run = cfg.run
+    steps = run.horizon_years * 365.25 / run.step_days
+    draw_steps = run.draws * steps
+    recorded = draw_steps / run.record_every_days
+    return runs * (FIXED_BYTES + draw_steps * BYTES_PER_DRAW_STEP + recorded * BYTES_PER_RECORDED)
+
+
+def check_size(cfg: Config) -> None:
+    """Refuse a run too big for this machine's memory, or for hours of patient-level work."""
+    run = cfg.run
+    if run.draws > MAX_DRAWS:
+        raise ConfigError(f"run.draws = {run.draws}: must be <= {MAX_DRAWS} (use a sweep for "
+                          f"more variants)")  # fmt: skip
+    if run.engine == "patient":
+        work = run.patient.replications * run.draws * run.horizon_years
+        if work > MAX_REPLICATION_YEARS:
+            raise ConfigError(
+                f"run.patient.replications x run.draws x run.horizon_years = "
+                f"{run.patient.replications} x {run.draws} x {run.horizon_years:g} = {work:g} "
+                f"replication-years: must be <= {MAX_REPLICATION_YEARS} (hours of work)"
+            )
+        return
+    runs = len(cfg.appraisal.options) + 2  # baseline, options, a plan run in flight
+    need = estimate_bytes(cfg, runs)
+    budget = MEMORY_SHARE * physical_memory()
+    if need > budget:
+        raise ConfigError(
+            f"run.draws x run.horizon_years = {run.draws} x {run.horizon_years:g} years "
+            f"(step {run.step_days:g} d, recorded every {run.record_every_days} d, {runs} runs) "
+            f"needs about {need / 2**30:.1f} GiB; allowed up to {budget / 2**30:.1f} GiB (half "
+            f"this machine's memory): fewer draws, a shorter horizon or a longer record period"
+        )
+
+
+def results_bytes(cfg: Config) -> float:
+    """Upper estimate of the files of a run folder, bytes: every run's recorded results
+    (~1,900 bytes a recorded draw-step in memory, measured as ``Dataset.nbytes``; the NetCDF
+    files are compressed, so this over-states them).
+    """
+    run = cfg.run
+    recorded = run.draws * run.horizon_years * 365.25 / run.step_days / run.record_every_days
+    return (len(cfg.appraisal.options) + 1) * recorded * 1_900
