@@ -48,7 +48,8 @@ def config_dir() -> Path:
         given = f"SIM_CONFIG_DIR = {env!r}: folder {path}" if env else f"folder {path}"
         raise ConfigError(
             f"{given} (from {'SIM_CONFIG_DIR' if env else 'the installed package'}) has no "
-            f"config.yaml; allowed: a folder holding config.yaml and the groups (place/, run/, ...)"
+            f"config.yaml; set SIM_CONFIG_DIR to a folder holding config.yaml and the groups "
+            f"(place/, run/, ...); allowed: such a folder, or unset"
         )
     return path
 
