@@ -7,7 +7,7 @@ Every error names the dotted key, the value and what is allowed, e.g.
 from __future__ import annotations
 
 import math
-from datetime import date, timedelta
+from datetime import date
 
 from sim.config.errors import ConfigError
 from sim.config.keys import resolve_key
@@ -112,16 +112,18 @@ MAX_LAG_YEARS = 100.0  # beyond any run (run.horizon_years <= 100)
 
 
 def _start_in_range(cfg: Config, start: str, key: str) -> None:
-    """An effect starts between the first year of the cost index and the end of the run."""
+    """An effect starts between the first year of the cost index and the longest run's end
+    (an effect after the end of a short run does nothing, and is allowed).
+    """
     years = index_years(cfg.finance.index)
     first = date(years[0], 4, 1) if years else date(1900, 1, 1)
     run_start = date.fromisoformat(cfg.run.start_date)
-    last = run_start + timedelta(days=round(cfg.run.horizon_years * 365.25))
+    last = date(run_start.year + int(MAX_LAG_YEARS), run_start.month, min(run_start.day, 28))
     when = date.fromisoformat(start)
     if not first <= when <= last:
         raise ConfigError(
             f"{key} = {start!r}: allowed {first.isoformat()} (the first year of finance.index) "
-            f"to {last.isoformat()} (the end of the run)"
+            f"to {last.isoformat()} ({MAX_LAG_YEARS:g} years after run.start_date, the longest run)"
         )
 
 

@@ -224,7 +224,7 @@ SCENARIO = [
     (
         ["scenario=homefirst", "scenario.effects.assessment_at_home.start=2200-01-01"],
         "scenario.effects.assessment_at_home.start",
-        "end of the run",
+        "the longest run",
     ),
     (
         ["scenario=homefirst", "scenario.effects.assessment_at_home.start=soon"],
