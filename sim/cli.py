@@ -134,7 +134,7 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument("--scenarios", action="store_true", help="List the scenario library")
 
     def error(message: str):
-        raise ConfigError(f"{message}; see python -m sim --help")
+        raise ConfigError(f"{message}; allowed: key=value and the flags of python -m sim --help")
 
     parser.error = error  # type: ignore[method-assign]
     return parser

@@ -234,7 +234,7 @@ SCENARIO = [
     (
         ["scenario=homefirst", "scenario.effects.assessment_at_home.size.low=-50"],
         "scenario.effects.assessment_at_home.size.low = -50",
-        "allowed > -6.3",
+        "cuts all of place.acute",
     ),
     (
         ["scenario=homefirst", "scenario.effects.shorter_short_term_bed_stays.size.low=-1000"],
@@ -291,7 +291,7 @@ SCENARIO = [
         ["scenario=community_investment", "scenario.contracting.term_years=0"],
         "scenario.contracting.term_years",
     ),
-    (["scenario=homefirst", "scenario.contracting.mode=annual"], "scenario.contracting.mode"),
+    (["scenario=baseline", "scenario.contracting.mode=annual"], "scenario.contracting.mode"),
     (
         [
             "scenario=community_investment",
