@@ -9,11 +9,12 @@ allowed.
 from __future__ import annotations
 
 from sim.appraisal.validate import validate_appraisal
-from sim.config.compose import compose
+from sim.config.compose import compose, search_dirs
 from sim.config.schema import Config
 from sim.config.validate import validate_run
 from sim.finance.validate import validate_finance
 from sim.place.capacity_plan import validate_plan
+from sim.place.data.pack import apply_pack
 from sim.place.patient.validate import validate_patient
 from sim.place.validate import validate_place
 from sim.scenarios.validate import validate_scenario
@@ -22,6 +23,7 @@ from sim.scenarios.validate import validate_scenario
 def load_config(overrides: list[str] | None = None) -> Config:
     """Compose, type-check and validate the configuration for ``overrides``."""
     cfg = compose(overrides)
+    apply_pack(cfg, search_dirs(overrides))
     validate(cfg)
     return cfg
 
