@@ -414,6 +414,11 @@ def check_pack(pack: Pack, age_bands: list[str], widths: list[float], years: lis
     people = population_by_band(pack, age_bands, widths)
     years_given = sorted({y for y, _, _ in people})
     base = pack.base_year
+    if base > years[0]:
+        raise PackError(
+            f"{pack.folder / PACK_FILE}: base_year {base} is after the run starts "
+            f"(financial year {years[0]}/{(years[0] + 1) % 100:02d})"
+        )
     if base not in years_given:
         raise PackError(
             f"{pop_path}: no rows for base_year {base} ({pack.folder / PACK_FILE}); "
@@ -433,11 +438,6 @@ def check_pack(pack: Pack, age_bands: list[str], widths: list[float], years: lis
                         f"{pop_path}: year {y} has no rows for age band {b!r}, quintile {q}; "
                         f"every year needs every band and quintile"
                     )
-    if base > years[0]:
-        raise PackError(
-            f"{pack.folder / PACK_FILE}: base_year {base} is after the run starts "
-            f"(financial year {years[0]}/{(years[0] + 1) % 100:02d})"
-        )
     total = pack.meta.get("population_total")
     if total is not None:
         summed = sum(v for (y, _, _), v in people.items() if y == base)
