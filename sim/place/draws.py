@@ -15,13 +15,19 @@ import numpy as np
 from sim.config.keys import resolve_key
 from sim.config.schema import PlaceCfg
 from sim.engines.rng import sample_triangular
+from sim.place.data.ensemble import ensemble_draws
 from sim.place.validate import validate_place
 
 
 def sample_uncertain(place: PlaceCfg, draws: int, seed: int) -> dict[str, np.ndarray]:
-    """Values per draw for each uncertain key (central values when ``draws == 1``)."""
+    """Values per draw for each uncertain key (central values when ``draws == 1``); keys of a
+    calibrated ensemble (``place.ensemble``) are its members, drawn by weight.
+    """
+    fitted = ensemble_draws(place, draws, seed) if place.ensemble else {}
     return {
-        k: sample_triangular(r.low, r.central, r.high, draws, seed, f"place:{k}")
+        k: fitted[k]
+        if k in fitted
+        else sample_triangular(r.low, r.central, r.high, draws, seed, f"place:{k}")
         for k, r in place.uncertain.items()
     }
 
