@@ -17,7 +17,7 @@ import time
 
 import numpy as np
 
-import sim.place.data.calibrate as cal
+import sim.sweep.calibrate as cal
 from sim.jobs.load import load_config
 from sim.place.data.history import Targets, history_match
 

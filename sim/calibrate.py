@@ -29,26 +29,15 @@ import numpy as np
 from sim.config.compose import search_dirs
 from sim.config.errors import ConfigError
 from sim.jobs.load import load_config
-from sim.place.data.calibrate import MEASURE_OUTPUTS, engine_simulator
-from sim.place.data.history import Match, Targets, ensemble_weights, history_match, kth_max
-from sim.place.data.pack import find_pack, read_pack
-
-
-def targets_of(cfg, discrepancy: float, search: list[Path]) -> Targets:
-    """The pack's simulated measures in their latest observed year."""
-    if not cfg.place.data_pack:
-        raise ConfigError(f"place {cfg.place.name!r} has no data_pack: nothing to calibrate to")
-    pack = read_pack(find_pack(cfg.place.data_pack, search))
-    latest: dict[str, tuple[int, float, float]] = {}
-    for r in pack.activity:
-        if r["measure"] in MEASURE_OUTPUTS and r["year"] >= latest.get(r["measure"], (0,))[0]:
-            latest[r["measure"]] = (r["year"], r["value"], r["sd"])
-    if not latest:
-        raise ConfigError(f"{pack.folder}/activity.csv: no measure the engine simulates")
-    names = tuple(latest)
-    z = np.array([latest[n][1] for n in names])
-    sd = np.array([latest[n][2] for n in names])
-    return Targets(names, z, sd, discrepancy * np.abs(z))
+from sim.place.data.history import (
+    Match,
+    calibration_inputs,
+    ensemble_weights,
+    history_match,
+    kth_max,
+)
+from sim.place.data.pack import place_targets
+from sim.sweep.calibrate import MEASURE_OUTPUTS, engine_simulator
 
 
 def write_ensemble(match: Match, path: Path) -> None:
@@ -119,16 +108,12 @@ def main(argv: list[str] | None = None) -> int:
     ns = ap.parse_args(argv)
     try:
         cfg = load_config(["run.horizon_years=1", *ns.overrides])
-        keys = list(cfg.place.uncertain)
-        if not keys:
-            raise ConfigError("place.uncertain is empty: no parameters to calibrate")
-        targets = targets_of(cfg, ns.discrepancy, search_dirs(ns.overrides))
+        observed = place_targets(cfg.place, search_dirs(ns.overrides), list(MEASURE_OUTPUTS))
+        keys, lows, highs, targets = calibration_inputs(cfg.place, observed, ns.discrepancy)
         simulate = engine_simulator(cfg, keys, targets.names)
-    except ConfigError as err:
+    except (ConfigError, ValueError) as err:
         sys.stderr.write(f"error: {err}\n")
         return 2
-    lows = [cfg.place.uncertain[k].low for k in keys]
-    highs = [cfg.place.uncertain[k].high for k in keys]
     start = time.perf_counter()
     match = history_match(simulate, keys, lows, highs, targets, waves=ns.waves,
                           per_wave=ns.per_wave, cutoff=ns.cutoff, seed=ns.seed,

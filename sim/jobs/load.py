@@ -14,8 +14,7 @@ from sim.config.schema import Config
 from sim.config.validate import validate_run
 from sim.finance.validate import validate_finance
 from sim.place.capacity_plan import validate_plan
-from sim.place.data.ensemble import best_member
-from sim.place.data.pack import apply_pack
+from sim.place.data.load import apply_place_data
 from sim.place.patient.validate import validate_patient
 from sim.place.validate import validate_place
 from sim.scenarios.validate import validate_scenario
@@ -24,9 +23,7 @@ from sim.scenarios.validate import validate_scenario
 def load_config(overrides: list[str] | None = None) -> Config:
     """Compose, type-check and validate the configuration for ``overrides``."""
     cfg = compose(overrides)
-    apply_pack(cfg, search_dirs(overrides))
-    if cfg.place.ensemble:
-        best_member(cfg.place)  # one draw: the best fit; more: members drawn by weight
+    apply_place_data(cfg, search_dirs(overrides))  # its data pack and calibrated ensemble
     validate(cfg)
     return cfg
 

@@ -47,3 +47,17 @@ def place_for_draw(place: PlaceCfg, values: dict[str, float]) -> PlaceCfg:
             setattr(parent, last, type(getattr(parent, last))(value))
     validate_place(out)
     return out
+
+
+def best_member(place: PlaceCfg) -> None:
+    """Set the place's values (and uncertain centrals) to the best-fitting member of its
+    calibrated ensemble (``place.ensemble``), in place.
+    """
+    best = {k: float(v[0]) for k, v in ensemble_draws(place, 1, 0).items()}
+    fitted = place_for_draw(place, best)
+    for k, v in best.items():
+        place.uncertain[k].central = v
+    for name in ("population", "primary_care", "nhs111", "ambulance", "ed", "acute", "ucr",
+                 "reablement", "ic_beds", "virtual_ward", "district_nursing", "care_home",
+                 "follow_up", "seasonality"):  # fmt: skip
+        setattr(place, name, getattr(fitted, name))

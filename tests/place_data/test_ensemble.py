@@ -9,8 +9,8 @@ import pytest
 
 from sim.config.compose import compose
 from sim.config.errors import ConfigError
-from sim.place.data.ensemble import best_member, ensemble_draws
-from sim.place.draws import sample_uncertain
+from sim.place.data.ensemble import ensemble_draws
+from sim.place.draws import best_member, sample_uncertain
 
 HEADER = "acute.zero_los_share,reablement.mean_days,weight,max_implausibility\n"
 MEMBERS = [(0.25, 30.0, 0.2), (0.35, 40.0, 0.8), (0.30, 25.0, 0.0)]

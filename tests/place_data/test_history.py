@@ -12,7 +12,6 @@ import numpy as np
 import pytest
 
 from sim.jobs.load import load_config
-from sim.place.data.calibrate import engine_simulator
 from sim.place.data.history import (
     Targets,
     ensemble_weights,
@@ -21,6 +20,7 @@ from sim.place.data.history import (
     kth_max,
     sobol,
 )
+from sim.sweep.calibrate import engine_simulator
 
 KEYS = ("acute.zero_los_share", "reablement.mean_days", "care_home.deaths_per_1000_year")
 FIT = ("emergency_bed_days", "nctr_patients", "reablement_episodes", "deaths")

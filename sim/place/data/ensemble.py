@@ -10,7 +10,6 @@ Uncertain keys the ensemble does not hold are drawn from their ranges as before.
 from __future__ import annotations
 
 import csv
-import math
 from pathlib import Path
 
 import numpy as np
@@ -67,18 +66,3 @@ def ensemble_draws(place: PlaceCfg, draws: int, seed: int) -> dict[str, np.ndarr
         u = stratified_uniforms(seed, "place:ensemble", draws)
         pick = np.minimum(np.searchsorted(np.cumsum(weights), u, side="right"), len(weights) - 1)
     return {k: values[pick, j] for j, k in enumerate(keys)}
-
-
-def best_member(place: PlaceCfg) -> None:
-    """Set the place's values (and uncertain centrals) to the best-fitting member, in place."""
-    from sim.place.draws import place_for_draw  # noqa: PLC0415 (draws imports this module)
-
-    best = {k: float(v[0]) for k, v in ensemble_draws(place, 1, 0).items()}
-    fitted = place_for_draw(place, best)
-    for k, v in best.items():
-        place.uncertain[k].central = v
-    for name in ("population", "primary_care", "nhs111", "ambulance", "ed", "acute", "ucr",
-                 "reablement", "ic_beds", "virtual_ward", "district_nursing", "care_home",
-                 "follow_up", "seasonality"):  # fmt: skip
-        setattr(place, name, getattr(fitted, name))
-    assert all(math.isfinite(v) for v in best.values())

@@ -174,3 +174,20 @@ def history_match(
                 f"({100 * kept.mean():.1f}%)"
             )
     return match
+
+
+def calibration_inputs(
+    place, targets_by_measure: dict[str, tuple[float, float]], discrepancy: float
+) -> tuple[list[str], np.ndarray, np.ndarray, Targets]:
+    """The parameters to calibrate (``place.uncertain``: keys, lows, highs) and the targets
+    (observation, sd; discrepancy sd = ``discrepancy`` x the observation, an assumption).
+    """
+    keys = list(place.uncertain)
+    if not keys:
+        raise ValueError("place.uncertain is empty: no parameters to calibrate")
+    lows = np.array([place.uncertain[k].low for k in keys], float)
+    highs = np.array([place.uncertain[k].high for k in keys], float)
+    names = tuple(targets_by_measure)
+    z = np.array([targets_by_measure[n][0] for n in names], float)
+    sd = np.array([targets_by_measure[n][1] for n in names], float)
+    return keys, lows, highs, Targets(names, z, sd, discrepancy * np.abs(z))

@@ -30,6 +30,7 @@ from pathlib import Path
 
 import yaml
 
+import sim.config.schema as schema
 from sim.config.errors import ConfigError
 
 log = logging.getLogger(__name__)
@@ -529,10 +530,8 @@ def _apply_capacity(cfg, pack: Pack, years: list[int]) -> None:
     if not hasattr(cfg.place, "plan"):
         log.warning("capacity plan in %s ignored: this version has no place.plan", pack.folder)
         return
-    from sim.config.schema import PlanServiceCfg  # noqa: PLC0415 (only with the plan, issue 11)
-
     for service, entry in plan.items():
-        cfg.place.plan.services[service] = PlanServiceCfg(
+        cfg.place.plan.services[service] = schema.PlanServiceCfg(
             growth_per_year=None, table=entry["table"], source="; ".join(entry["source"])
         )
 
@@ -555,3 +554,17 @@ def _apply_costs(cfg, pack: Pack) -> None:
         node = cfg.finance.unit_costs[r["item"]]
         node.gbp, node.price_year, node.source = r["gbp"], r["price_year"], r["source"]
         node.low, node.high, node.of, node.times = r.get("low"), r.get("high"), None, 1.0
+
+
+def place_targets(place, search: list[Path], measures: list[str]) -> dict[str, tuple[float, float]]:
+    """The pack's ``measures`` in their latest observed year: measure -> (value, sd)."""
+    if not place.data_pack:
+        raise PackError(f"place {place.name!r} has no data_pack: nothing to calibrate to")
+    pack = read_pack(find_pack(place.data_pack, search))
+    latest: dict[str, tuple[int, float, float]] = {}
+    for r in pack.activity:
+        if r["measure"] in measures and r["year"] >= latest.get(r["measure"], (0,))[0]:
+            latest[r["measure"]] = (r["year"], r["value"], r["sd"])
+    if not latest:
+        raise PackError(f"{pack.folder / 'activity.csv'}: no measure the engine simulates")
+    return {m: (v, sd) for m, (_, v, sd) in latest.items()}

@@ -18,6 +18,7 @@ import xarray as xr
 from sim.config.errors import ConfigError
 from sim.config.schema import Config
 from sim.engines.stockflow import compile_model, run_arrays, to_dataset
+from sim.finance.years import FinancialYears
 from sim.jobs.simulate import add_derived, n_steps, run_inputs, series_pair
 from sim.place.cohorts import build_place
 from sim.place.draws import place_for_draw
@@ -35,16 +36,12 @@ def _flow(name: str) -> Callable[[xr.Dataset, xr.Dataset], xr.DataArray]:
 
 def _episodes(svc: str) -> Callable[[xr.Dataset, xr.Dataset], xr.DataArray]:
     def get(yr: xr.Dataset, ds: xr.Dataset) -> xr.DataArray:
-        from sim.finance.years import FinancialYears  # noqa: PLC0415
-
         return FinancialYears(ds).quantity(f"episodes_started.{svc}")
 
     return get
 
 
 def _bed_days(yr: xr.Dataset, ds: xr.Dataset) -> xr.DataArray:
-    from sim.finance.years import FinancialYears  # noqa: PLC0415
-
     fy = FinancialYears(ds)
     return fy.mean_level("occupied.acute_beds") * fy.overlap_days.sum("time")
 
