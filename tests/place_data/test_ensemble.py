@@ -13,7 +13,7 @@ from sim.place.data.ensemble import ensemble_draws
 from sim.place.draws import best_member, sample_uncertain
 
 HEADER = "acute.zero_los_share,reablement.mean_days,weight,max_implausibility\n"
-MEMBERS = [(0.25, 30.0, 0.2), (0.35, 40.0, 0.8), (0.30, 25.0, 0.0)]
+MEMBERS = [(0.25, 30.0, 0.2), (0.35, 34.0, 0.8), (0.30, 25.0, 0.0)]
 
 
 @pytest.fixture(scope="module")
@@ -32,16 +32,16 @@ def test_draws_are_members_by_weight(place, tmp_path):
     p.ensemble = write(tmp_path, HEADER + "".join(f"{a},{b},{w},1\n" for a, b, w in MEMBERS))
     s = sample_uncertain(p, 1000, 7)
     pairs = list(zip(s["acute.zero_los_share"], s["reablement.mean_days"], strict=True))
-    assert set(pairs) == {(0.25, 30.0), (0.35, 40.0)}  # the zero-weight member never
+    assert set(pairs) == {(0.25, 30.0), (0.35, 34.0)}  # the zero-weight member never
     share = np.mean([a == 0.35 for a, _ in pairs])
     assert share == pytest.approx(0.8, abs=0.002)  # stratified: 800 of 1000 up to one
     # keys outside the ensemble are drawn from their ranges as before
     assert np.ptp(s["care_home.deaths_per_1000_year"]) > 0
     one = ensemble_draws(p, 1, 7)
-    assert one == {"acute.zero_los_share": [0.35], "reablement.mean_days": [40.0]}
+    assert one == {"acute.zero_los_share": [0.35], "reablement.mean_days": [34.0]}
     best_member(p)
-    assert p.acute.zero_los_share == 0.35 and p.reablement.mean_days == 40.0
-    assert p.uncertain["reablement.mean_days"].central == 40.0
+    assert p.acute.zero_los_share == 0.35 and p.reablement.mean_days == 34.0
+    assert p.uncertain["reablement.mean_days"].central == 34.0
 
 
 @pytest.mark.parametrize(
