@@ -232,6 +232,8 @@ class PlaceCfg:
     seasonality: SeasonalityCfg = MISSING
     plan: PlanCfg = field(default_factory=PlanCfg)  # capacity by financial year
     uncertain: dict[str, Uncertain] = field(default_factory=dict)  # dotted key -> range
+    data_pack: str = ""  # a pack of local tables (sim.place.data; docs/your_place.md)
+    ensemble: str = ""  # calibrated draws: ensemble.csv of python -m sim.calibrate
 
 
 @dataclass

@@ -9,12 +9,13 @@ allowed.
 from __future__ import annotations
 
 from sim.appraisal.validate import validate_appraisal
-from sim.config.compose import compose
+from sim.config.compose import compose, search_dirs
 from sim.config.schema import Config
 from sim.config.validate import results_folder, safe_name, validate_run
 from sim.finance.validate import validate_finance, validate_start_date
 from sim.jobs.limits import check_size
 from sim.place.capacity_plan import validate_plan
+from sim.place.data.load import apply_place_data
 from sim.place.patient.validate import validate_patient
 from sim.place.validate import validate_place, validate_step
 from sim.scenarios.validate import validate_scenario
@@ -23,6 +24,7 @@ from sim.scenarios.validate import validate_scenario
 def load_config(overrides: list[str] | None = None) -> Config:
     """Compose, type-check and validate the configuration for ``overrides``."""
     cfg = compose(overrides)
+    apply_place_data(cfg, search_dirs(overrides))  # its data pack and calibrated ensemble
     validate(cfg)
     return cfg
 

@@ -15,13 +15,19 @@ import numpy as np
 from sim.config.keys import resolve_key
 from sim.config.schema import PlaceCfg
 from sim.engines.rng import sample_triangular
+from sim.place.data.ensemble import ensemble_draws
 from sim.place.validate import validate_place
 
 
 def sample_uncertain(place: PlaceCfg, draws: int, seed: int) -> dict[str, np.ndarray]:
-    """Values per draw for each uncertain key (central values when ``draws == 1``)."""
+    """Values per draw for each uncertain key (central values when ``draws == 1``); keys of a
+    calibrated ensemble (``place.ensemble``) are its members, drawn by weight.
+    """
+    fitted = ensemble_draws(place, draws, seed) if place.ensemble else {}
     return {
-        k: sample_triangular(r.low, r.central, r.high, draws, seed, f"place:{k}")
+        k: fitted[k]
+        if k in fitted
+        else sample_triangular(r.low, r.central, r.high, draws, seed, f"place:{k}")
         for k, r in place.uncertain.items()
     }
 
@@ -41,3 +47,17 @@ def place_for_draw(place: PlaceCfg, values: dict[str, float]) -> PlaceCfg:
             setattr(parent, last, type(getattr(parent, last))(value))
     validate_place(out)
     return out
+
+
+def best_member(place: PlaceCfg) -> None:
+    """Set the place's values (and uncertain centrals) to the best-fitting member of its
+    calibrated ensemble (``place.ensemble``), in place.
+    """
+    best = {k: float(v[0]) for k, v in ensemble_draws(place, 1, 0).items()}
+    fitted = place_for_draw(place, best)
+    for k, v in best.items():
+        place.uncertain[k].central = v
+    for name in ("population", "primary_care", "nhs111", "ambulance", "ed", "acute", "ucr",
+                 "reablement", "ic_beds", "virtual_ward", "district_nursing", "care_home",
+                 "follow_up", "seasonality"):  # fmt: skip
+        setattr(place, name, getattr(fitted, name))

@@ -1,0 +1,112 @@
+"""The batched engine as the simulator of a history match: many parameter sets, one call.
+
+:func:`engine_simulator` compiles the place once and returns ``X -> outputs``: each row of
+``X`` sets the place's uncertain keys (:func:`sim.place.draws.place_for_draw`), becomes one
+row of the parameter matrix (the value-only declaration of :mod:`sim.place.stockflow.rows`)
+and all rows run in one compiled call, exactly as a sweep's batch does; the outputs are the
+pack's measures in the run's first financial year (:data:`MEASURE_OUTPUTS`).
+"""
+
+from __future__ import annotations
+
+import copy
+from collections.abc import Callable, Sequence
+
+import numpy as np
+import xarray as xr
+
+from sim.config.errors import ConfigError
+from sim.config.schema import Config
+from sim.engines.stockflow import compile_model, run_arrays, to_dataset
+from sim.finance.years import FinancialYears
+from sim.jobs.simulate import add_derived, n_steps, run_inputs, series_pair
+from sim.place.cohorts import build_place
+from sim.place.draws import place_for_draw
+from sim.place.stockflow.declare import build_model
+from sim.place.stockflow.rows import declare_values, draw_rows
+from sim.place.stockflow.warm import warm_start
+from sim.report.summary import annual
+from sim.scenarios.effects import LeverPaths
+from sim.sweep.batch import checked_params
+
+
+def _flow(name: str) -> Callable[[xr.Dataset, xr.Dataset], xr.DataArray]:
+    return lambda yr, ds: yr[name]
+
+
+def _episodes(svc: str) -> Callable[[xr.Dataset, xr.Dataset], xr.DataArray]:
+    def get(yr: xr.Dataset, ds: xr.Dataset) -> xr.DataArray:
+        return FinancialYears(ds).quantity(f"episodes_started.{svc}")
+
+    return get
+
+
+def _bed_days(yr: xr.Dataset, ds: xr.Dataset) -> xr.DataArray:
+    fy = FinancialYears(ds)
+    return fy.mean_level("occupied.acute_beds") * fy.overlap_days.sum("time")
+
+
+MEASURE_OUTPUTS: dict[str, Callable[[xr.Dataset, xr.Dataset], xr.DataArray]] = {
+    "emergency_admissions": _flow("emergency_admissions"),
+    "emergency_bed_days": _bed_days,
+    "ed_attendances": _flow("ed_attendances"),
+    "nctr_patients": _flow("nctr"),
+    "ambulance_incidents": _flow("ambulance_incidents"),
+    "ambulance_conveyances": _flow("conveyances"),
+    "ucr_episodes": _episodes("ucr"),
+    "reablement_episodes": _episodes("reablement"),
+    "ic_bed_admissions": _episodes("ic_beds"),
+    "virtual_ward_admissions": _episodes("virtual_ward"),
+    "care_home_admissions": _flow("care_home_admissions"),
+    "deaths": _flow("deaths"),
+}
+"""Pack measures the stock-flow engine simulates -> their first-year value per draw."""
+
+
+def engine_simulator(
+    cfg: Config, keys: Sequence[str], measures: Sequence[str]
+) -> Callable[[np.ndarray], tuple[np.ndarray, np.ndarray]]:
+    """``X (n, len(keys))`` -> (first-year ``measures`` ``(n, T)``, zero ensemble variance).
+
+    The stock-flow engine is deterministic, so one run per parameter set has no ensemble
+    variance. Raises :class:`ConfigError` for a measure the engine does not simulate.
+    """
+    for m in measures:
+        if m not in MEASURE_OUTPUTS:
+            raise ConfigError(
+                f"target {m!r} is not simulated; calibrate against {', '.join(MEASURE_OUTPUTS)}"
+            )
+    cfg = copy.deepcopy(cfg)
+    cfg.run.draws = 1
+    run = cfg.run
+    dt, steps = run.step_days, n_steps(cfg)
+    inputs = run_inputs(cfg)
+    targets = inputs.lever_paths.targets
+    place = build_place(cfg.place)
+    compiled = compile_model(build_model(place, dt, targets))
+    fingerprint = declare_values(place, dt, targets).fingerprint()
+    series, today = series_pair(compiled, cfg, inputs)
+    plain = LeverPaths(targets, {}, {})
+
+    def simulate(x: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        places = [
+            build_place(place_for_draw(cfg.place, dict(zip(keys, map(float, row), strict=True))))
+            for row in x
+        ]
+        params = checked_params(compiled, draw_rows(compiled, fingerprint, places, dt, targets))
+        initial, params = warm_start(compiled, params, today, dt)
+        out = run_arrays(compiled, params, n_steps=steps, series=series, initial=initial,
+                         dt_days=dt, record_every=run.record_every_days)  # fmt: skip
+        ds = add_derived(to_dataset(out, start_date=run.start_date), {}, plain,
+                         run.record_every_days)  # fmt: skip
+        yr = annual(ds)
+        cols = []
+        for m in measures:
+            da = MEASURE_OUTPUTS[m](yr, ds)
+            extra = [d for d in da.dims if d not in ("draw", "year")]
+            da = da.sum(extra) if extra else da
+            cols.append(da.isel(year=0).transpose("draw").values)
+        mean = np.column_stack(cols).astype(float)
+        return mean, np.zeros_like(mean)
+
+    return simulate
