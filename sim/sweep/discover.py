@@ -40,7 +40,7 @@ def open_results(folder: str | Path) -> xr.Dataset:
 
 
 def cases(
-    ds: xr.Dataset, metric: str, where: dict[str, str] | None = None
+    ds: xr.Dataset, metric: str, where: dict[str, str] | None = None, view: str = "economic"
 ) -> tuple[dict[str, np.ndarray], np.ndarray]:
     """Inputs per case (variant x draw) and the metric's value per case.
 
@@ -54,6 +54,11 @@ def cases(
         raise ConfigError(f"--metric {metric!r}: not in the sweep's results; per-variant "
                           f"outputs: {', '.join(sorted(known))}")  # fmt: skip
     y = ds[metric]
+    if "view" in y.dims:  # the appraisal's cash and economic views: one at a time
+        if view not in y["view"].values:
+            raise ConfigError(f"--view {view!r}: the metric has views "
+                              f"{', '.join(map(str, y['view'].values))}")  # fmt: skip
+        y = y.sel(view=view, drop=True)
     extra = [d for d in y.dims if d not in ("variant", "draw")]
     if extra:
         raise ConfigError(f"--metric {metric!r} has dims {extra}; choose a metric per variant "
@@ -123,7 +128,7 @@ def plot_box(res: PrimResult, title: str = "") -> Figure:
     """
     box = res.box
     limits = list(box.limits)
-    fig = Figure(figsize=(7.5, 1.4 + 0.55 * max(len(limits), 1)))
+    fig = Figure(figsize=(9.5, 1.6 + 0.8 * max(len(limits), 1)))
     ax = fig.subplots()
     for i, lim in enumerate(limits):
         full = res.ranges[lim.name]
@@ -143,13 +148,27 @@ def plot_box(res: PrimResult, title: str = "") -> Figure:
         ax.text(a, i + 0.32, f"{lim.low:.4g}", ha="center", fontsize=8)
         ax.text(b, i + 0.32, f"{lim.high:.4g}", ha="center", fontsize=8)
     ax.set_yticks(range(len(limits)))
-    ax.set_yticklabels([f"{lim.name} (qp {box.qp[lim.name]:.1g})" for lim in limits])
+    ax.set_yticklabels([f"{_wrap(lim.name)}\n(qp {box.qp[lim.name]:.1g})" for lim in limits])
     ax.set_xlim(0, 1)
     ax.set_ylim(-0.6, len(limits) - 0.2)
-    ax.set_xlabel("Position in the input's sampled range (0 = lowest, 1 = highest)")
-    ax.set_title(title or f"PRIM box: coverage {box.coverage:.2f}, density {box.density:.2f}")
+    ax.set_xlabel("Position in the input's sampled range (0 = lowest, 1 = highest)", fontsize=9)
+    ax.set_title(title or f"PRIM box: coverage {box.coverage:.2f}, density {box.density:.2f}",
+                 fontsize=10)  # fmt: skip
     fig.tight_layout()
     return fig
+
+
+def _wrap(name: str, width: int = 30) -> str:
+    """A dotted key over lines of at most about ``width`` characters, broken after dots."""
+    lines, line = [], ""
+    for part in name.split("."):
+        piece = part if not line else "." + part
+        if line and len(line) + len(piece) > width:
+            lines.append(line + ".")
+            line = part
+        else:
+            line += piece
+    return "\n".join([*lines, line])
 
 
 def summary(res: PrimResult, leaves: list[Leaf], metric: str, rule: str) -> str:
@@ -209,13 +228,14 @@ def discover(
     *,
     below: bool = False,
     where: dict[str, str] | None = None,
+    view: str = "economic",
     alpha: float = 0.05,
     min_density: float = 0.8,
     out: str | Path | None = None,
 ) -> tuple[PrimResult, list[Leaf], Path]:
     """Run PRIM and CART on a sweep's results and write the text, JSON and charts."""
     ds = open_results(folder)
-    x, values = cases(ds, metric, where)
+    x, values = cases(ds, metric, where, view)
     y = values < threshold if below else values > threshold
     res = prim(x, y, alpha=alpha, min_density=min_density)
     leaves = cart(x, y)
@@ -240,6 +260,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--below", action="store_true", help="cases of interest: metric < threshold")
     ap.add_argument("--where", action="append", default=[], metavar="KEY=VALUE",
                     help="keep variants whose swept KEY has VALUE (repeatable)")  # fmt: skip
+    ap.add_argument("--view", default="economic", help="appraisal view: economic or cash")
     ap.add_argument("--alpha", type=float, default=0.05, help="share peeled per step")
     ap.add_argument("--min-density", type=float, default=0.8)
     ap.add_argument("--out", default=None, help="output folder (default: beside the sweep)")
@@ -253,7 +274,7 @@ def main(argv: list[str] | None = None) -> int:
         where[k] = v
     try:
         res, leaves, out = discover(args.folder, args.metric, args.threshold, below=args.below,
-                                    where=where, alpha=args.alpha,
+                                    where=where, view=args.view, alpha=args.alpha,
                                     min_density=args.min_density, out=args.out)  # fmt: skip
     except (ConfigError, ValueError) as exc:
         print(f"error: {exc}", file=sys.stderr)

@@ -35,8 +35,8 @@ MONEY_OUTPUTS = (
 
 APPRAISAL_OUTPUTS = (
     "npv", "bcr", "cost_per_admission_avoided", "pv_benefits", "pv_costs", "payback_year",
-    "net_cost_change", "gross_benefits", "gross_costs", "beds_freed",
-    "emergency_admissions_change", "bed_days_change", "delayed_bed_days_change",
+    "net_cost_change", "beds_freed", "emergency_admissions_change", "bed_days_change",
+    "delayed_bed_days_change",
 )  # fmt: skip
 """Appraisal metrics a sweep can keep per variant and draw (against its baseline)."""
 
@@ -105,10 +105,11 @@ def appraisal_outputs(
     baseline: xr.Dataset, variant: xr.Dataset, cfg: Config, names: Sequence[str]
 ) -> xr.Dataset:
     """The appraisal metrics ``names`` of ``variant`` against ``baseline`` (both with money),
-    dims ``draw`` (and ``year`` for yearly metrics).
+    dims ``draw`` (and ``view``, cash and economic, and ``year`` for yearly metrics).
     """
-    table = appraise(baseline, {"variant": variant}, cfg.appraisal).sel(option="variant")
-    keep = [n for n in names if n in APPRAISAL_OUTPUTS]
+    fin = {"variant": scenario_finance(cfg)}
+    table = appraise(baseline, {"variant": variant}, cfg.appraisal, fin).sel(option="variant")
+    keep = [n for n in names if n in APPRAISAL_OUTPUTS and n in table]
     out = table[keep].drop_vars(["option"], errors="ignore")
     return out.drop_vars([c for c in out.coords if c not in out.dims], errors="ignore")
 
