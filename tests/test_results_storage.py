@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 import xarray as xr
 
-from sim.results.io import RELATIVE_PRECISION, load, round_mantissa
+from sim.results.io import RELATIVE_PRECISION, SIGNIFICANT_BITS, load, round_mantissa
 from sim.results.schema import CONVENTIONS, with_time_bounds
 
 MAIN_JOB_BUDGET_BYTES = 30e6  # issue 16: the main job's results.nc at most 30 MB
@@ -22,8 +22,8 @@ def test_round_mantissa_error_is_within_the_documented_bound():
     rel = np.abs(y - x) / np.abs(x)
     assert rel.max() <= RELATIVE_PRECISION
     assert rel.max() > 0.9 * RELATIVE_PRECISION  # the bound is tight: values are rounded
-    # 17 significant bits: the low 52 - 16 bits of each float64 are zero
-    assert not np.any(y.view(np.uint64) & np.uint64((1 << 36) - 1))
+    # SIGNIFICANT_BITS mantissa bits kept: the low 52 - SIGNIFICANT_BITS bits are zero
+    assert not np.any(y.view(np.uint64) & np.uint64((1 << (52 - SIGNIFICANT_BITS)) - 1))
 
 
 def test_round_mantissa_keeps_special_values_and_refuses_overflow():

@@ -419,6 +419,7 @@ def money_batch(
         part[name] = xr.Variable(("variant", "draw", *da.dims[1:]),
                                  da.values.reshape(len(vids), 1, *da.shape[1:]),
                                  attrs=da.attrs)  # fmt: skip
+        part = part.assign_coords({d: da[d].values for d in da.dims[1:] if d in da.coords})
     return part
 
 
