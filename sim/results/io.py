@@ -9,7 +9,7 @@ Per-period records can be stored compactly (``compact=True``, the main job's ``r
 every float variable with a ``time`` dimension is rounded to :data:`SIGNIFICANT_BITS` bits of
 mantissa and stored as float32 with the shuffle filter and zlib, so long runs of equal
 trailing bits compress well. The documented precision: each stored value ``y`` of a value
-``x`` has ``|y - x| <= RELATIVE_PRECISION * |x|`` (2**-14, about 6.1e-5: four significant
+``x`` has ``|y - x| <= RELATIVE_PRECISION * |x|`` (2**-13, about 1.2e-4: about four significant
 digits) for ``|x|`` between about 1e-38 and 3e38; NaN and infinities are kept. Values without
 a ``time`` dimension (money per financial year, sampled inputs) and the people ledger
 (:data:`EXACT`, so conservation can be checked from a file) stay float64, exact.
@@ -40,10 +40,10 @@ _FLOAT_ENCODING: dict[str, Any] = {"zlib": True, "complevel": 1}
 _COMPACT_ENCODING: dict[str, Any] = {"dtype": "float32", "zlib": True, "complevel": 4,
                                      "shuffle": True}  # fmt: skip
 
-SIGNIFICANT_BITS = 13
+SIGNIFICANT_BITS = 12
 """Mantissa bits kept by compact storage (of float64's 52 and float32's 23), besides the
-implicit leading bit: 14 significant bits, about four significant decimal digits (the
-main job's seven runs of 30 draws then fit in 30 MB)."""
+implicit leading bit: 13 significant bits, about four significant decimal digits (the
+main job's seven runs of 30 draws then take 26.6 MB, within its 30 MB budget)."""
 
 RELATIVE_PRECISION = 2.0 ** -(SIGNIFICANT_BITS + 1)
 """Largest relative error of a compactly stored value (round to nearest: half a unit in the

@@ -72,7 +72,7 @@ def test_api_composes_what_the_cli_composes_and_load_reads_it_back(tmp_path):
     assert loaded.attrs["created_utc"] and loaded.attrs["scenario:baseline"] == "baseline"
     direct = sim.run(overrides)
     got = loaded.sel(option="baseline", drop=True).drop_attrs()
-    # per-period records are stored to 14 significant bits (sim.results.io), the rest exactly
+    # per-period records are stored to 13 significant bits (sim.results.io), the rest exactly
     xr.testing.assert_allclose(got, direct.drop_attrs(), rtol=RELATIVE_PRECISION, atol=0)
     for name in ("people_total", "people_in", "deaths", "system_net_cost"):
         xr.testing.assert_identical(got[name], direct[name].drop_attrs())
