@@ -51,7 +51,14 @@ last kept bit)."""
 
 _FLOAT32_MAX = float(np.finfo(np.float32).max)
 
-EXACT = ("people_total", "people_in", "people_out", "deaths", "people_initial")
+EXACT = (
+    "people_total",
+    "people_in_services",
+    "people_in",
+    "people_out",
+    "deaths",
+    "people_initial",
+)
 """The ledger, always stored exactly, so conservation can be checked from a file."""
 
 
