@@ -74,11 +74,11 @@ def _has_image(cell) -> bool:
                if o.get("output_type") in ("display_data", "execute_result"))  # fmt: skip
 
 
-def test_the_four_notebooks_exist():
-    """Quickstart, comparing options, sweep and sensitivity, your own place."""
+def test_the_five_notebooks_exist():
+    """Quickstart, comparing options, sweep and sensitivity, your own place, discovery."""
     names = [p.stem for p in NOTEBOOKS]
     assert names == ["01_quickstart", "02_compare_options", "03_sweep_and_sensitivity",
-                     "04_your_own_place"]  # fmt: skip
+                     "04_your_own_place", "05_scenario_discovery"]  # fmt: skip
 
 
 def test_the_package_never_switches_the_matplotlib_backend():

@@ -541,6 +541,10 @@ class SweepCfg:
     outputs: list[str] = field(default_factory=list)  # result variables kept; empty = all
     sum_dims: list[str] = field(default_factory=list)  # dimensions summed away per variant
     metrics: list[str] = field(default_factory=list)  # sobol/morris outputs, e.g. nctr
+    levers: list[str] = field(default_factory=list)  # swept keys that are policy choices (the
+    # scenario always is); every other swept key is an uncertainty. Money and appraisal
+    # outputs (npv, bcr ...) compare each variant with its baseline: same uncertain values,
+    # levers as in the base configuration
     executor: str = "processes"
     workers: int = 2
     threads_per_worker: int = 1  # Numba threads in each worker process

@@ -36,7 +36,12 @@ def _days(days: float) -> np.timedelta64:
 
 
 def period_bounds(results: xr.Dataset) -> tuple[np.ndarray, np.ndarray]:
-    """Start and end (exclusive) of each recording period, as ``datetime64[ns]`` arrays."""
+    """Start and end (exclusive) of each recording period, as ``datetime64[ns]`` arrays
+    (the CF bounds ``time_bnds`` when the results have them).
+    """
+    if "time_bnds" in results.variables:
+        bounds = results["time_bnds"].values.astype("datetime64[ns]")
+        return bounds[:, 0], bounds[:, 1]
     starts = results["time"].values.astype("datetime64[ns]")
     attrs = results.attrs
     ends_at = []  # candidates for the end of the last period; the earliest wins

@@ -71,7 +71,7 @@ def save_appraisal(
     try:
         write_text_atomic(to_yaml(cfg), tmp / "config.yaml")
         write_dataset_atomic(stack_runs(result.runs).assign_attrs(created_utc=created),
-                             tmp / "results.nc")  # fmt: skip
+                             tmp / "results.nc", compact=True)  # fmt: skip
         first = next(iter(result.runs.values()))  # the baseline, or the one run
         text = format_summary(first)
         if DO_NOTHING in result.runs:  # capacity as today, beside the plan

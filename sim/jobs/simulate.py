@@ -35,6 +35,8 @@ from sim.scenarios.money import changes_anything, investment_amounts, plan_confi
 
 log = logging.getLogger(__name__)
 
+PEOPLE_TOTAL = "Residents of the place at the end of the period (at home or in any service)"
+
 
 def n_steps(cfg: Config) -> int:
     """Steps in the horizon."""
@@ -112,10 +114,13 @@ def simulate_run(cfg: Config, last_year: dict[str, np.ndarray] | None = None) ->
         "draws": run.draws,
         "warmup_days": WARMUP_DAYS,
         "config_yaml": to_yaml(cfg),
-        "conventions": "stocks are counted at the end of each day (midnight census); flows "
-        "are totals over each period; `time` is the start of the period",
+        "comment": "stocks are counted at the end of each day (midnight census); flows "
+        "are totals over each period; `time` is the start of the period and `time_bnds` its "
+        "start and end (the last period may be shorter: `period_days`)",
     }
     ds = to_dataset(out, start_date=run.start_date, attrs=attrs)
+    # the place's stocks are its residents, at home or in a service: one meaning on both engines
+    ds["people_total"].attrs["long_name"] = PEOPLE_TOTAL
     ds = add_derived(ds, samples, paths, record_every=run.record_every_days)
     ds["planned_capacity"] = planned_capacity(cfg.place, cfg.run, steps, ds.sizes["time"])
     return ds

@@ -25,7 +25,7 @@ def conservation_residual(ds: xr.Dataset) -> xr.DataArray:
 
     The scale is the largest number of people held at any time in that draw (at least 1).
     """
-    total = ds[ledger_total(ds)]
+    total = ds[ledger_total(ds)].reset_coords(drop=True)  # time bounds are not needed here
     before = xr.concat([ds["people_initial"].expand_dims(time=[total.time[0].values]),
                         total.isel(time=slice(None, -1))], dim="time")  # fmt: skip
     before["time"] = total["time"]

@@ -12,6 +12,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+import numpy as np
+import xarray as xr
+
 SUM, MEAN, POINT = "time: sum", "time: mean", "time: point"
 STAT = "patient: statistic"  # a mean or percentile over patients
 BOTH, PATIENT = ("stockflow", "patient"), ("patient",)
@@ -103,3 +106,47 @@ FLOWS = tuple(name for name, v in VARIABLES.items() if v.is_flow)
 
 LEVELS = tuple(name for name, v in VARIABLES.items() if not v.is_flow)
 """Variables that are levels: period means or end-of-period censuses."""
+
+
+# CF time conventions shared by every results Dataset: the ``Conventions`` attribute, each
+# recording period's bounds (``time_bnds``) and its length in days (``period_days``). ``time`` is
+# the start of each recording period. A run whose length is not a whole number of periods (ten
+# years of weekly records end with a 3-day week) keeps its last, shorter period: ``time_bnds``
+# gives every period's start and end (exclusive) and ``period_days`` its length, so a partial
+# period is never hidden. Totals over a period (``time: sum``) cover ``period_days`` days.
+
+CONVENTIONS = "CF-1.10"
+"""The version of the Climate and Forecast conventions the results follow."""
+
+DAY_NS = 86400e9
+
+
+def with_time_bounds(ds: xr.Dataset, run_days: float) -> xr.Dataset:
+    """``ds`` with ``time_bnds`` (time, bnds) and ``period_days`` (time) coordinates, the CF
+    ``bounds`` attribute on ``time`` and the ``Conventions`` attribute.
+
+    Args:
+        ds: A Dataset whose ``time`` holds the start of each recording period.
+        run_days: Length of the whole run in days; the last period ends there.
+
+    Returns:
+        A new Dataset (``ds`` is not modified).
+    """
+    starts = ds["time"].values.astype("datetime64[ns]")
+    end = np.datetime64(starts[0], "ns") + np.timedelta64(int(round(run_days * DAY_NS)), "ns")
+    if len(starts) and end <= starts[-1]:
+        raise ValueError(f"run of {run_days} days ends before its last period starts")
+    ends = np.append(starts[1:], end)
+    days = (ends - starts) / np.timedelta64(1, "D")
+    out = ds.assign_coords(
+        time_bnds=(("time", "bnds"), np.stack([starts, ends], axis=1)),
+        period_days=("time", days.astype(float)),
+    )
+    out["time"].attrs = {**ds["time"].attrs, "bounds": "time_bnds", "standard_name": "time"}
+    out["time_bnds"].attrs = {"long_name": "Start and end (exclusive) of each recording period"}
+    out["period_days"].attrs = {
+        "units": "days",
+        "long_name": "Length of each recording period (the last may be shorter)",
+    }
+    out.attrs["Conventions"] = CONVENTIONS
+    return out

@@ -14,12 +14,16 @@ from typing import Any
 
 from sim.config.errors import ConfigError
 from sim.config.keys import resolve_key
-from sim.config.schema import Config
+from sim.config.schema import Config, Uncertain
 from sim.jobs.load import validate
 
 
 def set_key(cfg: Config, key: str, value: Any) -> None:
-    """Set the dotted ``key`` (``place.acute.beds``, ``place.acute.los_days.2``) in place."""
+    """Set the dotted ``key`` (``place.acute.beds``, ``place.acute.los_days.2``) in place.
+
+    A number set on a range (``{low, central, high}``, e.g. an investment's
+    ``gbp_per_year``) makes it a decision: low, central and high all take the value.
+    """
     parts = key.split(".")
     try:
         parent = resolve_key(cfg, ".".join(parts[:-1]))
@@ -34,6 +38,10 @@ def set_key(cfg: Config, key: str, value: Any) -> None:
             old = getattr(parent, last)
     except (KeyError, AttributeError, IndexError, ValueError):
         raise ConfigError(f"{key}: unknown configuration key (check the spelling)") from None
+    if isinstance(old, Uncertain):
+        x = float(_typed(key, old.central, value))
+        old.low = old.central = old.high = x
+        return
     new = _typed(key, old, value)
     if isinstance(parent, list):
         parent[int(last)] = new
@@ -60,11 +68,17 @@ def _typed(key: str, old: Any, value: Any) -> Any:
     raise ConfigError(f"{key}: not a single value ({type(old).__name__}); sweep its items")
 
 
+UNSET = None
+"""A value that leaves its key as in the base (a baseline's scenario.* keys)."""
+
+
 def apply_values(base: Config, values: dict[str, Any]) -> Config:
-    """A validated copy of ``base`` with dotted keys set (group keys are in ``base`` already)."""
+    """A validated copy of ``base`` with dotted keys set (group keys are in ``base`` already;
+    keys whose value is :data:`UNSET` are left as they are).
+    """
     cfg = copy.deepcopy(base)
     for key, value in values.items():
-        if "." in key:
+        if "." in key and value is not UNSET:
             set_key(cfg, key, value)
     validate(cfg)
     return cfg

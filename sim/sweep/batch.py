@@ -18,7 +18,7 @@ import logging
 import time
 import traceback
 from collections import OrderedDict
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -36,6 +36,14 @@ from sim.place.stockflow.rows import check_against_full_build, declare_values, d
 from sim.place.stockflow.warm import warm_start
 from sim.scenarios.effects import LeverPaths
 from sim.sweep.apply import apply_values
+from sim.sweep.money import (
+    ALWAYS_KEPT,
+    APPRAISAL_OUTPUTS,
+    appraisal_outputs,
+    money_settings,
+    one_draw_investments,
+    with_money,
+)
 
 log = logging.getLogger(__name__)
 
@@ -57,6 +65,8 @@ class ChunkTask:
     threads: int | None = None  # Numba threads in the worker (None: leave as is)
     group_keys: tuple[str, ...] = field(default_factory=tuple)
     mode: str = "batch"  # batch: rows of one compiled call | full: simulate() per variant
+    twin_combos: tuple[tuple[Any, ...], ...] = ()  # per variant, its baseline (money only)
+    twin_rows: tuple[tuple[Any, ...], ...] = ()
 
 
 @dataclass
@@ -70,6 +80,7 @@ class Prepared:
     series: np.ndarray
     today: np.ndarray
     group: tuple
+    samples: dict[str, np.ndarray] = field(default_factory=dict)  # uncertain key -> per draw
 
 
 _MODELS: OrderedDict[tuple, tuple[CompiledModel, tuple]] = OrderedDict()
@@ -108,7 +119,7 @@ def prepare_variant(vid: int, base: Config, values: dict[str, Any], combo: tuple
                          paths.targets)  # fmt: skip
     check_rows(compiled, rows)
     series, today = series_pair(compiled, cfg, inputs)
-    return Prepared(vid, cfg, paths, rows, series, today, group)
+    return Prepared(vid, cfg, paths, rows, series, today, group, inputs.samples)
 
 
 def _rows_of(arrays: Sequence[np.ndarray], counts: Sequence[int]) -> np.ndarray:
@@ -127,6 +138,15 @@ def _rows_of(arrays: Sequence[np.ndarray], counts: Sequence[int]) -> np.ndarray:
 
 def run_group(members: list[Prepared], outputs: Sequence[str], sum_dims: Sequence[str]):
     """Run one structure group's variants in one compiled call; a Dataset on ``variant``."""
+    ds = run_group_full(members)
+    return shape_outputs(ds, [m.vid for m in members], [m.rows.shape[0] for m in members],
+                         outputs, sum_dims)  # fmt: skip
+
+
+def run_group_full(members: list[Prepared]) -> xr.Dataset:
+    """Every result variable of a group's variants, their draws one after another on
+    ``draw``, with each draw's sampled uncertain values (``parameter_draws``).
+    """
     cfg = members[0].cfg
     run = cfg.run
     dt, steps = run.step_days, n_steps(cfg)
@@ -138,10 +158,21 @@ def run_group(members: list[Prepared], outputs: Sequence[str], sum_dims: Sequenc
     initial, params = warm_start(compiled, params, today, dt)
     out = run_arrays(compiled, params, n_steps=steps, series=series, initial=initial,
                      dt_days=dt, record_every=run.record_every_days)  # fmt: skip
-    ds = to_dataset(out, start_date=run.start_date)
-    targets = members[0].lever_paths.targets
-    ds = add_derived(ds, {}, LeverPaths(targets, {}, {}), run.record_every_days)
-    return shape_outputs(ds, [m.vid for m in members], counts, outputs, sum_dims)
+    ds = to_dataset(out, start_date=run.start_date, attrs={"seed": run.seed})
+    keys = list(members[0].samples)
+    samples = {k: np.concatenate([m.samples[k] for m in members]) for k in keys}
+    return add_derived(ds, samples, LeverPaths(members[0].lever_paths.targets, {}, {}),
+                       run.record_every_days)  # fmt: skip
+
+
+def split_group(ds: xr.Dataset, members: list[Prepared]) -> dict[int, xr.Dataset]:
+    """A group's Dataset cut into one Dataset per member (its own draws, from 0)."""
+    out, start = {}, 0
+    for m in members:
+        n = m.rows.shape[0]
+        out[m.vid] = ds.isel(draw=slice(start, start + n)).assign_coords(draw=np.arange(n))
+        start += n
+    return out
 
 
 _CHECKS: dict[int, tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]] = {}
@@ -192,6 +223,7 @@ def shape_outputs(
     the batch's ``draw`` axis into ``variant`` and ``draw``.
     """
     names = list(outputs) or [v for v in ds.data_vars if ds[v].dims[:1] == ("draw",)]
+    names += [v for v in ALWAYS_KEPT if v in ds.data_vars and v not in names]
     ds = ds[names].drop_attrs(deep=False)
     dims = [d for d in sum_dims if d in ds.dims]
     if dims:
@@ -214,16 +246,28 @@ def shape_outputs(
     return xr.Dataset(data, coords=coords)
 
 
-def run_chunk(task: ChunkTask) -> tuple[xr.Dataset, dict[int, str]]:
+Progress = Callable[[int], None]
+"""Called with the number of a chunk's variants finished so far (ran or failed)."""
+
+
+def _no_progress(done: int) -> None:
+    """Progress nobody watches."""
+
+
+def run_chunk(
+    task: ChunkTask, on_variant: Progress = _no_progress
+) -> tuple[xr.Dataset, dict[int, str]]:
     """Run every variant of a chunk: outputs on ``variant`` (NaN where a variant failed)
-    and the error of each failed variant.
+    and the error of each failed variant; ``on_variant`` hears of each variant as it ends.
     """
     if task.threads:
         import numba
 
         numba.set_num_threads(min(task.threads, numba.config.NUMBA_NUM_THREADS))
     if task.mode == "full":
-        return run_full(task)
+        return run_full(task, on_variant)
+    if task.twin_combos:
+        return run_money(task, on_variant)
     errors: dict[int, str] = {}
     groups: OrderedDict[tuple, list[Prepared]] = OrderedDict()
     for vid, row, combo in zip(task.variant_ids, task.rows, task.combos, strict=True):
@@ -235,6 +279,8 @@ def run_chunk(task: ChunkTask) -> tuple[xr.Dataset, dict[int, str]]:
             continue
         groups.setdefault((p.group, p.rows.shape[0]), []).append(p)
     parts = []
+    done = len(errors)
+    on_variant(done)
     for members in groups.values():
         try:
             parts.append(run_group(members, task.outputs, task.sum_dims))
@@ -242,22 +288,185 @@ def run_chunk(task: ChunkTask) -> tuple[xr.Dataset, dict[int, str]]:
             msg = _one_line(exc)
             log.debug("group failed: %s", traceback.format_exc())
             errors.update(dict.fromkeys((m.vid for m in members), msg))
+        done += len(members)
+        on_variant(done)  # a group's variants run in one call and end together
     return assemble(task.variant_ids, parts, errors), errors
 
 
-def run_full(task: ChunkTask) -> tuple[xr.Dataset, dict[int, str]]:
+def _twin_ids(task: ChunkTask) -> tuple[list[tuple[int, tuple, tuple]], dict[int, int]]:
+    """Runs of a money chunk: each variant and each distinct baseline (negative ids), and
+    the baseline id of each variant (itself when no lever moves it).
+    """
+    jobs: list[tuple[int, tuple, tuple]] = []
+    twin_of: dict[int, int] = {}
+    seen: dict[tuple, int] = {}
+    for vid, combo, row in zip(task.variant_ids, task.combos, task.rows, strict=True):
+        jobs.append((vid, combo, row))
+        seen.setdefault((combo, row), vid)
+    for vid, tcombo, trow in zip(task.variant_ids, task.twin_combos, task.twin_rows,
+                                 strict=True):  # fmt: skip
+        key = (tcombo, trow)
+        if key not in seen:
+            seen[key] = -len(seen) - 1
+            jobs.append((seen[key], tcombo, trow))
+        twin_of[vid] = seen[key]
+    return jobs, twin_of
+
+
+def run_money(task: ChunkTask, on_variant: Progress) -> tuple[xr.Dataset, dict[int, str]]:
+    """A chunk whose outputs include money or appraisal metrics: every variant and its
+    baseline run as rows of compiled calls; then each variant's money against its baseline
+    and the appraisal of one against the other.
+    """
+    jobs, twin_of = _twin_ids(task)
+    errors: dict[int, str] = {}
+    prepared: dict[int, Prepared] = {}
+    groups: OrderedDict[tuple, list[Prepared]] = OrderedDict()
+    for rid, combo, row in jobs:
+        try:
+            p = prepare_variant(rid, task.bases[combo], dict(zip(task.keys, row, strict=True)),
+                                combo)  # fmt: skip
+        except Exception as exc:  # noqa: BLE001 - recorded with the variant, others go on
+            errors[rid] = _one_line(exc)
+            continue
+        prepared[rid] = p
+        groups.setdefault((p.group, p.rows.shape[0]), []).append(p)
+    full: dict[int, xr.Dataset] = {}
+    for members in groups.values():
+        try:
+            full.update(split_group(run_group_full(members), members))
+        except Exception as exc:  # noqa: BLE001
+            errors.update(dict.fromkeys((m.vid for m in members), _one_line(exc)))
+    results = [o for o in task.outputs if o not in APPRAISAL_OUTPUTS]
+    batches: OrderedDict[tuple, list[int]] = OrderedDict()
+    for vid in task.variant_ids:
+        tid = twin_of[vid]
+        if vid not in full or tid not in full:
+            errors[vid] = errors.get(vid) or f"its baseline failed: {errors.get(tid, '?')}"
+            continue
+        batches.setdefault(_money_key(prepared[vid], prepared[tid]), []).append(vid)
+    parts, done = [], len(errors)
+    for vids in batches.values():
+        try:
+            if len(vids) > 1:  # one-draw variants sharing their money settings: one call
+                parts.append(money_batch(vids, twin_of, prepared, full, task, results))
+            else:
+                vid, tid = vids[0], twin_of[vids[0]]
+                ds = with_money(full[vid], prepared[vid].cfg, full[tid])
+                base = with_money(full[tid], prepared[tid].cfg, None)
+                parts.append(variant_outputs(vid, ds, base, prepared[vid].cfg, task, results))
+        except Exception as exc:  # noqa: BLE001
+            errors.update(dict.fromkeys(vids, _one_line(exc)))
+        done += len(vids)
+        on_variant(done)
+    errors = {k: v for k, v in errors.items() if k >= 0}
+    return assemble(task.variant_ids, parts, errors), errors
+
+
+def _money_key(variant: Prepared, baseline: Prepared) -> tuple:
+    """Variants with one draw whose money settings (finance, the scenario's investments,
+    contracts and appraisal) and whose baseline's are the same share one money computation;
+    any other variant is alone.
+    """
+    if variant.rows.shape[0] != 1:
+        return (variant.vid,)
+    return (money_settings(variant.cfg), money_settings(baseline.cfg))
+
+
+def _stack(parts: list[xr.Dataset]) -> xr.Dataset:
+    """One-draw Datasets one after another on ``draw`` (relabelled 0, 1, ...)."""
+    ds = xr.concat(parts, dim="draw", data_vars="minimal", coords="minimal",
+                   compat="override", join="override", combine_attrs="override")  # fmt: skip
+    return ds.assign_coords(draw=np.arange(ds.sizes["draw"]))
+
+
+def _stack_lines(per_variant: list[dict[str, xr.DataArray]]) -> dict[str, xr.DataArray]:
+    """Investment by line of one-draw variants, one after another on ``draw``."""
+    out = {}
+    for line in per_variant[0]:
+        da = xr.concat([p[line] for p in per_variant], dim="draw")
+        out[line] = da.assign_coords(draw=np.arange(da.sizes["draw"]))
+    return out
+
+
+def money_batch(
+    vids: list[int],
+    twin_of: dict[int, int],
+    prepared: dict[int, Prepared],
+    full: dict[int, xr.Dataset],
+    task: ChunkTask,
+    results: Sequence[str],
+) -> xr.Dataset:
+    """Money and appraisal of many one-draw variants in one computation: each variant is a
+    draw of one stacked Dataset, its baseline the same draw of the stacked baselines (money
+    and appraisal are computed draw by draw; unit costs and investments at their central
+    values, as each one-draw variant has them).
+    """
+    res = _stack([full[v] for v in vids])
+    plan = _stack([full[twin_of[v]] for v in vids])
+    cfg, tcfg = prepared[vids[0]].cfg, prepared[twin_of[vids[0]]].cfg
+    paid = _stack_lines([one_draw_investments(full[v], prepared[v].cfg) for v in vids])
+    base_paid = _stack_lines([one_draw_investments(full[twin_of[v]], prepared[twin_of[v]].cfg)
+                              for v in vids])  # fmt: skip
+    ds = with_money(res, cfg, plan, central=True, investments=paid)
+    base = with_money(plan, tcfg, None, central=True, investments=base_paid)
+    part = shape_outputs(ds, vids, [1] * len(vids), results or ["people_initial"], task.sum_dims)
+    if not results:
+        part = part.drop_vars("people_initial")
+    metrics = appraisal_outputs(base, ds, cfg, task.outputs)
+    for name, da in metrics.data_vars.items():
+        da = da.transpose("draw", ...)
+        part[name] = xr.Variable(("variant", "draw", *da.dims[1:]),
+                                 da.values.reshape(len(vids), 1, *da.shape[1:]),
+                                 attrs=da.attrs)  # fmt: skip
+        part = part.assign_coords({d: da[d].values for d in da.dims[1:] if d in da.coords})
+    return part
+
+
+def variant_outputs(
+    vid: int, ds: xr.Dataset, baseline: xr.Dataset, cfg: Config, task: ChunkTask,
+    results: Sequence[str],
+) -> xr.Dataset:  # fmt: skip
+    """One variant's kept results and appraisal metrics, on ``variant``."""
+    n = ds.sizes["draw"]
+    part = shape_outputs(ds, [vid], [n], results or ["people_initial"], task.sum_dims)
+    if not results:
+        part = part.drop_vars("people_initial")
+    metrics = appraisal_outputs(baseline, ds, cfg, task.outputs)
+    if metrics.data_vars:
+        metrics = metrics.expand_dims(variant=np.asarray([vid], dtype=np.int64))
+        part = xr.merge([part, metrics.transpose("variant", "draw", ...)],
+                        combine_attrs="override")  # fmt: skip
+    return part
+
+
+def run_full(task: ChunkTask, on_variant: Progress) -> tuple[xr.Dataset, dict[int, str]]:
     """Each variant as ``python -m sim <overrides>`` simulates it (its plan and money
-    included), one after another; outputs on ``variant``.
+    included), one after another; outputs on ``variant``. With appraisal outputs, each
+    variant's baseline (see :mod:`sim.sweep.money`) runs too and the variant is appraised
+    against it.
     """
     errors: dict[int, str] = {}
     parts = []
-    for vid, combo in zip(task.variant_ids, task.combos, strict=True):
+    baselines: dict[tuple, xr.Dataset] = {}
+    results = [o for o in task.outputs if o not in APPRAISAL_OUTPUTS]
+    twins = task.twin_combos or (None,) * len(task.variant_ids)
+    for i, (vid, combo, twin) in enumerate(zip(task.variant_ids, task.combos, twins,
+                                               strict=True)):  # fmt: skip
+        on_variant(i)
         try:
             ds = simulate(task.bases[combo])
-            n = ds.sizes["draw"]
-            parts.append(shape_outputs(ds, [vid], [n], task.outputs, task.sum_dims))
+            if twin is None:
+                parts.append(shape_outputs(ds, [vid], [ds.sizes["draw"]], task.outputs,
+                                           task.sum_dims))  # fmt: skip
+                continue
+            if twin not in baselines:
+                baselines[twin] = ds if twin == combo else simulate(task.bases[twin])
+            parts.append(variant_outputs(vid, ds, baselines[twin], task.bases[combo], task,
+                                         results))  # fmt: skip
         except Exception as exc:  # noqa: BLE001 - recorded with the variant, others go on
             errors[vid] = _one_line(exc)
+    on_variant(len(task.variant_ids))
     return assemble(task.variant_ids, parts, errors), errors
 
 
@@ -283,8 +492,10 @@ def _one_line(exc: BaseException) -> str:
     return f"{type(exc).__name__}: {text}"
 
 
-def timed_chunk(task: ChunkTask) -> tuple[xr.Dataset, dict[int, str], float]:
+def timed_chunk(
+    task: ChunkTask, on_variant: Progress = _no_progress
+) -> tuple[xr.Dataset, dict[int, str], float]:
     """:func:`run_chunk` with its wall time in seconds."""
     t0 = time.perf_counter()
-    ds, errors = run_chunk(task)
+    ds, errors = run_chunk(task, on_variant)
     return ds, errors, time.perf_counter() - t0

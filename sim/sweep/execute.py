@@ -42,10 +42,42 @@ class ChunkReport:
     seconds: float
 
 
-def run_and_write(task: ChunkTask, folder: str) -> ChunkReport:
-    """Run a chunk and write its file atomically (in whichever process runs it)."""
-    ds, errors, seconds = timed_chunk(task)
+def progress_path(folder: Path, index: int) -> Path:
+    """Where a worker notes how many of chunk ``index``'s variants have finished."""
+    return Path(folder) / "chunks" / f".progress-{index:05d}"
+
+
+class FileProgress:
+    """A worker's per-variant progress, written to a small file the coordinator polls
+    (works for local processes and for Dask workers that share the sweep folder).
+    """
+
+    def __init__(self, folder: str, index: int) -> None:
+        self.path = progress_path(Path(folder), index)
+
+    def __call__(self, done: int) -> None:
+        """Note that ``done`` variants of the chunk have finished."""
+        tmp = self.path.with_name(self.path.name + ".tmp")
+        tmp.write_text(str(done))
+        tmp.replace(self.path)
+
+
+def read_progress(folder: Path, index: int) -> int:
+    """Variants of chunk ``index`` finished so far (0 when nothing is noted)."""
+    try:
+        return int(progress_path(folder, index).read_text() or 0)
+    except (OSError, ValueError):
+        return 0
+
+
+def run_and_write(task: ChunkTask, folder: str, on_variant=None) -> ChunkReport:
+    """Run a chunk and write its file atomically (in whichever process runs it); progress
+    per variant goes to ``on_variant`` (default: the chunk's progress file).
+    """
+    note = on_variant or FileProgress(folder, task.index)
+    ds, errors, seconds = timed_chunk(task, note)
     write_chunk(Path(folder), task.index, ds)
+    progress_path(Path(folder), task.index).unlink(missing_ok=True)
     return ChunkReport(task.index, len(task.variant_ids), errors, seconds)
 
 
@@ -57,19 +89,25 @@ def execute(
     workers: int,
     scheduler: str | None,
     on_done: Callable[[ChunkReport], None],
+    on_progress: Callable[[int, int], None] | None = None,
 ) -> None:
-    """Run every task with the chosen executor, calling ``on_done`` as each chunk finishes."""
+    """Run every task with the chosen executor, calling ``on_done`` as each chunk finishes
+    and ``on_progress(chunk index, variants finished)`` as its variants finish.
+    """
+    tell = on_progress or (lambda index, done: None)
     if executor == "sequential":
         for task in tasks:
-            on_done(run_and_write(task, str(folder)))
+            on_done(run_and_write(task, str(folder), lambda d, i=task.index: tell(i, d)))
     elif executor == "processes":
         ctx = multiprocessing.get_context("spawn")
         with ProcessPoolExecutor(max_workers=workers, mp_context=ctx, initializer=follow_parent,
                                  initargs=(os.getpid(),)) as pool:  # fmt: skip
             _bounded(lambda t: pool.submit(run_and_write, t, str(folder)), tasks, workers,
-                     on_done, lambda fs: wait(fs, return_when=FIRST_COMPLETED).done)  # fmt: skip
+                     on_done, lambda fs: wait(fs, timeout=POLL_S,
+                                              return_when=FIRST_COMPLETED).done,
+                     lambda: _poll(folder, tell))  # fmt: skip
     elif executor == "dask":
-        _run_dask(tasks, folder, workers, scheduler, on_done)
+        _run_dask(tasks, folder, workers, scheduler, on_done, lambda: _poll(folder, tell))
     else:
         raise ValueError(f"unknown executor {executor!r}")
 
@@ -98,8 +136,20 @@ def _watch_parent(parent: int) -> None:
     os._exit(1)
 
 
-def _bounded(submit, tasks, workers, on_done, wait_some) -> None:
-    """Keep at most ``2 x workers`` tasks in flight; report each as it completes."""
+POLL_S = 0.5  # seconds between looks at the workers' progress files
+
+
+def _poll(folder: Path, tell: Callable[[int, int], None]) -> None:
+    """Tell the progress noted in every in-flight chunk's progress file."""
+    for path in (Path(folder) / "chunks").glob(".progress-*[0-9]"):
+        index = int(path.name.rsplit("-", 1)[1])
+        tell(index, read_progress(folder, index))
+
+
+def _bounded(submit, tasks, workers, on_done, wait_some, poll=lambda: None) -> None:
+    """Keep at most ``2 x workers`` tasks in flight; report each as it completes and the
+    progress of the others between waits.
+    """
     pending = set()
     it: Iterator[ChunkTask] = iter(tasks)
     exhausted = False
@@ -115,10 +165,11 @@ def _bounded(submit, tasks, workers, on_done, wait_some) -> None:
         for fut in wait_some(pending):
             pending.discard(fut)
             on_done(fut.result())
+        poll()
 
 
-def _run_dask(tasks, folder: Path, workers: int, scheduler: str | None, on_done) -> None:
-    from dask.distributed import Client, LocalCluster, as_completed
+def _run_dask(tasks, folder: Path, workers: int, scheduler: str | None, on_done, poll) -> None:
+    from dask.distributed import Client, LocalCluster, wait  # optional at import time
 
     cluster = None
     if scheduler:
@@ -128,27 +179,28 @@ def _run_dask(tasks, folder: Path, workers: int, scheduler: str | None, on_done)
                                dashboard_address=None)  # fmt: skip
         client = Client(cluster)
     try:
-        done = as_completed()
 
         def submit(task: ChunkTask):
-            fut = client.submit(run_and_write, task, str(folder), pure=False)
-            done.add(fut)
-            return fut
+            return client.submit(run_and_write, task, str(folder), pure=False)
 
         def wait_some(pending):
-            fut = next(done)
-            return [fut]
+            try:
+                return wait(list(pending), timeout=POLL_S, return_when="FIRST_COMPLETED").done
+            except TimeoutError:
+                return []
 
-        _bounded(submit, tasks, workers, on_done, wait_some)
+        _bounded(submit, tasks, workers, on_done, wait_some, poll)
     finally:
         client.close()
         if cluster is not None:
             cluster.close()
 
 
-def progress_bar(total: int, initial: int, enabled: bool):
+def progress_bar(
+    total: int, initial: int, enabled: bool, desc: str = "sweep", unit: str = "variant"
+):
     """A tqdm bar over variants on stderr (a no-op when disabled)."""
     from tqdm import tqdm
 
-    return tqdm(total=total, initial=initial, unit="variant", disable=not enabled,
-                file=sys.stderr, desc="sweep", dynamic_ncols=True)  # fmt: skip
+    return tqdm(total=total, initial=initial, unit=unit, disable=not enabled,
+                file=sys.stderr, desc=desc, dynamic_ncols=True)  # fmt: skip

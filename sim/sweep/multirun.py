@@ -24,6 +24,8 @@ from sim.config.schema import Config
 from sim.jobs.load import load_config
 from sim.results.io import run_directory, write_dataset_atomic
 from sim.sweep.design import Design
+from sim.sweep.execute import progress_bar
+from sim.sweep.money import APPRAISAL_OUTPUTS, is_lever, twin_value
 from sim.sweep.plan import SweepSpec, check_sweep_settings
 from sim.sweep.runner import run_plan, tasks_for
 from sim.sweep.store import load_sweep, open_folder
@@ -63,17 +65,38 @@ def plan_multirun(overrides: list[str]) -> tuple[SweepSpec, Config]:
     fixed = [o.input_line for o in parser.parse_overrides(overrides) if not o.is_sweep_override()]
     bases: dict[tuple, Config] = {}
     first: Config | None = None
-    for row in rows:
-        variant = [*fixed, *(f"{k}={v}" for k, v in zip(keys, row, strict=True))]
-        try:
-            cfg = load_config(variant)
-        except ConfigError as exc:
-            raise ConfigError(f"{exc} (multirun variant {' '.join(variant)})") from None
-        first = first or cfg
-        bases[tuple(row)] = cfg
+    try:
+        base = load_config(fixed)  # the configuration without the swept keys
+    except ConfigError as exc:
+        raise ConfigError(f"{exc} (multirun overrides {' '.join(fixed)})") from None
+    show = base.sweep.progress
+    with progress_bar(len(rows), 0, show, desc="composing", unit="variant") as bar:
+        for row in rows:
+            variant = [*fixed, *(f"{k}={v}" for k, v in zip(keys, row, strict=True))]
+            try:
+                cfg = load_config(variant)
+            except ConfigError as exc:
+                raise ConfigError(f"{exc} (multirun variant {' '.join(variant)})") from None
+            first = first or cfg
+            bases[tuple(row)] = cfg
+            bar.update(1)
     assert first is not None
     sweep = first.sweep
     check_sweep_settings(sweep)
+    for key in sweep.levers:
+        if key not in keys:
+            raise ConfigError(f"sweep.levers: {key!r} is not swept; levers must be among the "
+                              f"multirun keys ({', '.join(keys)})")  # fmt: skip
+    levers = tuple(k for k in keys if is_lever(k, sweep.levers))
+    twins: tuple[tuple, ...] = ()
+    if any(o in APPRAISAL_OUTPUTS for o in sweep.outputs):
+        lever_at = {k: str(twin_value(k, base)) for k in levers}
+        twins = tuple(tuple(lever_at.get(k, v) for k, v in zip(keys, row, strict=True))
+                      for row in rows)  # fmt: skip
+        for row in dict.fromkeys(twins):
+            if row not in bases:
+                variant = [*fixed, *(f"{k}={v}" for k, v in zip(keys, row, strict=True))]
+                bases[row] = load_config(variant)
     plan = SweepSpec(
         sweep=sweep,
         design=Design("multirun", keys, tuple(tuple(r) for r in rows)),
@@ -84,6 +107,8 @@ def plan_multirun(overrides: list[str]) -> tuple[SweepSpec, Config]:
         value_rows=tuple(() for _ in rows),
         outputs=tuple(sweep.outputs),
         sum_dims=tuple(sweep.sum_dims),
+        levers=levers,
+        twin_combos=twins,
     )
     return plan, first
 

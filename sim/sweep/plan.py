@@ -26,10 +26,12 @@ from sim.engines.stockflow.model import LEDGER
 from sim.jobs.load import load_config
 from sim.place.cohorts import build_place
 from sim.place.stockflow.declare import build_model
-from sim.sweep.apply import apply_values
+from sim.sweep.apply import UNSET, apply_values
 from sim.sweep.design import GROUP_KEYS, METHODS, Design, build_design
+from sim.sweep.money import APPRAISAL_OUTPUTS, MONEY_OUTPUTS, is_lever, needs_money, twin_value
 
 EXECUTORS = ("sequential", "processes", "dask")
+KEEP = object()  # a baseline keeps the variant's value of an uncertainty
 BATCH_PREFIXES = ("place.", "scenario.")
 SEEDED = ("run.seed",)
 
@@ -49,6 +51,14 @@ class SweepSpec:
     value_rows: tuple[tuple[Any, ...], ...]  # per variant, the dotted keys' values
     outputs: tuple[str, ...]
     sum_dims: tuple[str, ...]
+    levers: tuple[str, ...] = ()  # swept keys that are policy choices (the rest: uncertainties)
+    twin_combos: tuple[tuple[Any, ...], ...] = ()  # per variant, its baseline's group values
+    twin_rows: tuple[tuple[Any, ...], ...] = ()  # per variant, its baseline's dotted values
+
+    @property
+    def money(self) -> bool:
+        """Whether each variant runs beside its baseline (money or appraisal outputs)."""
+        return needs_money(self.outputs)
 
     @property
     def n_chunks(self) -> int:
@@ -68,6 +78,7 @@ class SweepSpec:
             h.update(to_yaml(self.bases[combo]).encode())
         h.update(repr((self.design.keys, self.design.rows)).encode())
         h.update(repr((self.outputs, self.sum_dims, self.sweep.chunk_size)).encode())
+        h.update(repr((self.levers, self.twin_combos, self.twin_rows)).encode())
         return h.hexdigest()
 
 
@@ -85,6 +96,10 @@ def check_sweep_settings(sweep: SweepCfg) -> None:
             raise ConfigError(f"sweep.{key} = {value}: must be an integer >= 1")
     if sweep.method == "none":
         return
+    for key in sweep.levers:
+        if key not in sweep.params:
+            raise ConfigError(f"sweep.levers: {key!r} is not a swept key; levers must be among "
+                              f"sweep.params ({', '.join(sweep.params) or 'none'})")  # fmt: skip
     if not sweep.params:
         raise ConfigError("sweep.params: empty; name at least one key to sweep, e.g. "
                           "sweep.params={place.acute.beds:{low:1200,high:1700}}")  # fmt: skip
@@ -159,8 +174,14 @@ def plan_sweep(cfg: Config, overrides: list[str]) -> SweepSpec:
     vi = [design.keys.index(k) for k in value_keys]
     combos = tuple(tuple(row[i] for i in gi) for row in design.rows)
     base_overrides = [o for o in overrides if not o.lstrip("+~").startswith("sweep")]
+    value_rows = tuple(tuple(row[i] for i in vi) for row in design.rows)
+    levers = tuple(k for k in design.keys if is_lever(k, sweep.levers))
+    twin_combos: tuple[tuple[Any, ...], ...] = ()
+    twin_rows: tuple[tuple[Any, ...], ...] = ()
+    if needs_money(sweep.outputs):
+        twin_combos, twin_rows = _twins(cfg, group_keys, value_keys, levers, combos, value_rows)
     bases: dict[tuple[Any, ...], Config] = {}
-    for combo in dict.fromkeys(combos):
+    for combo in dict.fromkeys((*combos, *twin_combos)):
         extra = [f"{k}={v}" for k, v in zip(group_keys, combo, strict=True)]
         base = cfg if not extra else load_config([*base_overrides, *extra])
         base = apply_values(base, {})  # a private copy
@@ -169,11 +190,42 @@ def plan_sweep(cfg: Config, overrides: list[str]) -> SweepSpec:
             base.run.draws = sweep.draws
         base.sweep = SweepCfg()
         bases[combo] = base
-    value_rows = tuple(tuple(row[i] for i in vi) for row in design.rows)
-    _check_keys_and_ends(sweep, bases, value_keys, value_rows)
+    _check_keys_and_ends(sweep, {c: bases[c] for c in combos}, value_keys, value_rows)
     outputs, sum_dims = _check_outputs(sweep, next(iter(bases.values())))
+    if twin_combos:
+        _check_money_runs(bases)
     return SweepSpec(sweep, design, group_keys, value_keys, bases, combos, value_rows,
-                     outputs, sum_dims)  # fmt: skip
+                     outputs, sum_dims, levers, twin_combos, twin_rows)  # fmt: skip
+
+
+def _twins(
+    cfg: Config,
+    group_keys: tuple[str, ...],
+    value_keys: tuple[str, ...],
+    levers: tuple[str, ...],
+    combos: tuple[tuple[Any, ...], ...],
+    value_rows: tuple[tuple[Any, ...], ...],
+) -> tuple[tuple[tuple[Any, ...], ...], tuple[tuple[Any, ...], ...]]:
+    """Each variant's baseline: its uncertain values, its levers as in the base config."""
+    gt = tuple(twin_value(k, cfg) if k in levers else KEEP for k in group_keys)
+    # the baseline scenario has none of an option's scenario.* keys: they are left unset
+    unset = "scenario" in levers
+    vt = tuple(UNSET if unset and k.startswith("scenario.") else
+               twin_value(k, cfg) if k in levers else KEEP for k in value_keys)  # fmt: skip
+    tc = tuple(tuple(v if t is KEEP else t for v, t in zip(c, gt, strict=True)) for c in combos)
+    tr = tuple(tuple(v if t is KEEP else t for v, t in zip(r, vt, strict=True))
+               for r in value_rows)  # fmt: skip
+    return tc, tr
+
+
+def _check_money_runs(bases: dict[tuple[Any, ...], Config]) -> None:
+    """Money in a batched sweep has no contracting re-runs: refuse scenarios that need them."""
+    for base in bases.values():
+        mode = base.scenario.contracting.mode
+        if mode != "none":
+            raise ConfigError(f"sweep.outputs: money of scenario {base.scenario.name!r} "
+                              f"(contracting.mode = {mode!r}) re-runs withdrawn investments; "
+                              f"sweep it with python -m sim -m ... (multirun)")  # fmt: skip
 
 
 def _check_keys_and_ends(
@@ -208,6 +260,7 @@ def _check_outputs(sweep: SweepCfg, base: Config) -> tuple[tuple[str, ...], tupl
     """Outputs must be result variables; summed dimensions must exist."""
     model = build_model(build_place(base.place), base.run.step_days)
     known = set(model.variables) | set(LEDGER) | {"people_initial", "occupancy"}
+    known |= set(MONEY_OUTPUTS) | set(APPRAISAL_OUTPUTS)
     for name in sweep.outputs:
         if name not in known:
             raise ConfigError(f"sweep.outputs: no result variable {name!r}; available: "

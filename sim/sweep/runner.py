@@ -54,18 +54,22 @@ def tasks_for(plan: SweepSpec, todo: list[int], mode: str = "batch") -> Iterator
     for index in todo:
         ids = plan.chunk_variants(index)
         combos = tuple(plan.combos[i] for i in ids)
+        twin_combos = tuple(plan.twin_combos[i] for i in ids) if plan.twin_combos else ()
+        used = dict.fromkeys((*combos, *twin_combos))
         yield ChunkTask(
             index=index,
             variant_ids=tuple(ids),
             keys=plan.value_keys,
             rows=tuple(plan.value_rows[i] for i in ids),
             combos=combos,
-            bases={c: plan.bases[c] for c in dict.fromkeys(combos)},
+            bases={c: plan.bases[c] for c in used},
             outputs=plan.outputs,
             sum_dims=plan.sum_dims,
             threads=threads,
             group_keys=plan.group_keys,
             mode=mode,
+            twin_combos=twin_combos,
+            twin_rows=tuple(plan.twin_rows[i] for i in ids) if plan.twin_rows else (),
         )
 
 
@@ -77,16 +81,23 @@ def run_plan(
     total = len(plan.design)
     left = sum(len(plan.chunk_variants(i)) for i in todo)
     start = time.perf_counter()
+    counted: dict[int, int] = {}  # chunk index -> variants already on the bar
     with progress_bar(total, total - left, s.progress) as bar:
 
+        def on_progress(index: int, done: int) -> None:
+            step = done - counted.get(index, 0)
+            if step > 0:
+                counted[index] = done
+                bar.update(step)
+
         def on_done(report: ChunkReport) -> None:
-            bar.update(report.n_variants)
+            on_progress(report.index, report.n_variants)
             for vid, err in report.errors.items():
                 log.warning("variant %d failed: %s", vid, err)
 
         execute(tasks if tasks is not None else tasks_for(plan, todo), folder,
                 executor=s.executor, workers=s.workers, scheduler=s.scheduler,
-                on_done=on_done)  # fmt: skip
+                on_done=on_done, on_progress=on_progress)  # fmt: skip
     failed = write_errors(folder)
     log.info("sweep finished in %.1f s; %d of %d variant(s) failed", time.perf_counter() - start,
              failed, total)  # fmt: skip

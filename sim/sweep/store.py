@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import xarray as xr
@@ -57,7 +58,10 @@ def open_folder(folder: Path, plan: SweepSpec) -> list[int]:
             f"name or remove it"
         )
     (folder / "chunks").mkdir(parents=True, exist_ok=True)
-    for stale in (folder / "chunks").glob(".*.partial"):
+    for stale in [
+        *(folder / "chunks").glob(".*.partial"),
+        *(folder / "chunks").glob(".progress-*"),
+    ]:
         stale.unlink()
     for stale in folder.glob(".*.partial"):
         stale.unlink()
@@ -73,6 +77,7 @@ def open_folder(folder: Path, plan: SweepSpec) -> list[int]:
             "method": plan.design.method,
             "keys": list(plan.design.keys),
             "outputs": list(plan.outputs),
+            "levers": list(plan.levers),
             "sum_dims": list(plan.sum_dims),
             "provenance": {k: str(v) for k, v in provenance().items()},
         }
@@ -80,10 +85,43 @@ def open_folder(folder: Path, plan: SweepSpec) -> list[int]:
     return [i for i in range(plan.n_chunks) if not chunk_path(folder, i).exists()]
 
 
+def _typed_column(values: list[Any]) -> np.ndarray:
+    """One key's values as numbers when every value is one (multirun gives text), else text."""
+    for kind in (int, float):
+        try:
+            out = [kind(v) for v in values]
+        except (TypeError, ValueError):
+            continue
+        if kind is int and any(isinstance(v, float) or "." in str(v) for v in values):
+            continue
+        if all(not isinstance(v, bool) for v in values):
+            return np.asarray(out)
+    return np.asarray([str(v) for v in values], dtype=object)
+
+
+def key_coords(plan: SweepSpec) -> dict[str, xr.DataArray]:
+    """A coordinate on ``variant`` per swept key, holding its real values (option names
+    included), with the key's role (lever or uncertainty).
+    """
+    d = plan.design
+    out = {}
+    for j, key in enumerate(d.keys):
+        role = "lever" if key in plan.levers else "uncertainty"
+        out[key] = xr.DataArray(
+            _typed_column([row[j] for row in d.rows]),
+            dims="variant",
+            attrs={"long_name": f"Swept value of {key}", "role": role},
+        )
+    return out
+
+
 def design_dataset(plan: SweepSpec) -> xr.Dataset:
-    """The design as a Dataset on ``variant``: numeric values and the overrides as text."""
+    """The design as a Dataset on ``variant``: each swept key's values (a coordinate per key,
+    and all numeric ones in ``design_value``), the overrides as text and each key's role.
+    """
     d = plan.design
     n = len(d)
+    roles = ["lever" if k in plan.levers else "uncertainty" for k in d.keys]
     return xr.Dataset(
         {
             "design_value": xr.DataArray(
@@ -97,9 +135,10 @@ def design_dataset(plan: SweepSpec) -> xr.Dataset:
                 attrs={"units": "1", "long_name": "The variant as python -m sim overrides"},
             ),
         },
-        coords={"variant": np.arange(n), "design_key": list(d.keys)},
-        attrs={"method": d.method},
-    )
+        coords={"variant": np.arange(n), "design_key": list(d.keys),
+                "role": ("design_key", roles), **key_coords(plan)},
+        attrs={"method": d.method, "levers": json.dumps(list(plan.levers))},
+    )  # fmt: skip
 
 
 def write_chunk(folder: Path, index: int, ds: xr.Dataset) -> Path:

@@ -1,7 +1,9 @@
 """Run a compiled stock-flow model and shape its reports into an :class:`xarray.Dataset`.
 
 Results follow one schema: dimensions ``draw, time`` then the report's own coordinates (e.g.
-``service``, ``quintile``); ``time`` is the start date of each recording period. Each variable
+``service``, ``quintile``); ``time`` is the start date of each recording period, with CF
+bounds ``time_bnds`` and ``period_days`` (the last period is shorter when the run is not a
+whole number of periods: :mod:`sim.results.schema`). Each variable
 carries ``units``, ``long_name`` and a CF ``cell_methods`` saying whether it is a total over the
 period (flows), a mean over it (occupancy) or the value at its end (stocks at the census).
 """
@@ -26,6 +28,7 @@ from sim.engines.stockflow.compile import (
 )
 from sim.engines.stockflow.kernels import KERNEL_ARRAYS, simulate_batch, simulate_serial
 from sim.engines.stockflow.model import LEDGER, Model, ModelError
+from sim.results.schema import with_time_bounds
 
 _CELL_METHODS = {
     SUM: "time: sum",
@@ -198,7 +201,7 @@ def to_dataset(
         }
     )
     ds.attrs.update(dict(attrs or {}))
-    return ds
+    return with_time_bounds(ds, output.n_steps * output.dt_days)
 
 
 def _variable_array(
