@@ -251,7 +251,9 @@ def methods(result: Appraisal, labels: dict[str, str]) -> list[tuple[str, list[s
         ("1. Objectives", [
             f"Purpose: to compare {len(labels)} care-shift option(s) for {cfg.place.name} "
             f"({residents:,.0f} residents at the start) against a baseline in which demand grows "
-            "with demography and capacity stays as today, so that the board can see each "
+            "with demography and capacity follows the place's plan (the do-nothing case, "
+            "capacity held as today, runs beside it in results.nc and the summary), so that "
+            "the board can see each "
             "option's costs, benefits, who pays and who saves, effects on people and equity, "
             "and how uncertain these are before committing money.",
             "Outputs: investment; change in system net cost and in each organisation's surplus by "
