@@ -146,7 +146,8 @@ def build_pack(result: Appraisal) -> Pack:
                   "with demography, capacity follows the place's plan) on the same place, seed "
                   "and parameter draws, so each difference is the option's effect. Changes are "
                   "option minus baseline: a negative change in admissions is admissions avoided. "
-                  "Each figure is the median (P50) of the draws, with the P10 to P90 range beneath it: in eight draws out of "
+                  "Each figure is the median (P50) of the draws, with the P10 to P90 range "
+                  "beneath it: in eight draws out of "
                   f"ten the result lies in that range. Money is in GBP at {price} prices; NPV is "
                   f"discounted at {100 * float(a.attrs['discount_rate']):g}% a year. The "
                   "assumptions, methods and limitations follow the results.", small=True),
