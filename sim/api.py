@@ -85,7 +85,7 @@ def financial_years(
             {
                 v: financial_years(data[v], how, results if results is not None else data)
                 for v in timed
-            },  # fmt: skip
+            },
             attrs=data.attrs,
         )
     if "time" not in data.dims:

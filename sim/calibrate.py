@@ -47,12 +47,20 @@ def write_ensemble(match: Match, path: Path) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     with path.open("w", newline="") as f:
         out = csv.writer(f)
-        out.writerow([*match.names, "weight", "max_implausibility", "second_implausibility",
-                      *(f"predicted.{t}" for t in match.targets.names)])  # fmt: skip
+        out.writerow(
+            [
+                *match.names,
+                "weight",
+                "max_implausibility",
+                "second_implausibility",
+                *(f"predicted.{t}" for t in match.targets.names),
+            ]
+        )
         for i in range(len(x)):
             row = imp[i]
-            out.writerow([*x[i], w[i], row.max(), kth_max(row[None], min(2, len(row)))[0],
-                          *mean[i]])  # fmt: skip
+            out.writerow(
+                [*x[i], w[i], row.max(), kth_max(row[None], min(2, len(row)))[0], *mean[i]]
+            )
 
 
 def write_charts(match: Match, folder: Path) -> None:
@@ -115,9 +123,18 @@ def main(argv: list[str] | None = None) -> int:
         sys.stderr.write(f"error: {err}\n")
         return 2
     start = time.perf_counter()
-    match = history_match(simulate, keys, lows, highs, targets, waves=ns.waves,
-                          per_wave=ns.per_wave, cutoff=ns.cutoff, seed=ns.seed,
-                          progress=_say)  # fmt: skip
+    match = history_match(
+        simulate,
+        keys,
+        lows,
+        highs,
+        targets,
+        waves=ns.waves,
+        per_wave=ns.per_wave,
+        cutoff=ns.cutoff,
+        seed=ns.seed,
+        progress=_say,
+    )
     runs = sum(len(w.x) for w in match.waves)
     took = time.perf_counter() - start
     out = ns.out or Path(cfg.run.output_dir) / "calibration" / cfg.place.name
@@ -129,8 +146,10 @@ def main(argv: list[str] | None = None) -> int:
             w.writerow([n, targets.z[i], targets.obs_sd[i], targets.disc_sd[i]])
     if len(match.ensemble()[0]):
         write_charts(match, out)
-    _say(f"{runs} runs in {took:.1f} s ({runs / took:.1f} a second); "
-         f"{len(match.ensemble()[0])} non-implausible; written to {out}")  # fmt: skip
+    _say(
+        f"{runs} runs in {took:.1f} s ({runs / took:.1f} a second); "
+        f"{len(match.ensemble()[0])} non-implausible; written to {out}"
+    )
     return 0
 
 

@@ -145,12 +145,14 @@ def _hydra_command(ns: argparse.Namespace, parser: argparse.ArgumentParser) -> N
     the same configuration folder and schema the job composes.
     """
     register()
-    ConfigStore.instance().store(group="hydra/help", name="sim",
-                                 node={"app_name": "sim", "template": HELP_TEMPLATE})  # fmt: skip
+    ConfigStore.instance().store(
+        group="hydra/help", name="sim", node={"app_name": "sim", "template": HELP_TEMPLATE}
+    )
     GlobalHydra.instance().clear()
     try:
-        with initialize_config_dir(config_dir=str(config_dir()), version_base="1.3",
-                                   job_name="sim"):  # fmt: skip
+        with initialize_config_dir(
+            config_dir=str(config_dir()), version_base="1.3", job_name="sim"
+        ):
             app = GlobalHydra.instance().hydra
             assert app is not None
             if ns.help:
@@ -159,8 +161,13 @@ def _hydra_command(ns: argparse.Namespace, parser: argparse.ArgumentParser) -> N
             elif ns.hydra_help:
                 app.hydra_help(config_name="config", args_parser=parser, args=ns)
             elif ns.cfg:
-                app.show_cfg(config_name="config", overrides=ns.overrides, cfg_type=ns.cfg,
-                               package=ns.package, resolve=ns.resolve)  # fmt: skip
+                app.show_cfg(
+                    config_name="config",
+                    overrides=ns.overrides,
+                    cfg_type=ns.cfg,
+                    package=ns.package,
+                    resolve=ns.resolve,
+                )
             else:
                 app.show_info(ns.info, config_name="config", overrides=ns.overrides)
     except (HydraException, OmegaConfBaseException) as exc:
@@ -174,12 +181,21 @@ def _check_flags(ns: argparse.Namespace) -> None:
     for key, flag in UNSUPPORTED.items():
         if getattr(ns, key, None):
             raise ConfigError(f"{flag.split()[0]} is not supported by python -m sim: {flag}")
-    commands = [name for name, on in (("--run", ns.run), ("--multirun", ns.multirun),
-                                      ("--cfg", ns.cfg is not None),
-                                      ("--info", ns.info is not None)) if on]  # fmt: skip
+    commands = [
+        name
+        for name, on in (
+            ("--run", ns.run),
+            ("--multirun", ns.multirun),
+            ("--cfg", ns.cfg is not None),
+            ("--info", ns.info is not None),
+        )
+        if on
+    ]
     if len(commands) > 1:
-        raise ConfigError(f"{' and '.join(commands)} together: give only one of --run, "
-                          "--multirun, --cfg and --info")  # fmt: skip
+        raise ConfigError(
+            f"{' and '.join(commands)} together: give only one of --run, "
+            "--multirun, --cfg and --info"
+        )
     if ns.resolve and ns.cfg is None and not ns.help:
         raise ConfigError("--resolve works only with --cfg or --help")
 
@@ -234,8 +250,10 @@ def _run(cfg, overrides: list[str]) -> int:
     claimed = claim_run_folder(cfg)
     try:
         start = time.perf_counter()
-        print(f"place {cfg.place.name}: {cfg.run.draws} draw(s) x "
-              f"{cfg.run.horizon_years:g} years", file=sys.stderr)  # fmt: skip
+        print(
+            f"place {cfg.place.name}: {cfg.run.draws} draw(s) x {cfg.run.horizon_years:g} years",
+            file=sys.stderr,
+        )
         result = run_appraisal(cfg, overrides, progress=lambda m: print(m, file=sys.stderr))
         for ds in result.runs.values():
             check_conservation(ds)

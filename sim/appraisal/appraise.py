@@ -95,10 +95,14 @@ def appraise(
     ob = cfg.optimism_bias
     out["optimism_bias"] = xr.DataArray(
         [ob.costs if ob.enabled else 0.0, ob.benefits if ob.enabled else 0.0],
-        dims="applied_to", coords={"applied_to": ["costs", "benefits"]},
-        attrs={"units": "1", "long_name": "Optimism bias: costs x (1 + value), benefits / "
-               "(1 + value)", "source": ob.source},
-    )  # fmt: skip
+        dims="applied_to",
+        coords={"applied_to": ["costs", "benefits"]},
+        attrs={
+            "units": "1",
+            "long_name": "Optimism bias: costs x (1 + value), benefits / (1 + value)",
+            "source": ob.source,
+        },
+    )
     out["view"].attrs["definitions"] = "; ".join(f"{k}: {v}" for k, v in VIEW_NAMES.items())
     out.attrs.update(
         price_year=price,
@@ -149,9 +153,10 @@ def _one(
     parts = option_parts(base, opt, fin, cfg, years)
     invest = _sum(parts["cash"].invest, d_net)
     impl_lines = [
-        k for k, line in fin.investments.items()
+        k
+        for k, line in fin.investments.items()
         if k in parts["cash"].invest and line.kind == "implementation"
-    ]  # fmt: skip
+    ]
     implementation = _sum({k: parts["cash"].invest[k] for k in impl_lines}, d_net)
     delta = {v: _sum(parts[v].delta, d_net) for v in VIEWS}
     qalys = _sum(health_qalys(base, opt, cfg, years), d_net)
@@ -173,8 +178,9 @@ def _one(
         m.update(_per_admission(delta[v], changes["emergency_admissions"]))
         m.update(_switching(parts[v], invest, delta[v], hv, cfg, obc, obb, opt, m["npv"]))
         per_view.append(xr.Dataset(m))
-    views = xr.concat(per_view, dim=xr.DataArray(list(VIEWS), dims="view", name="view"),
-                      join="outer")  # fmt: skip
+    views = xr.concat(
+        per_view, dim=xr.DataArray(list(VIEWS), dims="view", name="view"), join="outer"
+    )
     base_fy = fy_b.days.sel(sel)
     gbp = {"units": "GBP", "cell_methods": "year: sum"}
     data = {
@@ -194,8 +200,11 @@ def _one(
                        "Acute beds freed (mean occupied beds, baseline - option)"),
     }  # fmt: skip
     for key, (_, units, long_name) in ACTIVITY.items():
-        data[f"{key}_change"] = (changes[key], {"units": units, "cell_methods": "year: sum"},
-                                 f"Change in {long_name.lower()} (option - baseline)")  # fmt: skip
+        data[f"{key}_change"] = (
+            changes[key],
+            {"units": units, "cell_methods": "year: sum"},
+            f"Change in {long_name.lower()} (option - baseline)",
+        )
     out = xr.Dataset()
     for name, (da, attrs, long_name) in data.items():
         out[name] = da.assign_attrs(attrs, long_name=long_name)
@@ -225,21 +234,28 @@ def _metrics(
     npv = da(m["npv"], {"units": "GBP"}, f"Net present value at {100 * r:g}% a year" + ob)
     return {
         "npv": npv,
-        "npv_unadjusted": da(m["npv_unadjusted"], {"units": "GBP"},
-                             "Net present value before optimism bias"),
+        "npv_unadjusted": da(
+            m["npv_unadjusted"], {"units": "GBP"}, "Net present value before optimism bias"
+        ),
         "pv_benefits": da(m["pv_benefits"], {"units": "GBP"}, "Present value of benefits" + ob),
-        "pv_costs": da(m["pv_costs"], {"units": "GBP"},
-                       "Present value of costs to the public sector" + ob),
+        "pv_costs": da(
+            m["pv_costs"], {"units": "GBP"}, "Present value of costs to the public sector" + ob
+        ),
         "bcr": da(m["bcr"], {"units": "1"}, "Benefit-cost ratio (PV benefits / PV costs)"),
-        "payback_year": da(m["payback_year"], {
-            "units": "years from the first appraisal year (0 = first)",
-            "flag_values": "-inf inf",
-            "flag_meanings": "; ".join(PAYBACK_FLAGS.values())},
-            "Payback year: discounted cumulative net benefit stays >= 0 from it"),
+        "payback_year": da(
+            m["payback_year"],
+            {
+                "units": "years from the first appraisal year (0 = first)",
+                "flag_values": "-inf inf",
+                "flag_meanings": "; ".join(PAYBACK_FLAGS.values()),
+            },
+            "Payback year: discounted cumulative net benefit stays >= 0 from it",
+        ),
         "probability_npv_positive": xr.DataArray(
             float(np.mean(m["npv"] > 0)),
-            attrs={"units": "1", "long_name": "Share of draws with NPV > 0"}),
-    }  # fmt: skip
+            attrs={"units": "1", "long_name": "Share of draws with NPV > 0"},
+        ),
+    }
 
 
 def _per_admission(delta: xr.DataArray, adm_change: xr.DataArray) -> dict[str, xr.DataArray]:
@@ -249,8 +265,11 @@ def _per_admission(delta: xr.DataArray, adm_change: xr.DataArray) -> dict[str, x
     cost = delta.sum("year")
     avoided = -adm_change.sum("year")
     per_draw = cost / avoided.where(avoided != 0)
-    all_draws = float(cost.mean("draw")) / float(avoided.mean("draw")) if float(
-        avoided.mean("draw")) != 0 else np.nan  # fmt: skip
+    all_draws = (
+        float(cost.mean("draw")) / float(avoided.mean("draw"))
+        if float(avoided.mean("draw")) != 0
+        else np.nan
+    )
     lo, hi = (float(avoided.quantile(q, "draw")) for q in (0.1, 0.9))
     meaningful = bool(lo > 0 or hi < 0)
     unit = {"units": "GBP per admission avoided"}
@@ -261,12 +280,18 @@ def _per_admission(delta: xr.DataArray, adm_change: xr.DataArray) -> dict[str, x
     return {
         "cost_per_admission_avoided": per_draw.assign_attrs(unit, long_name="Per draw: " + note),
         "cost_per_admission_avoided_all_draws": xr.DataArray(
-            all_draws, attrs={**unit, "long_name": "Mean cost change / mean admissions avoided "
-                              "(every draw counted): " + note}),
+            all_draws,
+            attrs={
+                **unit,
+                "long_name": "Mean cost change / mean admissions avoided "
+                "(every draw counted): " + note,
+            },
+        ),
         "cost_per_admission_meaningful": xr.DataArray(
-            meaningful, attrs={"long_name": "True when the admissions change's P10-P90 "
-                               "interval excludes zero"}),
-    }  # fmt: skip
+            meaningful,
+            attrs={"long_name": "True when the admissions change's P10-P90 interval excludes zero"},
+        ),
+    }
 
 
 def _switching(
@@ -294,17 +319,29 @@ def _switching(
     if "line.acute_beds" in parts.delta and "boarding_days" in parts.delta:
         bed = arr(parts.delta["line.acute_beds"]) + arr(parts.delta["boarding_days"])
         scaled["economic.bed_day_gbp"] = (zero, bed)
-    mult = exact_switching(arr(invest), arr(delta), arr(health), scaled, cfg.discount_rate,
-                           cfg.health.discount_rate, obc, obb)  # fmt: skip
-    central = {"discount_rate": cfg.discount_rate, "savings": 1.0,
-               "health": cfg.health.value_per_qaly_gbp}  # fmt: skip
+    mult = exact_switching(
+        arr(invest),
+        arr(delta),
+        arr(health),
+        scaled,
+        cfg.discount_rate,
+        cfg.health.discount_rate,
+        obc,
+        obb,
+    )
+    central = {
+        "discount_rate": cfg.discount_rate,
+        "savings": 1.0,
+        "health": cfg.health.value_per_qaly_gbp,
+    }
     for name in scaled:
         if name.startswith("unit_cost."):
             central[name] = float(opt["unit_cost"].sel(unit_cost_name=name.split(".", 1)[1]))
         else:
             central[name] = bed_day_value(cfg, str(opt["unit_cost"].attrs["price_year"]))
-    values = {k: (v if k in ("discount_rate", "savings") else v * central[k])
-              for k, v in mult.items()}  # fmt: skip
+    values = {
+        k: (v if k in ("discount_rate", "savings") else v * central[k]) for k, v in mult.items()
+    }
     methods = dict.fromkeys(values, "exact")
     if "effect_size" in opt and opt.sizes.get("effect", 0):
         sizes = opt["effect_size"].transpose("draw", "effect").values
@@ -318,17 +355,31 @@ def _switching(
     coords = {"parameter": [rename.get(k, k) for k in names]}
     return {
         "switching_value": xr.DataArray(
-            [values[k] for k in names], dims="parameter", coords=coords,
-            attrs={"units": "the parameter's own", "long_name": "Value at which the mean NPV "
-                   "over draws is 0 (NaN: NPV keeps its sign over the range searched)"}),
+            [values[k] for k in names],
+            dims="parameter",
+            coords=coords,
+            attrs={
+                "units": "the parameter's own",
+                "long_name": "Value at which the mean NPV "
+                "over draws is 0 (NaN: NPV keeps its sign over the range searched)",
+            },
+        ),
         "switching_central": xr.DataArray(
-            [central[k] for k in names], dims="parameter", coords=coords,
-            attrs={"units": "the parameter's own", "long_name": "Value used in the appraisal"}),
+            [central[k] for k in names],
+            dims="parameter",
+            coords=coords,
+            attrs={"units": "the parameter's own", "long_name": "Value used in the appraisal"},
+        ),
         "switching_method": xr.DataArray(
-            [methods[k] for k in names], dims="parameter", coords=coords,
-            attrs={"long_name": "exact: NPV recomputed from the yearly money with the input "
-                   "changed, activity held fixed; fitted: linear fit of NPV over draws"}),
-    }  # fmt: skip
+            [methods[k] for k in names],
+            dims="parameter",
+            coords=coords,
+            attrs={
+                "long_name": "exact: NPV recomputed from the yearly money with the input "
+                "changed, activity held fixed; fitted: linear fit of NPV over draws"
+            },
+        ),
+    }
 
 
 def _at_home_share(fy_b: FinancialYears, fy_o: FinancialYears, years: np.ndarray) -> xr.Dataset:
@@ -337,8 +388,10 @@ def _at_home_share(fy_b: FinancialYears, fy_o: FinancialYears, years: np.ndarray
     """
 
     def share(fy: FinancialYears, over_years: bool) -> xr.DataArray:
-        q = {k: fy.quantity(k).sel(year=years)
-             for k in ("at_home_91d", "readmissions", "follow_up_deaths")}  # fmt: skip
+        q = {
+            k: fy.quantity(k).sel(year=years)
+            for k in ("at_home_91d", "readmissions", "follow_up_deaths")
+        }
         if over_years:
             q = {k: v.sum("year") for k, v in q.items()}
         total = q["at_home_91d"] + q["readmissions"] + q["follow_up_deaths"]
@@ -378,16 +431,21 @@ def _equity(
         rows.append(1000 * d.sel(year=years).sum("year") / mean_pop / len(years))
     per_1000 = xr.concat(rows, dim=xr.DataArray(quintiles, dims="quintile", name="quintile"))
     gap = per_1000.sel(quintile=quintiles[0]) - per_1000.sel(quintile=quintiles[-1])
-    return xr.Dataset({
-        "admissions_change_per_1000": per_1000.assign_attrs(
-            units="admissions per 1,000 residents a year",
-            long_name="Change in emergency admissions per 1,000 residents a year, by "
-            "deprivation quintile (q1 = most deprived)"),
-        "equity_gap": gap.reset_coords(drop=True).assign_attrs(
-            units="admissions per 1,000 residents a year",
-            long_name="Most deprived (q1) minus least deprived (q5) change: negative means "
-            "the option helps the most deprived more", assumption=EQUITY_ASSUMPTION),
-    })  # fmt: skip
+    return xr.Dataset(
+        {
+            "admissions_change_per_1000": per_1000.assign_attrs(
+                units="admissions per 1,000 residents a year",
+                long_name="Change in emergency admissions per 1,000 residents a year, by "
+                "deprivation quintile (q1 = most deprived)",
+            ),
+            "equity_gap": gap.reset_coords(drop=True).assign_attrs(
+                units="admissions per 1,000 residents a year",
+                long_name="Most deprived (q1) minus least deprived (q5) change: negative means "
+                "the option helps the most deprived more",
+                assumption=EQUITY_ASSUMPTION,
+            ),
+        }
+    )
 
 
 def summarise(appraisal: xr.Dataset) -> xr.Dataset:
@@ -396,8 +454,11 @@ def summarise(appraisal: xr.Dataset) -> xr.Dataset:
     percentiles are draws' values (nearest), never interpolated.
     """
     stats = [0.1, 0.5, 0.9]
-    keep = [v for v in appraisal.data_vars
-            if "draw" in appraisal[v].dims and appraisal[v].dtype.kind in "fiub"]  # fmt: skip
+    keep = [
+        v
+        for v in appraisal.data_vars
+        if "draw" in appraisal[v].dims and appraisal[v].dtype.kind in "fiub"
+    ]
     ordinal = [v for v in keep if str(v).startswith("payback_year")]
     a = appraisal[keep]
     q = a.drop_vars(ordinal).quantile(stats, dim="draw")

@@ -60,13 +60,23 @@ def format_appraisal(appraisal: xr.Dataset) -> str:
             p10, p50, p90 = (float(v.sel(stat=k)) for k in ("P10", "P50", "P90"))
             cells.append(_cell(p10, p50, p90, spread, var == "payback_year"))
         lines.append(f"{label:40s}" + "".join(f"{c:>{WIDTH}s}" for c in cells))
-    lines.append(_row("At home 91 days: baseline -> option", [
-        f"{100 * float(a['at_home_91d_share_baseline_horizon'].sel(option=o).median()):.1f}% -> "
-        f"{100 * float(a['at_home_91d_share_horizon'].sel(option=o).median()):.1f}%"
-        for o in options]))  # fmt: skip
+    lines.append(
+        _row(
+            "At home 91 days: baseline -> option",
+            [
+                f"{_share(a, 'at_home_91d_share_baseline_horizon', o)} -> "
+                f"{_share(a, 'at_home_91d_share_horizon', o)}"
+                for o in options
+            ],
+        )
+    )
     for view in ("cash", "economic"):
-        lines.append(_row(f"Cost per admission avoided, {view} (GBP)",
-                          [per_admission_text(a, o, view) for o in options]))  # fmt: skip
+        lines.append(
+            _row(
+                f"Cost per admission avoided, {view} (GBP)",
+                [per_admission_text(a, o, view) for o in options],
+            )
+        )
         p = a["probability_npv_positive"].sel(view=view)
         lines.append(
             _row(f"P(NPV > 0), {view}", [f"{float(p.sel(option=o)):.0%}" for o in options])
@@ -152,3 +162,8 @@ def _cell(p10: float, p50: float, p90: float, spread: bool, payback: bool = Fals
     if payback and spread and p10 == p90:
         return f(p50)
     return f"{f(p50)} [{f(p10)} to {f(p90)}]" if spread else f(p50)
+
+
+def _share(a: xr.Dataset, var: str, option: str) -> str:
+    """The median over draws of a share, as a percentage."""
+    return f"{100 * float(a[var].sel(option=option).median()):.1f}%"

@@ -24,8 +24,10 @@ def validate_appraisal(cfg: Config) -> None:
             f"appraisal.horizon_years = {a.horizon_years}: must be > 0 and <= run.horizon_years "
             f"({cfg.run.horizon_years:g})"
         )
-    for key, rate in (("discount_rate", a.discount_rate),
-                      ("health.discount_rate", a.health.discount_rate)):  # fmt: skip
+    for key, rate in (
+        ("discount_rate", a.discount_rate),
+        ("health.discount_rate", a.health.discount_rate),
+    ):
         if not (math.isfinite(rate) and 0 <= rate <= 0.2):
             raise ConfigError(f"appraisal.{key} = {rate}: must be between 0 and 0.2 (0-20%)")
     h = a.health
@@ -34,8 +36,11 @@ def validate_appraisal(cfg: Config) -> None:
             f"appraisal.health.value_per_qaly_gbp = {h.value_per_qaly_gbp}: must be a finite "
             f"number > 0 (GBP per QALY; EVIDENCE 10.88: 70,000)"
         )
-    for key in ("qaly_per_admission_avoided", "qaly_per_long_term_care_avoided",
-                "qaly_per_life_year"):  # fmt: skip
+    for key in (
+        "qaly_per_admission_avoided",
+        "qaly_per_long_term_care_avoided",
+        "qaly_per_life_year",
+    ):
         value = getattr(h, key)
         if not (math.isfinite(value) and value >= 0):
             raise ConfigError(f"appraisal.health.{key} = {value}: must be a finite number >= 0")

@@ -96,10 +96,15 @@ def option_parts(
         .sel(cost_type="investment", drop=True)
         .sum("org")
     ).sel(sel)
-    invest = {str(k): opt["investment"].sel(investment_line=k, drop=True).sel(sel)
-              for k in opt["investment"]["investment_line"].values}  # fmt: skip
-    tied = {k: fin.investments[k].cost_line for k in invest
-            if k in fin.investments and fin.investments[k].cost == "line"}  # fmt: skip
+    invest = {
+        str(k): opt["investment"].sel(investment_line=k, drop=True).sel(sel)
+        for k in opt["investment"]["investment_line"].values
+    }
+    tied = {
+        k: fin.investments[k].cost_line
+        for k in invest
+        if k in fin.investments and fin.investments[k].cost == "line"
+    }
 
     def unit(ds: xr.Dataset, name: str) -> xr.DataArray:
         return ds["unit_cost_by_draw"].sel(unit_cost_name=name, drop=True)

@@ -47,8 +47,9 @@ MAX_OVERRIDE = 10_000  # characters; longer text is not a hand-written override
 def check_override_text(arg: str) -> None:
     """Refuse an argument that cannot be an override before parsing it."""
     if len(arg) > MAX_OVERRIDE:
-        raise ConfigError(f"override {arg[:40]!r}...: {len(arg)} characters; allowed up to "
-                          f"{MAX_OVERRIDE}")  # fmt: skip
+        raise ConfigError(
+            f"override {arg[:40]!r}...: {len(arg)} characters; allowed up to {MAX_OVERRIDE}"
+        )
     if "=" not in arg:
         raise ConfigError(f"{arg!r}: not an override; allowed key=value (see python -m sim --help)")
     key = arg.split("=", 1)[0].strip()
@@ -120,8 +121,12 @@ def _parse(parser: OverridesParser, text: str, key: str, arg: str) -> Any:
 
 def _plain(value: Any, key: str) -> Any:
     """A parsed override value as plain Python (no sweeps)."""
-    if hasattr(value, "list") or type(value).__name__ in ("ChoiceSweep", "RangeSweep",
-                                                           "IntervalSweep", "Glob"):  # fmt: skip
+    if hasattr(value, "list") or type(value).__name__ in (
+        "ChoiceSweep",
+        "RangeSweep",
+        "IntervalSweep",
+        "Glob",
+    ):
         raise ConfigError(f"{key}: a sweep value here needs -m (multirun)")
     return value
 

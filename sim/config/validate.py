@@ -30,13 +30,25 @@ def validate_run(run: RunCfg) -> None:
     """Check the ``run`` group."""
     if run.engine not in ENGINES:
         raise ConfigError(f"run.engine = {run.engine!r}: allowed {', '.join(ENGINES)}")
-    check(run.horizon_years > 0 and math.isfinite(run.horizon_years), "run.horizon_years",
-           run.horizon_years, "must be > 0")  # fmt: skip
+    check(
+        run.horizon_years > 0 and math.isfinite(run.horizon_years),
+        "run.horizon_years",
+        run.horizon_years,
+        "must be > 0",
+    )
     check(0 < run.step_days <= 7, "run.step_days", run.step_days, "must be in (0, 7] days")
-    check(run.record_every_days >= 1, "run.record_every_days", run.record_every_days,
-           "must be an integer >= 1")  # fmt: skip
-    check(run.horizon_years <= MAX_HORIZON_YEARS, "run.horizon_years", run.horizon_years,
-          f"must be <= {MAX_HORIZON_YEARS} years")  # fmt: skip
+    check(
+        run.record_every_days >= 1,
+        "run.record_every_days",
+        run.record_every_days,
+        "must be an integer >= 1",
+    )
+    check(
+        run.horizon_years <= MAX_HORIZON_YEARS,
+        "run.horizon_years",
+        run.horizon_years,
+        f"must be <= {MAX_HORIZON_YEARS} years",
+    )
     check(run.draws >= 1, "run.draws", run.draws, "must be an integer >= 1")
     check(0 <= run.seed <= MAX_SEED, "run.seed", run.seed, f"must be in [0, {MAX_SEED}]")
     try:
@@ -47,14 +59,26 @@ def validate_run(run: RunCfg) -> None:
         ) from None
     n_steps = run.horizon_years * 365 / run.step_days
     check(n_steps >= 1, "run.horizon_years", run.horizon_years, "must cover at least one step")
-    check(run.record_every_days <= n_steps, "run.record_every_days", run.record_every_days,
-          f"must be <= the steps in the run ({int(n_steps)})")  # fmt: skip
+    check(
+        run.record_every_days <= n_steps,
+        "run.record_every_days",
+        run.record_every_days,
+        f"must be <= the steps in the run ({int(n_steps)})",
+    )
     safe_name(run.name, "run.name")
     results_folder(run.output_dir, "run.output_dir")
-    check(run.patient.replications >= 1, "run.patient.replications", run.patient.replications,
-          "must be an integer >= 1")  # fmt: skip
-    check(run.patient.workers >= 1, "run.patient.workers", run.patient.workers,
-          "must be an integer >= 1")  # fmt: skip
+    check(
+        run.patient.replications >= 1,
+        "run.patient.replications",
+        run.patient.replications,
+        "must be an integer >= 1",
+    )
+    check(
+        run.patient.workers >= 1,
+        "run.patient.workers",
+        run.patient.workers,
+        "must be an integer >= 1",
+    )
 
 
 def safe_name(value: str | None, key: str) -> None:
@@ -69,11 +93,14 @@ def results_folder(value: str, key: str) -> None:
     """A results folder: named (not empty, not the current folder), no ``..`` parts."""
     text = str(value).strip()
     if not text or PurePath(text) == PurePath("."):
-        raise ConfigError(f"{key} = {value!r}: must name a results folder (e.g. results), not "
-                          f"the current folder")  # fmt: skip
+        raise ConfigError(
+            f"{key} = {value!r}: must name a results folder (e.g. results), not the current folder"
+        )
     if ".." in PurePath(text).parts or "\0" in text or len(text) > 1024:
-        raise ConfigError(f"{key} = {value!r}: no '..' parts; allowed a folder path such as "
-                          f"results or /data/results")  # fmt: skip
+        raise ConfigError(
+            f"{key} = {value!r}: no '..' parts; allowed a folder path such as "
+            f"results or /data/results"
+        )
 
 
 def walk_numbers(obj: object, key: str) -> None:

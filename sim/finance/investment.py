@@ -61,9 +61,12 @@ def investment_schedule(
             values,
             dims=("draw", "year"),
             coords={"draw": draws, "year": fy.years},
-            attrs={"units": f"GBP ({cfg.price_year} prices)", "price_year": cfg.price_year,
-                   "long_name": f"Investment {name}: {line.payer} to {line.provider}"},
-        )  # fmt: skip
+            attrs={
+                "units": f"GBP ({cfg.price_year} prices)",
+                "price_year": cfg.price_year,
+                "long_name": f"Investment {name}: {line.payer} to {line.provider}",
+            },
+        )
     return out
 
 

@@ -254,13 +254,17 @@ def _dataset(
     ds["days"] = fy.days
     names = list(cfg.unit_costs)
     central = unit_costs_gbp(cfg)
-    unit_coords = {"unit_cost_name": names,
-                   "unit": ("unit_cost_name", [cfg.unit_costs[k].unit for k in names])}  # fmt: skip
+    unit_coords = {
+        "unit_cost_name": names,
+        "unit": ("unit_cost_name", [cfg.unit_costs[k].unit for k in names]),
+    }
     unit_attrs = {"units": f"GBP per unit ({cfg.price_year} prices)", "price_year": cfg.price_year}
     ds["unit_cost"] = xr.DataArray(
-        [central[k] for k in names], dims="unit_cost_name", coords=unit_coords,
+        [central[k] for k in names],
+        dims="unit_cost_name",
+        coords=unit_coords,
         attrs={**unit_attrs, "long_name": "Unit cost at the price year (central)"},
-    )  # fmt: skip
+    )
     ds["unit_cost_by_draw"] = (
         xr.concat([unit[k] for k in names], dim="unit_cost_name")
         .assign_coords(unit_coords)

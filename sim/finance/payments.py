@@ -122,8 +122,10 @@ def _person_years(contract: ContractCfg, key: str, fy: FinancialYears) -> xr.Dat
     if "population" not in fy.results:
         raise ConfigError(f"{key}: capitation needs the results variable 'population'")
     pop = fy.results["population"]
-    for dim, wanted in (("age_band", contract.cohort_age_bands),
-                        ("segment", contract.cohort_segments)):  # fmt: skip
+    for dim, wanted in (
+        ("age_band", contract.cohort_age_bands),
+        ("segment", contract.cohort_segments),
+    ):
         if wanted:
             if dim not in pop.dims:
                 raise ConfigError(f"{key}.cohort: population has no {dim} dimension")
@@ -158,8 +160,9 @@ def risk_share_settlement(
     parties = list(contract.shares)
     delta = delta_surplus.sel(org=parties)
     gain = delta.sum("org")
-    shares = xr.DataArray([contract.shares[p] for p in parties], dims="org",
-                          coords={"org": parties})  # fmt: skip
+    shares = xr.DataArray(
+        [contract.shares[p] for p in parties], dims="org", coords={"org": parties}
+    )
     transfer = (shares * gain - delta) * in_force(contract, delta_surplus["year"])
     transfer = transfer.where(transfer["org"] != contract.payer, 0.0)
     return transfer.rename(org="provider").transpose("draw", "year", "provider")

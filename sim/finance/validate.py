@@ -82,8 +82,12 @@ def validate_finance(cfg: FinanceCfg) -> None:
         _check(inv.start_year >= 1, f"{key}.start_year", inv.start_year, "must be >= 1")
         _check(inv.ramp_up_years >= 0, f"{key}.ramp_up_years", inv.ramp_up_years, "must be >= 0")
         if inv.end_year is not None:
-            _check(inv.end_year >= inv.start_year, f"{key}.end_year", inv.end_year,
-                   f"must be >= start_year ({inv.start_year}) or null")  # fmt: skip
+            _check(
+                inv.end_year >= inv.start_year,
+                f"{key}.end_year",
+                inv.end_year,
+                f"must be >= start_year ({inv.start_year}) or null",
+            )
     for driver, unit in cfg.memo.items():
         _driver(driver, f"finance.memo.{driver}")
         _member(unit, units, f"finance.memo.{driver}", "unit costs")
@@ -185,8 +189,12 @@ def _validate_contract(cfg: FinanceCfg, name: str, units: list[str]) -> None:
             raise ConfigError(f"{key}.outcome: a blended contract needs an outcome element")
         _driver(c.outcome.metric, f"{key}.outcome.metric")
         _share(c.outcome.pool_share, f"{key}.outcome.pool_share")
-        _check(c.outcome.target_change != 0, f"{key}.outcome.target_change",
-               c.outcome.target_change, "must not be 0 (e.g. -0.05: 5% below plan)")  # fmt: skip
+        _check(
+            c.outcome.target_change != 0,
+            f"{key}.outcome.target_change",
+            c.outcome.target_change,
+            "must not be 0 (e.g. -0.05: 5% below plan)",
+        )
 
 
 # -- helpers -------------------------------------------------------------------------------

@@ -57,8 +57,9 @@ def check_size(cfg: Config) -> None:
     """Refuse a run too big for this machine's memory, or for hours of patient-level work."""
     run = cfg.run
     if run.draws > MAX_DRAWS:
-        raise ConfigError(f"run.draws = {run.draws}: must be <= {MAX_DRAWS} (use a sweep for "
-                          f"more variants)")  # fmt: skip
+        raise ConfigError(
+            f"run.draws = {run.draws}: must be <= {MAX_DRAWS} (use a sweep for more variants)"
+        )
     if run.engine == "patient":
         work = run.patient.replications * run.draws * run.horizon_years
         if work > MAX_REPLICATION_YEARS:

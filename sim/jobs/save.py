@@ -34,11 +34,18 @@ def stack_runs(runs: dict[str, xr.Dataset]) -> xr.Dataset:
     every = {v: ds[v] for ds in runs.values() for v in ds.data_vars}
     filled = []
     for ds in runs.values():
-        missing = {v: xr.full_like(da, np.nan, dtype=float) for v, da in every.items()
-                   if v not in ds.data_vars}  # fmt: skip
+        missing = {
+            v: xr.full_like(da, np.nan, dtype=float)
+            for v, da in every.items()
+            if v not in ds.data_vars
+        }
         filled.append(ds.assign(missing))
-    out = xr.concat(filled, dim=xr.DataArray(names, dims="option", name="option"),
-                    join="outer", combine_attrs="drop_conflicts")  # fmt: skip
+    out = xr.concat(
+        filled,
+        dim=xr.DataArray(names, dims="option", name="option"),
+        join="outer",
+        combine_attrs="drop_conflicts",
+    )
     out["option"].attrs = {"long_name": "Option (baseline first)"}
     for name, ds in runs.items():
         out.attrs[f"scenario:{name}"] = ds.attrs.get("scenario", name)
@@ -70,8 +77,11 @@ def save_appraisal(
     created = provenance()["created_utc"]
     try:
         write_text_atomic(to_yaml(cfg), tmp / "config.yaml")
-        write_dataset_atomic(stack_runs(result.runs).assign_attrs(created_utc=created),
-                             tmp / "results.nc", compact=True)  # fmt: skip
+        write_dataset_atomic(
+            stack_runs(result.runs).assign_attrs(created_utc=created),
+            tmp / "results.nc",
+            compact=True,
+        )
         first = next(iter(result.runs.values()))  # the baseline, or the one run
         text = format_summary(first)
         if DO_NOTHING in result.runs:  # capacity as today, beside the plan
@@ -79,8 +89,9 @@ def save_appraisal(
                 result.runs[DO_NOTHING]
             )
         if result.appraisal is not None:
-            write_dataset_atomic(result.appraisal.assign_attrs(created_utc=created),
-                                 tmp / "appraisal.nc")  # fmt: skip
+            write_dataset_atomic(
+                result.appraisal.assign_attrs(created_utc=created), tmp / "appraisal.nc"
+            )
             text += "\n\n" + format_appraisal(result.appraisal)
         write_text_atomic(text, tmp / "summary.txt")
         if cfg.run.charts if charts is None else charts:

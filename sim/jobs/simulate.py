@@ -74,9 +74,13 @@ def simulate(cfg: Config, plan: xr.Dataset | None = None) -> xr.Dataset:
         money = compute_money(results, fin, plan, investment_amounts(fin, results, seed, last))
         for name, years in last.items():
             results[f"last_year_paid:{name}"] = xr.DataArray(
-                years, dims="draw", attrs={"units": "financial year of the run (1 = first; "
-                "inf = never withdrawn)", "long_name": f"Last year investment {name} is paid"},
-            )  # fmt: skip
+                years,
+                dims="draw",
+                attrs={
+                    "units": "financial year of the run (1 = first; inf = never withdrawn)",
+                    "long_name": f"Last year investment {name} is paid",
+                },
+            )
     return _with_money(results, money)
 
 
@@ -104,8 +108,15 @@ def simulate_run(cfg: Config, last_year: dict[str, np.ndarray] | None = None) ->
     log.info("warming up %d draw(s) for %d days", params.shape[0], WARMUP_DAYS)
     initial, params = warm_start(compiled, params, today, dt)
     log.info("running %d draw(s) x %d steps of %g days", params.shape[0], steps, dt)
-    out = run_arrays(compiled, params, n_steps=steps, series=series, initial=initial,
-                     dt_days=dt, record_every=run.record_every_days)  # fmt: skip
+    out = run_arrays(
+        compiled,
+        params,
+        n_steps=steps,
+        series=series,
+        initial=initial,
+        dt_days=dt,
+        record_every=run.record_every_days,
+    )
     attrs = {
         **{k: v for k, v in provenance().items() if k != "created_utc"},
         "place": cfg.place.name,
@@ -144,8 +155,9 @@ def run_inputs(cfg: Config, last_year: dict[str, np.ndarray] | None = None) -> R
     dt, steps = run.step_days, n_steps(cfg)
     samples = sample_uncertain(cfg.place, run.draws, run.seed)
     places = draw_places(cfg, samples)
-    bought = investment_factors(cfg.scenario, cfg.finance, places, steps, dt, run.start_date,
-                                run.seed, last_year)  # fmt: skip
+    bought = investment_factors(
+        cfg.scenario, cfg.finance, places, steps, dt, run.start_date, run.seed, last_year
+    )
     paths = lever_paths(cfg.scenario, places, steps, dt, run.start_date, run.seed, bought)
     return RunInputs(samples, places, build_place(cfg.place), paths)
 
@@ -216,9 +228,11 @@ def add_derived(
             np.array([paths.sizes[k] for k in names]).T,
             dims=("draw", "effect"),
             coords={"effect": names},
-            attrs={"units": "as each effect's unit (scenario.effects.<effect>.unit)",
-                   "long_name": "Sampled size of each scenario effect"},
-        )  # fmt: skip
+            attrs={
+                "units": "as each effect's unit (scenario.effects.<effect>.unit)",
+                "long_name": "Sampled size of each scenario effect",
+            },
+        )
     if paths.paths:
         levers = sorted(paths.paths)
         starts = np.arange(ds.sizes["time"]) * record_every
@@ -230,7 +244,10 @@ def add_derived(
             per_period,
             dims=("draw", "time", "lever"),
             coords={"lever": levers},
-            attrs={"units": "1 (factor) or as the lever", "long_name": "Scenario lever values "
-                   "(1 = as today for factors, 0 for routes that are new), mean over period"},
-        )  # fmt: skip
+            attrs={
+                "units": "1 (factor) or as the lever",
+                "long_name": "Scenario lever values "
+                "(1 = as today for factors, 0 for routes that are new), mean over period",
+            },
+        )
     return ds

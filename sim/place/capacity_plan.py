@@ -232,11 +232,17 @@ def planned_capacity(place: PlaceCfg, run: RunCfg, n_steps: int, n_periods: int)
     return xr.DataArray(
         np.stack(cols, axis=-1)[:n_periods],
         dims=("time", "plan_service"),
-        coords={"plan_service": list(SERVICES),
-                "plan_units": ("plan_service", [m.units for m in SERVICES.values()])},
-        attrs={"units": "as plan_units", "long_name": "Planned capacity (mean over period; GP "
-               "appointments a year)", "cell_methods": "time: mean", "plan_case": place.plan.case},
-    )  # fmt: skip
+        coords={
+            "plan_service": list(SERVICES),
+            "plan_units": ("plan_service", [m.units for m in SERVICES.values()]),
+        },
+        attrs={
+            "units": "as plan_units",
+            "long_name": "Planned capacity (mean over period; GP appointments a year)",
+            "cell_methods": "time: mean",
+            "plan_case": place.plan.case,
+        },
+    )
 
 
 def plans_anything(place: PlaceCfg) -> bool:

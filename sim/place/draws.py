@@ -57,7 +57,20 @@ def best_member(place: PlaceCfg) -> None:
     fitted = place_for_draw(place, best)
     for k, v in best.items():
         place.uncertain[k].central = v
-    for name in ("population", "primary_care", "nhs111", "ambulance", "ed", "acute", "ucr",
-                 "reablement", "ic_beds", "virtual_ward", "district_nursing", "care_home",
-                 "follow_up", "seasonality"):  # fmt: skip
+    for name in (
+        "population",
+        "primary_care",
+        "nhs111",
+        "ambulance",
+        "ed",
+        "acute",
+        "ucr",
+        "reablement",
+        "ic_beds",
+        "virtual_ward",
+        "district_nursing",
+        "care_home",
+        "follow_up",
+        "seasonality",
+    ):
         setattr(place, name, getattr(fitted, name))

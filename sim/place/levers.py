@@ -41,42 +41,121 @@ _L = Lever
 LEVERS: dict[str, Lever] = {
     lever.name: lever
     for lever in (
-        _L("acute.beds", "general and acute bed capacity (decommissioning or new beds)",
-           "capacity", ("relative", "beds"), "acute.beds"),
-        _L("reablement.capacity", "P1 home-based intermediate care / reablement places",
-           "capacity", ("relative", "places", "episodes_per_year"), "reablement.capacity"),
-        _L("ic_beds.capacity", "P2 intermediate-care beds", "capacity",
-           ("relative", "places", "episodes_per_year"), "ic_beds.capacity"),
-        _L("ucr.scale", "urgent community response: places and the share of UCR-suitable 999 "
-           "patients crews can refer (ambulance.ucr_suitable_share) grow together", "capacity",
-           ("relative", "places"), "ucr.capacity"),
-        _L("virtual_ward.scale", "virtual ward places and step-up referrals grow together",
-           "capacity", ("relative", "places"), "virtual_ward.capacity"),
-        _L("district_nursing.scale", "district nursing caseload places and referrals grow "
-           "together", "capacity", ("relative", "places"), "district_nursing.capacity"),
-        _L("acute.p1_wait", "wait for assessment and start of P1 support (speed of starts)",
-           "duration", ("relative", "days"), "acute.pathway_wait_days.0"),
-        _L("acute.p2_wait", "wait for assessment and start of P2 beds (speed of starts)",
-           "duration", ("relative", "days"), "acute.pathway_wait_days.1"),
-        _L("acute.p3_wait", "wait for a care-home placement (speed of starts)", "duration",
-           ("relative", "days"), "acute.pathway_wait_days.2"),
-        _L("acute.decondition", "deconditioning of patients waiting in hospital (P1 -> P2 "
-           "and P2 -> P3 rates)", "rate", ("relative",)),
-        _L("acute.home_first_redirect", "patients awaiting P2 or P3 reassessed at home and "
-           "moved to P1 (discharge to assess)", "route", ("per_day",)),
-        _L("reablement.step_up", "share of decided admissions of the targeted cohorts taken "
-           "by home-based intermediate care instead, while it has places", "route",
-           ("share",), None, True),
-        _L("reablement.stay", "length of a reablement episode", "duration",
-           ("relative", "days"), "reablement.mean_days"),
-        _L("ic_beds.stay", "length of an intermediate-care bed stay", "duration",
-           ("relative", "days"), "ic_beds.mean_days"),
-        _L("virtual_ward.step_down", "rate of early discharge to a virtual ward", "rate",
-           ("relative",)),
-        _L("population.progression", "progression between need segments of the targeted "
-           "cohorts (prevention)", "rate", ("relative",), None, True),
+        _L(
+            "acute.beds",
+            "general and acute bed capacity (decommissioning or new beds)",
+            "capacity",
+            ("relative", "beds"),
+            "acute.beds",
+        ),
+        _L(
+            "reablement.capacity",
+            "P1 home-based intermediate care / reablement places",
+            "capacity",
+            ("relative", "places", "episodes_per_year"),
+            "reablement.capacity",
+        ),
+        _L(
+            "ic_beds.capacity",
+            "P2 intermediate-care beds",
+            "capacity",
+            ("relative", "places", "episodes_per_year"),
+            "ic_beds.capacity",
+        ),
+        _L(
+            "ucr.scale",
+            "urgent community response: places and the share of UCR-suitable 999 "
+            "patients crews can refer (ambulance.ucr_suitable_share) grow together",
+            "capacity",
+            ("relative", "places"),
+            "ucr.capacity",
+        ),
+        _L(
+            "virtual_ward.scale",
+            "virtual ward places and step-up referrals grow together",
+            "capacity",
+            ("relative", "places"),
+            "virtual_ward.capacity",
+        ),
+        _L(
+            "district_nursing.scale",
+            "district nursing caseload places and referrals grow together",
+            "capacity",
+            ("relative", "places"),
+            "district_nursing.capacity",
+        ),
+        _L(
+            "acute.p1_wait",
+            "wait for assessment and start of P1 support (speed of starts)",
+            "duration",
+            ("relative", "days"),
+            "acute.pathway_wait_days.0",
+        ),
+        _L(
+            "acute.p2_wait",
+            "wait for assessment and start of P2 beds (speed of starts)",
+            "duration",
+            ("relative", "days"),
+            "acute.pathway_wait_days.1",
+        ),
+        _L(
+            "acute.p3_wait",
+            "wait for a care-home placement (speed of starts)",
+            "duration",
+            ("relative", "days"),
+            "acute.pathway_wait_days.2",
+        ),
+        _L(
+            "acute.decondition",
+            "deconditioning of patients waiting in hospital (P1 -> P2 and P2 -> P3 rates)",
+            "rate",
+            ("relative",),
+        ),
+        _L(
+            "acute.home_first_redirect",
+            "patients awaiting P2 or P3 reassessed at home and moved to P1 (discharge to assess)",
+            "route",
+            ("per_day",),
+        ),
+        _L(
+            "reablement.step_up",
+            "share of decided admissions of the targeted cohorts taken "
+            "by home-based intermediate care instead, while it has places",
+            "route",
+            ("share",),
+            None,
+            True,
+        ),
+        _L(
+            "reablement.stay",
+            "length of a reablement episode",
+            "duration",
+            ("relative", "days"),
+            "reablement.mean_days",
+        ),
+        _L(
+            "ic_beds.stay",
+            "length of an intermediate-care bed stay",
+            "duration",
+            ("relative", "days"),
+            "ic_beds.mean_days",
+        ),
+        _L(
+            "virtual_ward.step_down",
+            "rate of early discharge to a virtual ward",
+            "rate",
+            ("relative",),
+        ),
+        _L(
+            "population.progression",
+            "progression between need segments of the targeted cohorts (prevention)",
+            "rate",
+            ("relative",),
+            None,
+            True,
+        ),
     )
-}  # fmt: skip
+}
 
 
 @dataclass(frozen=True)

@@ -28,8 +28,9 @@ def validate_place(place: PlaceCfg) -> None:
     share(pop.hospice_share_of_home_deaths, "place.population.hospice_share_of_home_deaths")
     sums_to_one(pop.age_shares, "place.population.age_shares")
     sums_to_one(pop.quintile_shares, "place.population.quintile_shares")
-    length(pop.need_by_quintile, pop.quintile_shares, "place.population.need_by_quintile",
-            "quintile")  # fmt: skip
+    length(
+        pop.need_by_quintile, pop.quintile_shares, "place.population.need_by_quintile", "quintile"
+    )
     if len(segs) != 4 or segs[-1] != "frail":
         raise ConfigError(
             f"place.population.segments = {segs}: allowed four segments in order of need, the last "
@@ -55,21 +56,32 @@ def validate_place(place: PlaceCfg) -> None:
         length(rel.age, bands, f"place.{key}.relative_use.age", "age band")
         length(rel.segment, segs, f"place.{key}.relative_use.segment", "segment")
     length(place.ed.relative_admission.age, bands, "place.ed.relative_admission.age", "age band")
-    length(place.ed.relative_admission.segment, segs, "place.ed.relative_admission.segment",
-            "segment")  # fmt: skip
+    length(
+        place.ed.relative_admission.segment, segs, "place.ed.relative_admission.segment", "segment"
+    )
     n111 = place.nhs111
     sums_to_one([n111.to_ambulance, n111.to_ed, n111.to_home], "place.nhs111.to_*")
     a = place.ambulance
-    sums_to_one([a.hear_and_treat, a.see_and_treat, a.see_and_treat_to_ucr, a.see_and_convey],
-                 "place.ambulance outcomes (hear_and_treat, see_and_treat, "
-                 "see_and_treat_to_ucr, see_and_convey)")  # fmt: skip
-    check(a.ucr_suitable_share <= a.see_and_convey, "place.ambulance.ucr_suitable_share",
-           a.ucr_suitable_share, f"must be <= see_and_convey ({a.see_and_convey})")  # fmt: skip
+    sums_to_one(
+        [a.hear_and_treat, a.see_and_treat, a.see_and_treat_to_ucr, a.see_and_convey],
+        "place.ambulance outcomes (hear_and_treat, see_and_treat, "
+        "see_and_treat_to_ucr, see_and_convey)",
+    )
+    check(
+        a.ucr_suitable_share <= a.see_and_convey,
+        "place.ambulance.ucr_suitable_share",
+        a.ucr_suitable_share,
+        f"must be <= see_and_convey ({a.see_and_convey})",
+    )
     increasing(a.handover_bed_pressure, a.handover_minutes_lost, "place.ambulance.handover")
     for key in ("unmet_to_111_share",):
         share(getattr(place.primary_care, key), f"place.primary_care.{key}")
-    check(place.primary_care.demand_over_capacity >= 1, "place.primary_care.demand_over_capacity",
-           place.primary_care.demand_over_capacity, "must be >= 1")  # fmt: skip
+    check(
+        place.primary_care.demand_over_capacity >= 1,
+        "place.primary_care.demand_over_capacity",
+        place.primary_care.demand_over_capacity,
+        "must be >= 1",
+    )
     for key in ("type1_share", "type1_admitted_share"):
         share(getattr(place.ed, key), f"place.ed.{key}")
     _validate_acute(place)
@@ -77,30 +89,59 @@ def validate_place(place: PlaceCfg) -> None:
         _validate_service(getattr(place, key), f"place.{key}")
     share(place.virtual_ward.step_up_share, "place.virtual_ward.step_up_share")
     share(place.virtual_ward.step_down_per_day, "place.virtual_ward.step_down_per_day")
-    for key, names in (("virtual_ward.step_up_segments", place.virtual_ward.step_up_segments),
-                       ("district_nursing.segments", place.district_nursing.segments)):  # fmt: skip
+    for key, names in (
+        ("virtual_ward.step_up_segments", place.virtual_ward.step_up_segments),
+        ("district_nursing.segments", place.district_nursing.segments),
+    ):
         unknown = sorted(set(names) - set(segs))
         if unknown:
             raise ConfigError(f"place.{key} = {list(names)}: unknown {unknown}; allowed {segs}")
     ch = place.care_home
-    check(ch.residents <= ch.beds, "place.care_home.residents", ch.residents,
-           f"must be <= place.care_home.beds ({ch.beds})")  # fmt: skip
-    check(ch.residents < pop.size, "place.care_home.residents", ch.residents,
-           "must be below the population")  # fmt: skip
+    check(
+        ch.residents <= ch.beds,
+        "place.care_home.residents",
+        ch.residents,
+        f"must be <= place.care_home.beds ({ch.beds})",
+    )
+    check(
+        ch.residents < pop.size,
+        "place.care_home.residents",
+        ch.residents,
+        "must be below the population",
+    )
     check(place.follow_up.days > 0, "place.follow_up.days", place.follow_up.days, "must be > 0")
-    check(place.follow_up.stages >= 1, "place.follow_up.stages", place.follow_up.stages,
-           "must be >= 1")  # fmt: skip
-    check(abs(place.seasonality.winter_amplitude) < 1, "place.seasonality.winter_amplitude",
-           place.seasonality.winter_amplitude, "must be in [0, 1)")  # fmt: skip
+    check(
+        place.follow_up.stages >= 1,
+        "place.follow_up.stages",
+        place.follow_up.stages,
+        "must be >= 1",
+    )
+    check(
+        abs(place.seasonality.winter_amplitude) < 1,
+        "place.seasonality.winter_amplitude",
+        place.seasonality.winter_amplitude,
+        "must be in [0, 1)",
+    )
     _validate_uncertain(place)
     _validate_sizes(place)
 
 
-CAPACITIES = ("acute.beds", "ucr.capacity", "reablement.capacity", "ic_beds.capacity",
-              "virtual_ward.capacity", "district_nursing.capacity", "care_home.beds")  # fmt: skip
-PER_HEAD_YEAR = ("primary_care.appointments_per_head_year", "nhs111.calls_per_head_year",
-                 "ambulance.incidents_per_head_year", "ed.attendances_per_head_year",
-                 "ed.direct_admissions_per_head_year")  # fmt: skip
+CAPACITIES = (
+    "acute.beds",
+    "ucr.capacity",
+    "reablement.capacity",
+    "ic_beds.capacity",
+    "virtual_ward.capacity",
+    "district_nursing.capacity",
+    "care_home.beds",
+)
+PER_HEAD_YEAR = (
+    "primary_care.appointments_per_head_year",
+    "nhs111.calls_per_head_year",
+    "ambulance.incidents_per_head_year",
+    "ed.attendances_per_head_year",
+    "ed.direct_admissions_per_head_year",
+)
 MAX_PER_HEAD_YEAR = 365.0  # assumption: nobody uses a service more than once a day on average
 MAX_POPULATION = 100e6  # more than England (57 million, ONS mid-2022): not one place
 
@@ -108,16 +149,24 @@ MAX_POPULATION = 100e6  # more than England (57 million, ONS mid-2022): not one 
 def _validate_sizes(place: PlaceCfg) -> None:
     """Sizes a place can have: no more places than residents, no more than daily use."""
     size = place.population.size
-    check(size <= MAX_POPULATION, "place.population.size", size,
-          f"must be <= {MAX_POPULATION:.0f} (more than England)")  # fmt: skip
+    check(
+        size <= MAX_POPULATION,
+        "place.population.size",
+        size,
+        f"must be <= {MAX_POPULATION:.0f} (more than England)",
+    )
     for key in CAPACITIES:
         value = resolve_key(place, key)
         allowed = f"must be <= place.population.size ({size:g}): more places than residents"
         check(value <= size, f"place.{key}", value, allowed)
     for key in PER_HEAD_YEAR:
         value = resolve_key(place, key)
-        check(value <= MAX_PER_HEAD_YEAR, f"place.{key}", value,
-              f"must be <= {MAX_PER_HEAD_YEAR:g} a head a year (daily use)")  # fmt: skip
+        check(
+            value <= MAX_PER_HEAD_YEAR,
+            f"place.{key}",
+            value,
+            f"must be <= {MAX_PER_HEAD_YEAR:g} a head a year (daily use)",
+        )
 
 
 def validate_step(place: PlaceCfg, step_days: float) -> None:
@@ -134,8 +183,12 @@ def validate_step(place: PlaceCfg, step_days: float) -> None:
         svc = getattr(place, key)
         shortest[f"place.{key}.mean_days"] = svc.mean_days / svc.stages
     key, days = min(shortest.items(), key=lambda kv: kv[1])
-    check(step_days <= days, "run.step_days", step_days,
-          f"must be <= {days:g} days, the shortest delay stage ({key} per stage)")  # fmt: skip
+    check(
+        step_days <= days,
+        "run.step_days",
+        step_days,
+        f"must be <= {days:g} days, the shortest delay stage ({key} per stage)",
+    )
 
 
 def _validate_acute(place: PlaceCfg) -> None:
@@ -143,8 +196,9 @@ def _validate_acute(place: PlaceCfg) -> None:
     bands = list(place.population.age_bands)
     share(ac.zero_los_share, "place.acute.zero_los_share")
     length(ac.los_days, bands, "place.acute.los_days", "age band")
-    length(ac.los_segment_ratio, place.population.segments, "place.acute.los_segment_ratio",
-            "segment")  # fmt: skip
+    length(
+        ac.los_segment_ratio, place.population.segments, "place.acute.los_segment_ratio", "segment"
+    )
     for i, v in enumerate(ac.los_days):
         check(v > 0, f"place.acute.los_days.{i}", v, "must be > 0 days")
     length(ac.death_share, bands, "place.acute.death_share", "age band")
@@ -153,14 +207,17 @@ def _validate_acute(place: PlaceCfg) -> None:
     if sorted(ac.pathway_shares) != sorted(bands):
         raise ConfigError(f"place.acute.pathway_shares: must have exactly the age bands {bands}")
     for band in bands:
-        length(ac.pathway_shares[band], PATHWAYS,
-                f"place.acute.pathway_shares.{band}", "pathway")  # fmt: skip
+        length(ac.pathway_shares[band], PATHWAYS, f"place.acute.pathway_shares.{band}", "pathway")
         sums_to_one(ac.pathway_shares[band], f"place.acute.pathway_shares.{band}")
     length(ac.pathway_wait_days, WAITED_PATHWAYS, "place.acute.pathway_wait_days", "pathway")
     for i, v in enumerate(ac.pathway_wait_days):
         check(v >= 1, f"place.acute.pathway_wait_days.{i}", v, "must be >= 1 day")
-    length(ac.decondition_per_day, ["P1->P2", "P2->P3"], "place.acute.decondition_per_day",
-            "transition")  # fmt: skip
+    length(
+        ac.decondition_per_day,
+        ["P1->P2", "P2->P3"],
+        "place.acute.decondition_per_day",
+        "transition",
+    )
     share(ac.weekend_pathway_factor, "place.acute.weekend_pathway_factor")
     increasing(ac.pressure_bed_pressure, ac.pressure_discharge_speed, "place.acute.pressure")
     for i, v in enumerate(ac.pressure_discharge_speed):
@@ -171,10 +228,16 @@ def _validate_acute(place: PlaceCfg) -> None:
 def _validate_service(svc: ServiceCfg, key: str) -> None:
     check(svc.mean_days > 0, f"{key}.mean_days", svc.mean_days, "must be > 0 days")
     check(svc.stages >= 1, f"{key}.stages", svc.stages, "must be an integer >= 1")
-    check(svc.mean_days / svc.stages >= 1, f"{key}.mean_days", svc.mean_days,
-           f"each of its {svc.stages} stages must last at least one day")  # fmt: skip
-    sums_to_one([svc.to_home, svc.to_hospital, svc.to_care_home, svc.died],
-                 f"{key} exits (to_home, to_hospital, to_care_home, died)")  # fmt: skip
+    check(
+        svc.mean_days / svc.stages >= 1,
+        f"{key}.mean_days",
+        svc.mean_days,
+        f"each of its {svc.stages} stages must last at least one day",
+    )
+    sums_to_one(
+        [svc.to_home, svc.to_hospital, svc.to_care_home, svc.died],
+        f"{key} exits (to_home, to_hospital, to_care_home, died)",
+    )
 
 
 def _validate_uncertain(place: PlaceCfg) -> None:

@@ -65,26 +65,66 @@ def effects_table(configs: dict[str, Config], labels: dict[str, str]) -> Table:
         if name not in labels:
             continue
         for key, e in cfg.scenario.effects.items():
-            who = "; ".join(x for x in ("ages " + ", ".join(e.ages) if e.ages else "",
-                                        "segments " + ", ".join(e.segments) if e.segments else "",
-                                        "quintiles " + ", ".join(map(str, e.quintiles))
-                                        if e.quintiles else "") if x) or "everyone"  # fmt: skip
-            rows.append({"Option": labels[name], "Effect": key.replace("_", " "),
-                         "Lever": e.lever, "Unit": e.unit.replace("_", " "),
-                         "Low": e.size.low, "Central": e.size.central, "High": e.size.high,
-                         "From": e.start, "Lag (years)": e.lag_years,
-                         "Ramp-up (years)": e.ramp_years, "Who": who,
-                         "Source": e.size.source})  # fmt: skip
-    cols = ["Option", "Effect", "Lever", "Unit", "Low", "Central", "High", "From",
-            "Lag (years)", "Ramp-up (years)", "Who", "Source"]  # fmt: skip
+            who = (
+                "; ".join(
+                    x
+                    for x in (
+                        "ages " + ", ".join(e.ages) if e.ages else "",
+                        "segments " + ", ".join(e.segments) if e.segments else "",
+                        "quintiles " + ", ".join(map(str, e.quintiles)) if e.quintiles else "",
+                    )
+                    if x
+                )
+                or "everyone"
+            )
+            rows.append(
+                {
+                    "Option": labels[name],
+                    "Effect": key.replace("_", " "),
+                    "Lever": e.lever,
+                    "Unit": e.unit.replace("_", " "),
+                    "Low": e.size.low,
+                    "Central": e.size.central,
+                    "High": e.size.high,
+                    "From": e.start,
+                    "Lag (years)": e.lag_years,
+                    "Ramp-up (years)": e.ramp_years,
+                    "Who": who,
+                    "Source": e.size.source,
+                }
+            )
+    cols = [
+        "Option",
+        "Effect",
+        "Lever",
+        "Unit",
+        "Low",
+        "Central",
+        "High",
+        "From",
+        "Lag (years)",
+        "Ramp-up (years)",
+        "Who",
+        "Source",
+    ]
     df = _merge_options(pd.DataFrame(rows, columns=cols))
     note = (
         "Each effect moves a lever of the place; with several draws its size is drawn from a "
         "triangular distribution over low / central / high (Latin hypercube). The model's "
         "mechanisms turn it into activity and money; outcomes are never written in."
     )
-    shown_cols = ["Option", "Effect", "Lever", "Unit", "Low", "Central", "High", "From", "Who",
-                  "Source"]  # fmt: skip
+    shown_cols = [
+        "Option",
+        "Effect",
+        "Lever",
+        "Unit",
+        "Low",
+        "Central",
+        "High",
+        "From",
+        "Who",
+        "Source",
+    ]
     t = _with_display("Effects", "Scenario effects and their evidence", df, note, [])
     t.display = t.display[shown_cols]
     t.widths = [1.3, 1.6, 2.4, 1.0, 0.6, 0.7, 0.6, 1.0, 1.3, 4.7]
@@ -132,12 +172,16 @@ def evidence_rows_table(configs: dict[str, Config], labels: dict[str, str]) -> T
             }
         )
     df = pd.DataFrame(rows)
-    return _with_display("Options", "The options and their evidence", df,
-                         "Rows refer to EVIDENCE.md (the project's evidence table, in the "
-                         "package as sim/evidence/evidence.csv with every source's URL), each "
-                         "with its first source; type P primary, S secondary, L local "
-                         "self-report, D derived.",
-                         [1.3, 2.6, 4.4, 3.7])  # fmt: skip
+    return _with_display(
+        "Options",
+        "The options and their evidence",
+        df,
+        "Rows refer to EVIDENCE.md (the project's evidence table, in the "
+        "package as sim/evidence/evidence.csv with every source's URL), each "
+        "with its first source; type P primary, S secondary, L local "
+        "self-report, D derived.",
+        [1.3, 2.6, 4.4, 3.7],
+    )
 
 
 def investments_table(configs: dict[str, Config], labels: dict[str, str], price: str) -> Table:
@@ -156,44 +200,71 @@ def investments_table(configs: dict[str, Config], labels: dict[str, str], price:
                 source = inv.source
             else:
                 amount = f"{g.central / 1e6:,.1f}" + (
-                    "" if g.low == g.high == g.central
+                    ""
+                    if g.low == g.high == g.central
                     else f" ({g.low / 1e6:,.1f} to {g.high / 1e6:,.1f})"
-                )  # fmt: skip
+                )
                 source = g.source
-            rows.append({"Option": labels[name], "Item": f"investment: {key}",
-                         "Payer → provider": f"{inv.payer} → {inv.provider}",
-                         f"GBP m a year ({price} prices)": amount,
-                         "Timing": f"from {_fy(start, inv.start_year)}, ramp-up "
-                                   f"{inv.ramp_up_years} year(s)"
-                                   + (f", to {_fy(start, inv.end_year)}" if inv.end_year else ""),
-                         "Detail": (f"buys {buys}" if buys else f"cost: {inv.cost}")
-                                   + f"; {inv.kind}",
-                         "Source": source})  # fmt: skip
+            rows.append(
+                {
+                    "Option": labels[name],
+                    "Item": f"investment: {key}",
+                    "Payer → provider": f"{inv.payer} → {inv.provider}",
+                    f"GBP m a year ({price} prices)": amount,
+                    "Timing": f"from {_fy(start, inv.start_year)}, ramp-up "
+                    f"{inv.ramp_up_years} year(s)"
+                    + (f", to {_fy(start, inv.end_year)}" if inv.end_year else ""),
+                    "Detail": (f"buys {buys}" if buys else f"cost: {inv.cost}") + f"; {inv.kind}",
+                    "Source": source,
+                }
+            )
         for key, c in cfg.scenario.contracts.items():
             shares = ", ".join(f"{k} {100 * v:.0f}%" for k, v in c.shares.items())
-            rows.append({"Option": labels[name], "Item": f"contract: {key}",
-                         "Payer → provider": f"{c.payer} → {c.provider or 'parties'}",
-                         f"GBP m a year ({price} prices)": "-",
-                         "Timing": f"from {_fy(start, c.start_year)}"
-                                   + (f" for {c.years} years" if c.years else ""),
-                         "Detail": f"{c.mechanism}" + (f": {shares}" if shares else ""),
-                         "Source": c.source})  # fmt: skip
+            rows.append(
+                {
+                    "Option": labels[name],
+                    "Item": f"contract: {key}",
+                    "Payer → provider": f"{c.payer} → {c.provider or 'parties'}",
+                    f"GBP m a year ({price} prices)": "-",
+                    "Timing": f"from {_fy(start, c.start_year)}"
+                    + (f" for {c.years} years" if c.years else ""),
+                    "Detail": f"{c.mechanism}" + (f": {shares}" if shares else ""),
+                    "Source": c.source,
+                }
+            )
         mode = cfg.scenario.contracting
         if mode.mode != "none":
-            rows.append({"Option": labels[name], "Item": "contracting",
-                         "Payer → provider": "-", f"GBP m a year ({price} prices)": "-",
-                         "Timing": f"terms of {mode.term_years} years"
-                                   if mode.mode == "multi_year" else "reviewed each year",
-                         "Detail": mode.mode.replace("_", "-"),
-                         "Source": "scenario definition (scenarios/"
-                                   f"{cfg.scenario.name}.yaml)"})  # fmt: skip
-    cols = ["Option", "Item", "Payer → provider", f"GBP m a year ({price} prices)", "Timing",
-            "Detail", "Source"]  # fmt: skip
+            rows.append(
+                {
+                    "Option": labels[name],
+                    "Item": "contracting",
+                    "Payer → provider": "-",
+                    f"GBP m a year ({price} prices)": "-",
+                    "Timing": f"terms of {mode.term_years} years"
+                    if mode.mode == "multi_year"
+                    else "reviewed each year",
+                    "Detail": mode.mode.replace("_", "-"),
+                    "Source": f"scenario definition (scenarios/{cfg.scenario.name}.yaml)",
+                }
+            )
+    cols = [
+        "Option",
+        "Item",
+        "Payer → provider",
+        f"GBP m a year ({price} prices)",
+        "Timing",
+        "Detail",
+        "Source",
+    ]
     df = _merge_options(pd.DataFrame(rows, columns=cols))
-    return _with_display("Investments and contracts", "Investments and contracts", df,
-                         "Investment amounts once fully ramped up (central, with low to high); "
-                         "an investment buys capacity at the finance unit costs.",
-                         [1.3, 1.8, 1.4, 1.5, 1.8, 2.4, 4.0])  # fmt: skip
+    return _with_display(
+        "Investments and contracts",
+        "Investments and contracts",
+        df,
+        "Investment amounts once fully ramped up (central, with low to high); "
+        "an investment buys capacity at the finance unit costs.",
+        [1.3, 1.8, 1.4, 1.5, 1.8, 2.4, 4.0],
+    )
 
 
 def unit_costs_table(cfg: Config, baseline: xr.Dataset) -> Table:
@@ -209,30 +280,56 @@ def unit_costs_table(cfg: Config, baseline: xr.Dataset) -> Table:
         }
     rows = []
     for name, u in cfg.finance.unit_costs.items():
-        quoted = (f"{u.gbp:,.2f} ({u.price_year or price})" if u.gbp is not None
-                  else f"{u.times:g} x {u.of}")  # fmt: skip
+        quoted = (
+            f"{u.gbp:,.2f} ({u.price_year or price})"
+            if u.gbp is not None
+            else f"{u.times:g} x {u.of}"
+        )
         rng = f"{u.low:,.2f} to {u.high:,.2f}" if u.low is not None and u.high is not None else "-"
-        rows.append({"Unit cost": name, "Unit": u.unit, "As quoted (GBP, price year)": quoted,
-                     f"GBP at {price}": at_price.get(name, np.nan), "Range drawn": rng,
-                     "Source": u.source})  # fmt: skip
+        rows.append(
+            {
+                "Unit cost": name,
+                "Unit": u.unit,
+                "As quoted (GBP, price year)": quoted,
+                f"GBP at {price}": at_price.get(name, np.nan),
+                "Range drawn": rng,
+                "Source": u.source,
+            }
+        )
     df = pd.DataFrame(rows)
-    t = _with_display("Unit costs", f"Unit costs (GBP, uplifted to {price} prices)", df,
-                      f"Older costs uplifted to {price} with the index: {cfg.finance.index.source}."
-                      " Ranges (at the quoted price year) are drawn per draw (triangular).",
-                      [1.6, 0.9, 1.5, 0.9, 1.2, 6.0])  # fmt: skip
+    t = _with_display(
+        "Unit costs",
+        f"Unit costs (GBP, uplifted to {price} prices)",
+        df,
+        f"Older costs uplifted to {price} with the index: {cfg.finance.index.source}."
+        " Ranges (at the quoted price year) are drawn per draw (triangular).",
+        [1.6, 0.9, 1.5, 0.9, 1.2, 6.0],
+    )
     t.display[f"GBP at {price}"] = [f"{v:,.2f}" for v in df[f"GBP at {price}"]]
     return t
 
 
 def uncertain_table(cfg: Config) -> Table:
     """The place's uncertain parameters drawn across draws."""
-    rows = [{"Parameter (place key)": u.key, "Low": u.low, "Central": u.central, "High": u.high,
-             "Source": u.source} for u in uncertain_inputs(cfg.place)]  # fmt: skip
+    rows = [
+        {
+            "Parameter (place key)": u.key,
+            "Low": u.low,
+            "Central": u.central,
+            "High": u.high,
+            "Source": u.source,
+        }
+        for u in uncertain_inputs(cfg.place)
+    ]
     df = pd.DataFrame(rows, columns=["Parameter (place key)", "Low", "Central", "High", "Source"])
-    return _with_display("Uncertain inputs", "Uncertain inputs of the place", df,
-                         "Drawn per draw from a triangular distribution (Latin hypercube); a "
-                         "scenario and its baseline share every draw (common random numbers).",
-                         [3.0, 0.8, 0.8, 0.8, 5.0])  # fmt: skip
+    return _with_display(
+        "Uncertain inputs",
+        "Uncertain inputs of the place",
+        df,
+        "Drawn per draw from a triangular distribution (Latin hypercube); a "
+        "scenario and its baseline share every draw (common random numbers).",
+        [3.0, 0.8, 0.8, 0.8, 5.0],
+    )
 
 
 def place_table(cfg: Config) -> Table:
@@ -240,9 +337,14 @@ def place_table(cfg: Config) -> Table:
     p = cfg.place
     rows = key_sizes(p)
     df = pd.DataFrame([{"Input": a, "Value": b, "Units": c} for a, b, c in rows])
-    return _with_display("Place", f"The place: {p.name}", df,
-                         f"{p.description} Each value's EVIDENCE.md row or assumption is beside it "
-                         f"in configs/place/{p.name}.yaml.", [3.0, 1.2, 1.2])  # fmt: skip
+    return _with_display(
+        "Place",
+        f"The place: {p.name}",
+        df,
+        f"{p.description} Each value's EVIDENCE.md row or assumption is beside it "
+        f"in configs/place/{p.name}.yaml.",
+        [3.0, 1.2, 1.2],
+    )
 
 
 def appraisal_settings_table(cfg: Config, appraisal: xr.Dataset) -> Table:

@@ -21,8 +21,7 @@ def _band(ax, da: xr.DataArray, label: str, **kw) -> None:
     """Median line, with a P10-P90 band when there are several draws."""
     if da.sizes.get("draw", 1) > 1:
         q = da.quantile([0.1, 0.5, 0.9], dim="draw")
-        ax.fill_between(da.time.values, q.sel(quantile=0.1), q.sel(quantile=0.9), alpha=0.25,
-                        **kw)  # fmt: skip
+        ax.fill_between(da.time.values, q.sel(quantile=0.1), q.sel(quantile=0.9), alpha=0.25, **kw)
         ax.plot(da.time.values, q.sel(quantile=0.5), label=label, **kw)
     else:
         ax.plot(da.time.values, da.isel(draw=0), label=label, **kw)
@@ -47,8 +46,7 @@ def _weekly(da: xr.DataArray) -> xr.DataArray:
 def plot_beds(ds: xr.Dataset, ax) -> None:
     """Occupied G&A beds, of which patients with no criteria to reside, against capacity."""
     _band(ax, _weekly(ds["occupied"].sel(service="acute_beds")), "occupied G&A beds", color="C0")
-    _band(ax, _weekly(ds["nctr"].sum("waiting_for")), "of which no criteria to reside",
-          color="C3")  # fmt: skip
+    _band(ax, _weekly(ds["nctr"].sum("waiting_for")), "of which no criteria to reside", color="C3")
     _band(ax, _weekly(ds["capacity"].sel(service="acute_beds")), "beds", color="k", ls="--")
     ax.set(title="Acute (G&A) beds, weekly mean", ylabel="beds", xlabel="date")
     _legend(ax, ds, loc="center right")
@@ -65,13 +63,20 @@ def plot_nctr(ds: xr.Dataset, ax) -> None:
 def plot_activity(ds: xr.Dataset, ax) -> None:
     """Annual front-door activity."""
     a = annual(ds).median("draw")
-    for i, (var, label) in enumerate((("ed_attendances", "ED attendances"),
-                                      ("emergency_admissions", "emergency admissions"),
-                                      ("ambulance_incidents", "999 incidents"),
-                                      ("conveyances", "conveyances"))):  # fmt: skip
+    for i, (var, label) in enumerate(
+        (
+            ("ed_attendances", "ED attendances"),
+            ("emergency_admissions", "emergency admissions"),
+            ("ambulance_incidents", "999 incidents"),
+            ("conveyances", "conveyances"),
+        )
+    ):
         ax.plot(a["financial_year"], a[var] / 1000, marker="o", label=label, color=f"C{i}")
-    ax.set(title="Annual urgent and emergency activity (median of draws)",
-           ylabel="thousands a year", xlabel="financial year")  # fmt: skip
+    ax.set(
+        title="Annual urgent and emergency activity (median of draws)",
+        ylabel="thousands a year",
+        xlabel="financial year",
+    )
     ax.tick_params(axis="x", labelrotation=45)
     ax.legend()
 

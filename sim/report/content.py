@@ -118,12 +118,18 @@ def build_pack(result: Appraisal) -> Pack:
     who = tables.who_pays_table(a, labels)
     switching = tables.switching_table(a, labels)
     corr = rank_correlations(a, result.runs, result.configs)
-    corr_table = Table("Sensitivity", "Rank correlation of NPV with each sampled input",
-                       corr.assign(option=corr["option"].map(lambda o: labels.get(o, o)))
-                       .rename(columns={"option": "Option", "input": "Sampled input",
-                                        "rho": "Spearman rho with NPV (-1 to 1)"}),
-                       note=f"{n} draws; |rho| below {noise_threshold(n):.2f} is not "
-                            "distinguishable from chance.")  # fmt: skip
+    corr_table = Table(
+        "Sensitivity",
+        "Rank correlation of NPV with each sampled input",
+        corr.assign(option=corr["option"].map(lambda o: labels.get(o, o))).rename(
+            columns={
+                "option": "Option",
+                "input": "Sampled input",
+                "rho": "Spearman rho with NPV (-1 to 1)",
+            }
+        ),
+        note=f"{n} draws; |rho| below {noise_threshold(n):.2f} is not distinguishable from chance.",
+    )
     opts = assumptions.evidence_rows_table(result.configs, labels)
     effects = assumptions.effects_table(result.configs, labels)
     invest = assumptions.investments_table(result.configs, labels, price)

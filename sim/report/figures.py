@@ -63,13 +63,18 @@ def _years_axis(ax, appraisal: xr.Dataset, every: int = 1) -> None:
     years = [str(y) for y in appraisal["financial_year"].values]
     step = every if len(years) > 6 else 1
     ax.set_xticks(range(0, len(years), step))
-    ax.set_xticklabels(years[::step], rotation=30 if len(years) > 5 else 0,
-                       ha="right" if len(years) > 5 else "center", fontsize=8.5)  # fmt: skip
+    ax.set_xticklabels(
+        years[::step],
+        rotation=30 if len(years) > 5 else 0,
+        ha="right" if len(years) > 5 else "center",
+        fontsize=8.5,
+    )
     ax.set_xlabel("financial year")
 
 
-def _grid(n: int, figsize: tuple[float, float], sharey: bool = False,
-          fig: FigureBase | None = None) -> tuple[FigureBase, list]:  # fmt: skip
+def _grid(
+    n: int, figsize: tuple[float, float], sharey: bool = False, fig: FigureBase | None = None
+) -> tuple[FigureBase, list]:
     cols = 1 if n == 1 else 2
     rows = int(np.ceil(n / cols))
     fig = _figure(figsize, fig)
@@ -86,29 +91,52 @@ def fan_measures(appraisal: xr.Dataset) -> dict[str, tuple[str, str, xr.DataArra
     rate = 100 * float(appraisal.attrs["discount_rate"])
     a = appraisal
     return {
-        "net_cost_change": ("Change in system net cost a year",
-                            f"GBP m a year ({price} prices)", a["net_cost_change"] / 1e6),
-        "running_npv": ("Running NPV, cash view (optimism bias applied)",
-                        f"GBP m ({price} prices, discounted at {rate:g}%)",
-                        cumulative_discounted_net_benefit(a, "cash") / 1e6),
-        "running_npv_economic": ("Running NPV, economic view (optimism bias applied)",
-                                 f"GBP m ({price} prices, discounted at {rate:g}%)",
-                                 cumulative_discounted_net_benefit(a, "economic") / 1e6),
-        "emergency_admissions_change": ("Change in emergency admissions", "admissions a year",
-                                        a["emergency_admissions_change"]),
-        "beds_freed": ("Acute (G&A) beds freed", "beds (mean occupied, baseline - option)",
-                       a["beds_freed"]),
-        "delayed_bed_days_change": ("Change in delayed-discharge bed days",
-                                    "bed days a year (no criteria to reside)",
-                                    a["delayed_bed_days_change"]),
-        "handover_hours_lost_change": ("Change in ambulance hours lost at handover",
-                                       "hours a year", a["handover_hours_lost_change"]),
-        "long_term_care_change": ("Change in long-term care admissions",
-                                  "people a year", a["long_term_care_change"]),
-        "at_home_91d_share_change": ("Change in the share still at home 91 days after going "
-                                     "home", "percentage points",
-                                     a["at_home_91d_share_change"]),
-    }  # fmt: skip
+        "net_cost_change": (
+            "Change in system net cost a year",
+            f"GBP m a year ({price} prices)",
+            a["net_cost_change"] / 1e6,
+        ),
+        "running_npv": (
+            "Running NPV, cash view (optimism bias applied)",
+            f"GBP m ({price} prices, discounted at {rate:g}%)",
+            cumulative_discounted_net_benefit(a, "cash") / 1e6,
+        ),
+        "running_npv_economic": (
+            "Running NPV, economic view (optimism bias applied)",
+            f"GBP m ({price} prices, discounted at {rate:g}%)",
+            cumulative_discounted_net_benefit(a, "economic") / 1e6,
+        ),
+        "emergency_admissions_change": (
+            "Change in emergency admissions",
+            "admissions a year",
+            a["emergency_admissions_change"],
+        ),
+        "beds_freed": (
+            "Acute (G&A) beds freed",
+            "beds (mean occupied, baseline - option)",
+            a["beds_freed"],
+        ),
+        "delayed_bed_days_change": (
+            "Change in delayed-discharge bed days",
+            "bed days a year (no criteria to reside)",
+            a["delayed_bed_days_change"],
+        ),
+        "handover_hours_lost_change": (
+            "Change in ambulance hours lost at handover",
+            "hours a year",
+            a["handover_hours_lost_change"],
+        ),
+        "long_term_care_change": (
+            "Change in long-term care admissions",
+            "people a year",
+            a["long_term_care_change"],
+        ),
+        "at_home_91d_share_change": (
+            "Change in the share still at home 91 days after going home",
+            "percentage points",
+            a["at_home_91d_share_change"],
+        ),
+    }
 
 
 def fan_chart(
@@ -147,8 +175,14 @@ def fan_chart(
         ax.grid(axis="y", alpha=0.3)
     if n > 1:
         handles.append(Patch(color="0.5", alpha=0.3, label="P10 to P90 band"))
-    fig.legend(handles=handles, loc="outside lower center", ncols=min(len(handles), 5),
-               title=f"Option ({_band_label(n)})", fontsize=9, title_fontsize=9)  # fmt: skip
+    fig.legend(
+        handles=handles,
+        loc="outside lower center",
+        ncols=min(len(handles), 5),
+        title=f"Option ({_band_label(n)})",
+        fontsize=9,
+        title_fontsize=9,
+    )
     return fig
 
 
@@ -180,17 +214,36 @@ def npv_chart(
         marker = "D" if view == "cash" else "s"
         if n > 1:
             q = np.quantile(v, [0.1, 0.5, 0.9])
-            ax.plot([q[0], q[2]], [y, y], color=c, lw=6, alpha=0.35 if view == "cash" else 0.18,
-                    solid_capstyle="butt")  # fmt: skip
+            ax.plot(
+                [q[0], q[2]],
+                [y, y],
+                color=c,
+                lw=6,
+                alpha=0.35 if view == "cash" else 0.18,
+                solid_capstyle="butt",
+            )
             ax.scatter(v, y + rng.uniform(-0.12, 0.12, v.size), s=10, color=c, alpha=0.6)
         else:
             q = [v[0], v[0], v[0]]
-        ax.plot([q[1]], [y], marker=marker, ms=9, color=c if view == "cash" else "white",
-                mec=c if view != "cash" else "k", mew=2 if view != "cash" else 1)  # fmt: skip
+        ax.plot(
+            [q[1]],
+            [y],
+            marker=marker,
+            ms=9,
+            color=c if view == "cash" else "white",
+            mec=c if view != "cash" else "k",
+            mew=2 if view != "cash" else 1,
+        )
         p = float(a["probability_npv_positive"].sel(option=o, view=view))
-        ax.annotate(f"{gbp_m(q[1] * 1e6)}; NPV > 0 in {100 * p:.0f}% of draws", (q[1], y),
-                    xytext=(0, 7), textcoords="offset points", ha="center", fontsize=8,
-                    bbox={"fc": "white", "ec": "none", "alpha": 0.85, "pad": 1})  # fmt: skip
+        ax.annotate(
+            f"{gbp_m(q[1] * 1e6)}; NPV > 0 in {100 * p:.0f}% of draws",
+            (q[1], y),
+            xytext=(0, 7),
+            textcoords="offset points",
+            ha="center",
+            fontsize=8,
+            bbox={"fc": "white", "ec": "none", "alpha": 0.85, "pad": 1},
+        )
     options_rows = [f"{labels[o]}: {v}" for o, v in rows]
     ax.set_yticks(range(len(rows)))
     ax.set_yticklabels(list(reversed(options_rows)), fontsize=8.5)
@@ -206,13 +259,17 @@ def npv_chart(
         fontsize=11,
     )
     ax.grid(axis="x", alpha=0.3)
-    handles = [Line2D([], [], marker="D", ls="", color="0.4", mec="k", label="median, cash"),
-               Line2D([], [], marker="s", ls="", color="white", mec="0.4", mew=2,
-                      label="median, economic")]  # fmt: skip
+    handles = [
+        Line2D([], [], marker="D", ls="", color="0.4", mec="k", label="median, cash"),
+        Line2D(
+            [], [], marker="s", ls="", color="white", mec="0.4", mew=2, label="median, economic"
+        ),
+    ]
     if n > 1:
-        handles += [Line2D([], [], color="0.4", lw=6, alpha=0.35, label="P10 to P90"),
-                    Line2D([], [], marker="o", ls="", ms=4, color="0.4", label=f"each of {n} "
-                           "draws")]  # fmt: skip
+        handles += [
+            Line2D([], [], color="0.4", lw=6, alpha=0.35, label="P10 to P90"),
+            Line2D([], [], marker="o", ls="", ms=4, color="0.4", label=f"each of {n} draws"),
+        ]
     ax.legend(handles=handles, loc="upper left", bbox_to_anchor=(1.01, 1.0), fontsize=9)
     return fig
 
@@ -254,8 +311,11 @@ def cash_by_org_chart(
         ax.grid(axis="y", alpha=0.3)
     if n > 1:
         handles.append(Patch(color="0.5", alpha=0.3, label="P10 to P90 band"))
-    fig.suptitle("Cumulative change in surplus by organisation, undiscounted: above zero "
-                 "saves, below zero pays", fontsize=12)  # fmt: skip
+    fig.suptitle(
+        "Cumulative change in surplus by organisation, undiscounted: above zero "
+        "saves, below zero pays",
+        fontsize=12,
+    )
     fig.legend(
         handles=handles,
         loc="outside lower center",
@@ -279,8 +339,9 @@ def waterfall_parts(
     """
     a = appraisal.sel(option=option)
     rate = float(appraisal.attrs["discount_rate"])
-    df = xr.DataArray(discount_factors(a.sizes["year"], rate), dims="year",
-                      coords={"year": a["year"]})  # fmt: skip
+    df = xr.DataArray(
+        discount_factors(a.sizes["year"], rate), dims="year", coords={"year": a["year"]}
+    )
     pv = lambda da: float((da * df).sum("year").mean("draw"))  # noqa: E731
     inv = pv(a["investment"])
     payers = payers or {"icb": 1.0}
@@ -330,12 +391,21 @@ def waterfall_chart(
         ax.set_xlabel("component of the change in system net cost")
         ax.yaxis.set_major_formatter(THOUSANDS)
         ax.grid(axis="y", alpha=0.3)
-    fig.suptitle("What drives the change in system net cost (present value, mean of draws): "
-                 "investment, then each organisation", fontsize=12)  # fmt: skip
-    fig.legend(handles=[Patch(color=up, label="adds to system net cost"),
-                        Patch(color=down, label="reduces system net cost"),
-                        Patch(color=tot, label="system total (= minus NPV without health value)")],
-               loc="outside lower center", ncols=3, fontsize=9)  # fmt: skip
+    fig.suptitle(
+        "What drives the change in system net cost (present value, mean of draws): "
+        "investment, then each organisation",
+        fontsize=12,
+    )
+    fig.legend(
+        handles=[
+            Patch(color=up, label="adds to system net cost"),
+            Patch(color=down, label="reduces system net cost"),
+            Patch(color=tot, label="system total (= minus NPV without health value)"),
+        ],
+        loc="outside lower center",
+        ncols=3,
+        fontsize=9,
+    )
     return fig
 
 
@@ -355,10 +425,14 @@ def tornado_chart(
     pos, neg = "#2ca02c", "#d62728"
     if not options:
         ax = axes[0]
-        ax.text(0.5, 0.5, "Sensitivity needs at least three draws", ha="center",
-                transform=ax.transAxes)  # fmt: skip
-        ax.set(title="Main uncertainties", xlabel="Spearman rank correlation with NPV (-1 to 1)",
-               ylabel="sampled input")  # fmt: skip
+        ax.text(
+            0.5, 0.5, "Sensitivity needs at least three draws", ha="center", transform=ax.transAxes
+        )
+        ax.set(
+            title="Main uncertainties",
+            xlabel="Spearman rank correlation with NPV (-1 to 1)",
+            ylabel="sampled input",
+        )
         return fig
     for ax, o in zip(axes, options, strict=True):
         d = correlations[correlations["option"] == o].head(top).iloc[::-1]
@@ -373,13 +447,19 @@ def tornado_chart(
         ax.set_xlabel("Spearman rank correlation with NPV (-1 to 1)")
         ax.set_ylabel("sampled input")
         ax.grid(axis="x", alpha=0.3)
-    fig.suptitle(f"Main uncertainties: which sampled inputs move NPV ({n_draws} draws)",
-                 fontsize=12)  # fmt: skip
-    fig.legend(handles=[Patch(color=pos, label="higher input, higher NPV"),
-                        Patch(color=neg, label="higher input, lower NPV"),
-                        Patch(color="0.85", label=f"|rho| < {limit:.2f}: not distinguishable "
-                                                  "from chance")],
-               loc="outside lower center", ncols=3, fontsize=9)  # fmt: skip
+    fig.suptitle(
+        f"Main uncertainties: which sampled inputs move NPV ({n_draws} draws)", fontsize=12
+    )
+    fig.legend(
+        handles=[
+            Patch(color=pos, label="higher input, higher NPV"),
+            Patch(color=neg, label="higher input, lower NPV"),
+            Patch(color="0.85", label=f"|rho| < {limit:.2f}: not distinguishable from chance"),
+        ],
+        loc="outside lower center",
+        ncols=3,
+        fontsize=9,
+    )
     return fig
 
 
@@ -403,16 +483,25 @@ def equity_chart(
         q = d.quantile([0.1, 0.5, 0.9], dim="draw").values  # (stat, quintile)
         x = np.arange(len(quintiles)) + (i - (k - 1) / 2) * width
         err = np.vstack([q[1] - q[0], q[2] - q[1]]) if n > 1 else None
-        ax.bar(x, q[1], width=width * 0.95, color=OPTION_COLOURS[i % len(OPTION_COLOURS)],
-               yerr=err, capsize=2, ecolor="0.25", label=labels[str(o)])  # fmt: skip
+        ax.bar(
+            x,
+            q[1],
+            width=width * 0.95,
+            color=OPTION_COLOURS[i % len(OPTION_COLOURS)],
+            yerr=err,
+            capsize=2,
+            ecolor="0.25",
+            label=labels[str(o)],
+        )
     names = {0: "most deprived", len(quintiles) - 1: "least deprived"}
     ax.set_xticks(range(len(quintiles)))
     ax.set_xticklabels([f"{q.upper()}\n{names.get(i, '')}" for i, q in enumerate(quintiles)])
     ax.axhline(0, color="0.3", lw=0.8)
     ax.set_xlabel("deprivation quintile of residents (IMD fifths)")
     ax.set_ylabel("change in emergency admissions\nper 1,000 residents a year")
-    ax.set_title("Who benefits: change in emergency admissions by deprivation quintile",
-                 fontsize=12)  # fmt: skip
+    ax.set_title(
+        "Who benefits: change in emergency admissions by deprivation quintile", fontsize=12
+    )
     ax.grid(axis="y", alpha=0.3)
     ax.legend(
         title="Option\n(bars: median;\nwhiskers: P10 to P90)" if n > 1 else "Option",

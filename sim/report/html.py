@@ -69,16 +69,20 @@ def _table(block: TableBlock) -> str:
         for r in df.itertuples(index=False)
     )
     note = f'<p class="note">{html.escape(t.note)}</p>' if t.note else ""
-    return (f"<table><caption>{html.escape(t.title)}</caption><thead><tr>{head}</tr></thead>"
-            f"<tbody>{rows}</tbody></table>{note}")  # fmt: skip
+    return (
+        f"<table><caption>{html.escape(t.title)}</caption><thead><tr>{head}</tr></thead>"
+        f"<tbody>{rows}</tbody></table>{note}"
+    )
 
 
 def _png(chart: Chart, png: bytes) -> str:
     title = chart.caption.split(":")[0].split(".")[0]
     data = base64.b64encode(png).decode("ascii")
-    return (f'<figure id="{chart.key}"><img alt="{html.escape(title)}" '
-            f'src="data:image/png;base64,{data}"><figcaption>{html.escape(chart.caption)}'
-            "</figcaption></figure>")  # fmt: skip
+    return (
+        f'<figure id="{chart.key}"><img alt="{html.escape(title)}" '
+        f'src="data:image/png;base64,{data}"><figcaption>{html.escape(chart.caption)}'
+        "</figcaption></figure>"
+    )
 
 
 def _anchor(text: str) -> str:
@@ -106,9 +110,11 @@ def render_html(pack: Pack, images: dict[str, bytes] | None = None) -> str:
         elif isinstance(b, Bullets):
             body.append("<ul>" + "".join(f"<li>{html.escape(i)}</li>" for i in b.items) + "</ul>")
         elif isinstance(b, Facts):
-            body.append('<dl class="facts">' + "".join(
-                f"<dt>{html.escape(k)}</dt><dd>{html.escape(v)}</dd>" for k, v in b.rows
-            ) + "</dl>")  # fmt: skip
+            body.append(
+                '<dl class="facts">'
+                + "".join(f"<dt>{html.escape(k)}</dt><dd>{html.escape(v)}</dd>" for k, v in b.rows)
+                + "</dl>"
+            )
         elif isinstance(b, TableBlock):
             body.append(_table(b))
         elif isinstance(b, Chart):

@@ -107,15 +107,32 @@ class PdfBuilder:
     def _chrome(self, fig: Figure) -> None:
         self.page += 1
         w, h = PAGE
-        fig.text(MARGIN_X / w, 1 - 0.35 / h, self.pack.title, fontsize=8.5, color="0.35",
-                 va="center")  # fmt: skip
-        fig.text(1 - MARGIN_X / w, 1 - 0.35 / h, self.section, fontsize=8.5, color="0.35",
-                 va="center", ha="right")  # fmt: skip
-        fig.add_artist(Rectangle((MARGIN_X / w, 1 - 0.47 / h), self.width / w, 0.02 / h,
-                                 transform=fig.transFigure, color=NHS_BLUE, lw=0))  # fmt: skip
+        fig.text(
+            MARGIN_X / w, 1 - 0.35 / h, self.pack.title, fontsize=8.5, color="0.35", va="center"
+        )
+        fig.text(
+            1 - MARGIN_X / w,
+            1 - 0.35 / h,
+            self.section,
+            fontsize=8.5,
+            color="0.35",
+            va="center",
+            ha="right",
+        )
+        fig.add_artist(
+            Rectangle(
+                (MARGIN_X / w, 1 - 0.47 / h),
+                self.width / w,
+                0.02 / h,
+                transform=fig.transFigure,
+                color=NHS_BLUE,
+                lw=0,
+            )
+        )
         fig.text(MARGIN_X / w, 0.3 / h, self.pack.footer, fontsize=7.5, color="0.4")
-        fig.text(1 - MARGIN_X / w, 0.3 / h, f"page {self.page}", fontsize=8, color="0.4",
-                 ha="right")  # fmt: skip
+        fig.text(
+            1 - MARGIN_X / w, 0.3 / h, f"page {self.page}", fontsize=8, color="0.4", ha="right"
+        )
 
     def new_page(self) -> None:
         """Finish the current page and start a blank one."""
@@ -146,8 +163,15 @@ class PdfBuilder:
     def text(self, x_in: float, s: str, size: float, **kw) -> None:
         """Draw one line at the cursor (``x_in`` from the left edge)."""
         assert self.fig is not None
-        self.fig.text(x_in / PAGE[0], 1 - self.y / PAGE[1], s, fontsize=size, va="top",
-                      color=kw.pop("color", DARK), **kw)  # fmt: skip
+        self.fig.text(
+            x_in / PAGE[0],
+            1 - self.y / PAGE[1],
+            s,
+            fontsize=size,
+            va="top",
+            color=kw.pop("color", DARK),
+            **kw,
+        )
 
     # -- blocks ------------------------------------------------------------------------------
     def cover(self) -> None:
@@ -157,8 +181,11 @@ class PdfBuilder:
         self.text(MARGIN_X, self.pack.title, 20, color=NHS_BLUE, fontweight="bold")
         self.y += 0.4
         stamp = datetime.now(UTC).strftime("%d %B %Y")
-        self.paragraph(f"{self.pack.subtitle}. Prepared {stamp} with the sim care-shift "
-                       "simulator.", size=11, color="0.3")  # fmt: skip
+        self.paragraph(
+            f"{self.pack.subtitle}. Prepared {stamp} with the sim care-shift simulator.",
+            size=11,
+            color="0.3",
+        )
         self.y += 0.05
 
     def heading(self, b: Heading) -> None:
@@ -179,8 +206,14 @@ class PdfBuilder:
             self.text(MARGIN_X, b.text, 12.5, color="#003087", fontweight="bold")
             self.y += 0.3
 
-    def paragraph(self, text: str, size: float = 10.0, indent: float = 0.0,
-                  bullet: bool = False, color: str = DARK) -> None:  # fmt: skip
+    def paragraph(
+        self,
+        text: str,
+        size: float = 10.0,
+        indent: float = 0.0,
+        bullet: bool = False,
+        color: str = DARK,
+    ) -> None:
         """Wrapped text, flowing over pages."""
         width = min(self.width - indent, 10.0)
         lines = _wrap(text, _chars(width - (0.2 if bullet else 0), size))
@@ -218,12 +251,18 @@ class PdfBuilder:
         line_h = size * 1.38 / 72
         pad = 0.05
         widths = column_widths(df, rel, self.width, size, pad)
-        head = [_wrap(str(c), _chars(w - 2 * pad, size, bold=True))
-                for c, w in zip(df.columns, widths, strict=True)]  # fmt: skip
+        head = [
+            _wrap(str(c), _chars(w - 2 * pad, size, bold=True))
+            for c, w in zip(df.columns, widths, strict=True)
+        ]
         head_h = max(len(c) for c in head) * line_h + 2 * pad
-        rows = [[_wrap(str(v), _chars(w - 2 * pad, size, bold=j == 0))
-                 for j, (v, w) in enumerate(zip(r, widths, strict=True))]
-                for r in df.itertuples(index=False)]  # fmt: skip
+        rows = [
+            [
+                _wrap(str(v), _chars(w - 2 * pad, size, bold=j == 0))
+                for j, (v, w) in enumerate(zip(r, widths, strict=True))
+            ]
+            for r in df.itertuples(index=False)
+        ]
 
         title_h = 0.32
         heights = [max(len(c) for c in r) * line_h + 2 * pad for r in rows]
@@ -246,8 +285,9 @@ class PdfBuilder:
             h = max(len(c) for c in r) * line_h + 2 * pad
             if not self._room(h):
                 self.new_page()
-                self.text(MARGIN_X, f"{t.title} (continued)", 11, color="#003087",
-                          fontweight="bold")  # fmt: skip
+                self.text(
+                    MARGIN_X, f"{t.title} (continued)", 11, color="#003087", fontweight="bold"
+                )
                 self.y += title_h
                 header()
             if i % 2:
@@ -263,19 +303,42 @@ class PdfBuilder:
     def _band(self, h: float, colour: str) -> None:
         assert self.fig is not None
         w, hh = PAGE
-        self.fig.add_artist(Rectangle((MARGIN_X / w, 1 - (self.y + h) / hh), self.width / w,
-                                      h / hh, transform=self.fig.transFigure, color=colour,
-                                      lw=0, zorder=0))  # fmt: skip
+        self.fig.add_artist(
+            Rectangle(
+                (MARGIN_X / w, 1 - (self.y + h) / hh),
+                self.width / w,
+                h / hh,
+                transform=self.fig.transFigure,
+                color=colour,
+                lw=0,
+                zorder=0,
+            )
+        )
 
     def _rule(self) -> None:
         assert self.fig is not None
         w, hh = PAGE
-        self.fig.add_artist(Rectangle((MARGIN_X / w, 1 - self.y / hh), self.width / w,
-                                      0.006 / hh, transform=self.fig.transFigure, color="#d8dde0",
-                                      lw=0))  # fmt: skip
+        self.fig.add_artist(
+            Rectangle(
+                (MARGIN_X / w, 1 - self.y / hh),
+                self.width / w,
+                0.006 / hh,
+                transform=self.fig.transFigure,
+                color="#d8dde0",
+                lw=0,
+            )
+        )
 
-    def _cells(self, cells: list[list[str]], widths: list[float], size: float, line_h: float,
-               pad: float, bold: bool = False, bold_first: bool = False) -> None:  # fmt: skip
+    def _cells(
+        self,
+        cells: list[list[str]],
+        widths: list[float],
+        size: float,
+        line_h: float,
+        pad: float,
+        bold: bool = False,
+        bold_first: bool = False,
+    ) -> None:
         x = MARGIN_X
         y0 = self.y
         for j, (lines, w) in enumerate(zip(cells, widths, strict=True)):
@@ -302,8 +365,10 @@ class PdfBuilder:
             self.new_page()
         assert self.fig is not None
         top = self.y
-        self.fig.set_layout_engine("constrained", rect=(MARGIN_X / w, 1 - (top + b.inline) / h,
-                                                        self.width / w, b.inline / h))  # fmt: skip
+        self.fig.set_layout_engine(
+            "constrained",
+            rect=(MARGIN_X / w, 1 - (top + b.inline) / h, self.width / w, b.inline / h),
+        )
         b.make((self.width, b.inline), self.fig.subfigures(1, 1))
         self.has_inline = True
         self.y = top + b.inline + 0.1
@@ -324,21 +389,38 @@ class PdfBuilder:
         cap_h = 0.15 + len(caption) * cap_line
         head_h = 0.62 if self.pending else 0.05
         page = Figure(figsize=PAGE, layout="constrained")
-        page.get_layout_engine().set(rect=(MARGIN_X / w, BOTTOM / h, self.width / w,
-                                           1 - (BOTTOM + 0.55) / h), h_pad=0.04, w_pad=0.04,
-                                     hspace=0.0, wspace=0.0)  # fmt: skip
+        page.get_layout_engine().set(
+            rect=(MARGIN_X / w, BOTTOM / h, self.width / w, 1 - (BOTTOM + 0.55) / h),
+            h_pad=0.04,
+            w_pad=0.04,
+            hspace=0.0,
+            wspace=0.0,
+        )
         body_h = h - BOTTOM - 0.55 - head_h - cap_h
         _, sub, _ = page.subfigures(3, 1, height_ratios=[head_h, body_h, cap_h])
         b.make(PAGE, sub)
         self._chrome(page)
         if self.pending:
             self.outline.append((1, self.pending, self.page - 1))
-            page.text(MARGIN_X / w, 1 - TOP / h, self.pending, fontsize=17, color=NHS_BLUE,
-                      fontweight="bold", va="top")  # fmt: skip
+            page.text(
+                MARGIN_X / w,
+                1 - TOP / h,
+                self.pending,
+                fontsize=17,
+                color=NHS_BLUE,
+                fontweight="bold",
+                va="top",
+            )
             self.pending = ""
         for k, line in enumerate(caption):
-            page.text(MARGIN_X / w, (BOTTOM + cap_h - 0.1 - k * cap_line) / h, line,
-                      fontsize=9.5, color="0.25", va="top")  # fmt: skip
+            page.text(
+                MARGIN_X / w,
+                (BOTTOM + cap_h - 0.1 - k * cap_line) / h,
+                line,
+                fontsize=9.5,
+                color="0.25",
+                va="top",
+            )
         self.pdf.savefig(page)
         self.y = PAGE[1]  # the next block starts a new page
 
@@ -350,8 +432,9 @@ def _with_outline(pdf: bytes, outline: list[tuple[int, str, int]]) -> bytes:
     writer = PdfWriter(clone_from=PdfReader(io.BytesIO(pdf)))
     parent = None
     for level, title, page in outline:
-        item = writer.add_outline_item(title=title, page_number=page,
-                                       parent=parent if level > 1 else None)  # fmt: skip
+        item = writer.add_outline_item(
+            title=title, page_number=page, parent=parent if level > 1 else None
+        )
         if level == 1:
             parent = item
     writer.page_mode = "/UseOutlines"
@@ -363,16 +446,21 @@ def _with_outline(pdf: bytes, outline: list[tuple[int, str, int]]) -> bytes:
 def render_pdf(pack: Pack) -> bytes:
     """The whole pack as PDF bytes, with bookmarks."""
     buf = io.BytesIO()
-    with PdfPages(buf, metadata={"Title": pack.title, "Creator": "sim (care-shift simulator)",
-                                 "Subject": pack.subtitle}) as pdf:  # fmt: skip
+    with PdfPages(
+        buf,
+        metadata={
+            "Title": pack.title,
+            "Creator": "sim (care-shift simulator)",
+            "Subject": pack.subtitle,
+        },
+    ) as pdf:
         b_ = PdfBuilder(pdf, pack)
         b_.cover()
         for b in pack.blocks:
             if isinstance(b, Heading):
                 b_.heading(b)
             elif isinstance(b, Paragraph):
-                b_.paragraph(b.text, size=9 if b.small else 10.5,
-                             color="0.3" if b.small else DARK)  # fmt: skip
+                b_.paragraph(b.text, size=9 if b.small else 10.5, color="0.3" if b.small else DARK)
             elif isinstance(b, Bullets):
                 for item in b.items:
                     b_.paragraph(item, size=10, bullet=True)

@@ -58,8 +58,9 @@ def total(da: xr.DataArray) -> xr.DataArray:
 
 def present_value(da: xr.DataArray, rate: float) -> xr.DataArray:
     """Discounted sum over years (first appraisal year undiscounted, Green Book)."""
-    df = xr.DataArray(discount_factors(da.sizes["year"], rate), dims="year",
-                      coords={"year": da["year"]})  # fmt: skip
+    df = xr.DataArray(
+        discount_factors(da.sizes["year"], rate), dims="year", coords={"year": da["year"]}
+    )
     return (da * df).sum("year")
 
 
@@ -77,11 +78,11 @@ def cumulative_discounted_net_benefit(appraisal: xr.Dataset, view: str = "cash")
     delta = a["net_cost_change"] if view == "cash" else a["economic_cost_change"]
     health = a["health_value"] if view == "economic" else xr.zeros_like(delta)
     dims = [d for d in delta.dims if d != "year"] + ["year"]
-    inv, dl, hv = (x.broadcast_like(delta).transpose(*dims).values
-                   for x in (a["investment"], delta, health))  # fmt: skip
+    inv, dl, hv = (
+        x.broadcast_like(delta).transpose(*dims).values for x in (a["investment"], delta, health)
+    )
     m = view_metrics(inv, dl, hv, rate, health_rate, obc, obb)
-    net = xr.DataArray(m["benefits"] - m["costs"], dims=dims,
-                       coords={d: delta[d] for d in dims})  # fmt: skip
+    net = xr.DataArray(m["benefits"] - m["costs"], dims=dims, coords={d: delta[d] for d in dims})
     return net.cumsum("year").assign_coords(financial_year=delta["financial_year"])
 
 
@@ -96,8 +97,10 @@ KNOWN_NAMES = {
 
 def option_labels(appraisal: xr.Dataset) -> dict[str, str]:
     """Readable option names: ``community_investment`` -> ``Community investment``."""
-    return {str(o): KNOWN_NAMES.get(str(o), str(o).replace("_", " ").capitalize())
-            for o in appraisal["option"].values}  # fmt: skip
+    return {
+        str(o): KNOWN_NAMES.get(str(o), str(o).replace("_", " ").capitalize())
+        for o in appraisal["option"].values
+    }
 
 
 def payback_label(value: float, years: list[str]) -> str:

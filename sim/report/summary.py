@@ -86,8 +86,10 @@ def _plan_lines(ds: xr.Dataset) -> list[str]:
     ]
     for svc, units in zip(pc["plan_service"].values, pc["plan_units"].values, strict=True):
         label = f"{svc} ({units})"
-        lines.append(f"{label:40s}" + "".join(f"{float(v):14,.0f}" for v in
-                                                mean.sel(plan_service=svc).values))  # fmt: skip
+        lines.append(
+            f"{label:40s}"
+            + "".join(f"{float(v):14,.0f}" for v in mean.sel(plan_service=svc).values)
+        )
     return lines
 
 

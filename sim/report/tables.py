@@ -82,58 +82,140 @@ def money_measures(appraisal: xr.Dataset) -> list[Measure]:
     ]  # fmt: skip
     for v, name in VIEW_LABELS.items():
         rows += [
-            Measure(f"PV of costs, {name} (optimism bias applied)", gm,
-                    lambda a, v=v: a["pv_costs"].sel(view=v), gbp_m, 1e-6, excel=GBP_M),
-            Measure(f"PV of benefits, {name} (optimism bias applied)", gm,
-                    lambda a, v=v: a["pv_benefits"].sel(view=v), gbp_m, 1e-6, excel=GBP_M),
-            Measure(f"Net present value, {name} (at {100 * rate:g}%)", gm,
-                    lambda a, v=v: a["npv"].sel(view=v), gbp_m, 1e-6, excel=GBP_M),
-            Measure(f"  NPV before optimism bias, {name}", gm,
-                    lambda a, v=v: a["npv_unadjusted"].sel(view=v), gbp_m, 1e-6, excel=GBP_M),
-            Measure(f"Benefit-cost ratio, {name}", "PV benefits / PV costs",
-                    lambda a, v=v: a["bcr"].sel(view=v), lambda x: number(x, 2), excel="0.00"),
-        ]  # fmt: skip
+            Measure(
+                f"PV of costs, {name} (optimism bias applied)",
+                gm,
+                lambda a, v=v: a["pv_costs"].sel(view=v),
+                gbp_m,
+                1e-6,
+                excel=GBP_M,
+            ),
+            Measure(
+                f"PV of benefits, {name} (optimism bias applied)",
+                gm,
+                lambda a, v=v: a["pv_benefits"].sel(view=v),
+                gbp_m,
+                1e-6,
+                excel=GBP_M,
+            ),
+            Measure(
+                f"Net present value, {name} (at {100 * rate:g}%)",
+                gm,
+                lambda a, v=v: a["npv"].sel(view=v),
+                gbp_m,
+                1e-6,
+                excel=GBP_M,
+            ),
+            Measure(
+                f"  NPV before optimism bias, {name}",
+                gm,
+                lambda a, v=v: a["npv_unadjusted"].sel(view=v),
+                gbp_m,
+                1e-6,
+                excel=GBP_M,
+            ),
+            Measure(
+                f"Benefit-cost ratio, {name}",
+                "PV benefits / PV costs",
+                lambda a, v=v: a["bcr"].sel(view=v),
+                lambda x: number(x, 2),
+                excel="0.00",
+            ),
+        ]
     rows += [
-        Measure("Change in system net cost (total, undiscounted)", gm,
-                _sum("net_cost_change"), gbp_m, 1e-6, excel=GBP_M),
-        Measure("QALYs gained (admissions, long-term care, mortality)", "QALYs (total)",
-                _sum("qalys_gained"), lambda x: number(x, 0, signed=True), excel="+#,##0;-#,##0;0"),
-    ]  # fmt: skip
+        Measure(
+            "Change in system net cost (total, undiscounted)",
+            gm,
+            _sum("net_cost_change"),
+            gbp_m,
+            1e-6,
+            excel=GBP_M,
+        ),
+        Measure(
+            "QALYs gained (admissions, long-term care, mortality)",
+            "QALYs (total)",
+            _sum("qalys_gained"),
+            lambda x: number(x, 0, signed=True),
+            excel="+#,##0;-#,##0;0",
+        ),
+    ]
     return rows
 
 
 def activity_measures(appraisal: xr.Dataset) -> list[Measure]:
     """Rows of the activity, beds and equity table (changes: option - baseline)."""
     return [
-        Measure("Emergency admissions", "admissions (total)", _sum("emergency_admissions_change"),
-                count),
-        Measure("A&E attendances (all types)", "attendances (total)",
-                _sum("ed_attendances_change"), count),
-        Measure("Ambulance conveyances to ED", "conveyances (total)", _sum("conveyances_change"),
-                count),
+        Measure(
+            "Emergency admissions", "admissions (total)", _sum("emergency_admissions_change"), count
+        ),
+        Measure(
+            "A&E attendances (all types)",
+            "attendances (total)",
+            _sum("ed_attendances_change"),
+            count,
+        ),
+        Measure(
+            "Ambulance conveyances to ED", "conveyances (total)", _sum("conveyances_change"), count
+        ),
         Measure("Acute (G&A) bed days", "bed days (total)", _sum("bed_days_change"), count),
-        Measure("Delayed-discharge (no criteria to reside) bed days", "bed days (total)",
-                _sum("delayed_bed_days_change"), count),
-        Measure("Ambulance hours lost at handover", "hours (total)",
-                _sum("handover_hours_lost_change"), count),
-        Measure("Patient-days boarding in ED (decided to admit, no bed)", "patient days (total)",
-                _sum("boarding_days_change"), count),
-        Measure("Acute beds freed, mean over the years", "beds",
-                lambda a: a["beds_freed"].mean("year"), lambda x: number(x, 0, signed=True)),
-        Measure("Acute beds freed, most in any year", "beds",
-                lambda a: a["beds_freed"].max("year"), lambda x: number(x, 0, signed=True)),
-        Measure("Still at home 91 days after going home (ASCOF 2B style), option",
-                "% of those whose 91 days ended", lambda a: 100 * a["at_home_91d_share_horizon"],
-                lambda x: number(x, 1), excel="0.0"),
-        Measure("  change against the baseline", "percentage points",
-                lambda a: a["at_home_91d_share_change_horizon"],
-                lambda x: number(x, 2, signed=True), excel="+0.00;-0.00;0.00"),
-        Measure("Long-term care admissions avoided", "people (total)",
-                _sum("long_term_care_change", -1.0), count),
-        Measure("Equity gap: change in most (q1) minus least (q5) deprived",
-                "admissions per 1,000 residents a year", lambda a: a["equity_gap"],
-                lambda x: number(x, 2, signed=True), excel="+0.00;-0.00;0.00"),
-    ]  # fmt: skip
+        Measure(
+            "Delayed-discharge (no criteria to reside) bed days",
+            "bed days (total)",
+            _sum("delayed_bed_days_change"),
+            count,
+        ),
+        Measure(
+            "Ambulance hours lost at handover",
+            "hours (total)",
+            _sum("handover_hours_lost_change"),
+            count,
+        ),
+        Measure(
+            "Patient-days boarding in ED (decided to admit, no bed)",
+            "patient days (total)",
+            _sum("boarding_days_change"),
+            count,
+        ),
+        Measure(
+            "Acute beds freed, mean over the years",
+            "beds",
+            lambda a: a["beds_freed"].mean("year"),
+            lambda x: number(x, 0, signed=True),
+        ),
+        Measure(
+            "Acute beds freed, most in any year",
+            "beds",
+            lambda a: a["beds_freed"].max("year"),
+            lambda x: number(x, 0, signed=True),
+        ),
+        Measure(
+            "Still at home 91 days after going home (ASCOF 2B style), option",
+            "% of those whose 91 days ended",
+            lambda a: 100 * a["at_home_91d_share_horizon"],
+            lambda x: number(x, 1),
+            excel="0.0",
+        ),
+        Measure(
+            "  change against the baseline",
+            "percentage points",
+            lambda a: a["at_home_91d_share_change_horizon"],
+            lambda x: number(x, 2, signed=True),
+            excel="+0.00;-0.00;0.00",
+        ),
+        Measure(
+            "Long-term care admissions avoided",
+            "people (total)",
+            _sum("long_term_care_change", -1.0),
+            count,
+        ),
+        Measure(
+            "Equity gap: change in most (q1) minus least (q5) deprived",
+            "admissions per 1,000 residents a year",
+            lambda a: a["equity_gap"],
+            lambda x: number(x, 2, signed=True),
+            excel="+0.00;-0.00;0.00",
+        ),
+    ]
 
 
 def cell(s: Spread, fmt: Callable[[float], str], draws: int) -> str:
@@ -182,21 +264,46 @@ def _measure_table(
         for o in options:
             s = spread(m.per_draw(appraisal.sel(option=o)), nearest=m.nearest)
             line[labels[o]] = cell(s, m.fmt, draws)
-            rows.append({"Measure": m.label, "Units": m.units, "Option": labels[o],
-                         "P10": s.p10 * m.scale, "P50": s.p50 * m.scale,
-                         "P90": s.p90 * m.scale, "Draws with a value": s.n})  # fmt: skip
+            rows.append(
+                {
+                    "Measure": m.label,
+                    "Units": m.units,
+                    "Option": labels[o],
+                    "P10": s.p10 * m.scale,
+                    "P50": s.p50 * m.scale,
+                    "P90": s.p90 * m.scale,
+                    "Draws with a value": s.n,
+                }
+            )
             formats.append(m.excel)
         shown.append(line)
     for x in extra:
-        shown.append({"Measure": x.label, "Units": x.units,
-                      **{labels[o]: x.shown[o] for o in options}})  # fmt: skip
+        shown.append(
+            {"Measure": x.label, "Units": x.units, **{labels[o]: x.shown[o] for o in options}}
+        )
         for o in options:
             p10, p50, p90 = x.values[o]
-            rows.append({"Measure": x.label, "Units": x.units, "Option": labels[o], "P10": p10,
-                         "P50": p50, "P90": p90, "Draws with a value": draws})  # fmt: skip
+            rows.append(
+                {
+                    "Measure": x.label,
+                    "Units": x.units,
+                    "Option": labels[o],
+                    "P10": p10,
+                    "P50": p50,
+                    "P90": p90,
+                    "Draws with a value": draws,
+                }
+            )
             formats.append(x.excel)
-    return Table(key, title, pd.DataFrame(rows), pd.DataFrame(shown), note,
-                 widths=[3.2, 1.6] + [2.0] * len(options), row_formats=formats)  # fmt: skip
+    return Table(
+        key,
+        title,
+        pd.DataFrame(rows),
+        pd.DataFrame(shown),
+        note,
+        widths=[3.2, 1.6] + [2.0] * len(options),
+        row_formats=formats,
+    )
 
 
 def options_money_table(appraisal: xr.Dataset, labels: dict[str, str]) -> Table:
@@ -213,8 +320,11 @@ def options_money_table(appraisal: xr.Dataset, labels: dict[str, str]) -> Table:
         chance = ExtraRow(f"Chance that NPV > 0, {name}", "share of draws", {}, {}, excel=SHARE)
         per_adm = ExtraRow(
             f"Cost per emergency admission avoided, {name}",
-            f"GBP per admission ({price} prices)", {}, {}, excel="#,##0",
-        )  # fmt: skip
+            f"GBP per admission ({price} prices)",
+            {},
+            {},
+            excel="#,##0",
+        )
         for o in map(str, a["option"].values):
             s = spread(a["payback_year"].sel(option=o, view=v), nearest=True)
             lo, mid, hi = (payback_label(x, years) for x in s.values)
@@ -231,27 +341,36 @@ def options_money_table(appraisal: xr.Dataset, labels: dict[str, str]) -> Table:
             per_adm.values[o] = ("n/a", txt if word else x, "n/a")
         extra += [payback, chance, per_adm]
     ob = a["optimism_bias"]
-    note = (f"Each option against the baseline, {a.attrs['first_year']} to "
-            f"{a.attrs['last_year']}, GBP at {price} prices (real terms), "
-            f"discounted at {100 * float(a.attrs['discount_rate']):g}% a year from the first "
-            f"year ({a.attrs['discount_source']}); health at "
-            f"{100 * float(a.attrs['health_discount_rate']):g}%. Cells: median (P50) of {draws} "
-            "draws, with P10 to P90 beneath. Cash view: released cash (the change in system net "
-            "cost as the providers book it). Economic view: resources valued at cost whether or "
-            "not released, with QALYs gained at "
-            f"GBP {float(a.attrs['value_per_qaly_gbp']):,.0f} each (Methods, 2a). Costs are the "
-            "option's investment plus any net cost it adds elsewhere; benefits are the net "
-            "saving elsewhere (and health); optimism bias raises costs by "
-            f"{100 * float(ob.sel(applied_to='costs')):g}% and divides benefits by "
-            f"{1 + float(ob.sel(applied_to='benefits')):g}. Payback: the first year from which "
-            "the discounted cumulative net benefit stays at or above zero ('never a net cost': "
-            "never below zero; 'beyond horizon': not within the years appraised). Cost per "
-            "admission avoided: mean change in cost over the mean admissions avoided, every draw "
-            "counted; 'not meaningful' when the admissions change's P10 to P90 range includes "
-            "zero; negative: saves money as well as admissions. n/a: undefined (no costs for "
-            "the benefit-cost ratio).")  # fmt: skip
-    return _measure_table(a, money_measures(a), labels, "Options - money",
-                          "Money: cash and economic views", note, extra)  # fmt: skip
+    note = (
+        f"Each option against the baseline, {a.attrs['first_year']} to "
+        f"{a.attrs['last_year']}, GBP at {price} prices (real terms), "
+        f"discounted at {100 * float(a.attrs['discount_rate']):g}% a year from the first "
+        f"year ({a.attrs['discount_source']}); health at "
+        f"{100 * float(a.attrs['health_discount_rate']):g}%. Cells: median (P50) of {draws} "
+        "draws, with P10 to P90 beneath. Cash view: released cash (the change in system net "
+        "cost as the providers book it). Economic view: resources valued at cost whether or "
+        "not released, with QALYs gained at "
+        f"GBP {float(a.attrs['value_per_qaly_gbp']):,.0f} each (Methods, 2a). Costs are the "
+        "option's investment plus any net cost it adds elsewhere; benefits are the net "
+        "saving elsewhere (and health); optimism bias raises costs by "
+        f"{100 * float(ob.sel(applied_to='costs')):g}% and divides benefits by "
+        f"{1 + float(ob.sel(applied_to='benefits')):g}. Payback: the first year from which "
+        "the discounted cumulative net benefit stays at or above zero ('never a net cost': "
+        "never below zero; 'beyond horizon': not within the years appraised). Cost per "
+        "admission avoided: mean change in cost over the mean admissions avoided, every draw "
+        "counted; 'not meaningful' when the admissions change's P10 to P90 range includes "
+        "zero; negative: saves money as well as admissions. n/a: undefined (no costs for "
+        "the benefit-cost ratio)."
+    )
+    return _measure_table(
+        a,
+        money_measures(a),
+        labels,
+        "Options - money",
+        "Money: cash and economic views",
+        note,
+        extra,
+    )
 
 
 def switching_table(appraisal: xr.Dataset, labels: dict[str, str], n: int = 3) -> Table:
@@ -269,33 +388,53 @@ def switching_table(appraisal: xr.Dataset, labels: dict[str, str], n: int = 3) -
                 x, ref = float(sv.sel(parameter=p)), float(c.sel(parameter=p))
                 if np.isnan(ref):
                     continue
-                rows.append({"Option": labels[str(o)], "View": v, "Input": str(p),
-                             "Value used": ref, "Switching value (NPV = 0)": x,
-                             "Method": str(how.sel(parameter=p).values)})  # fmt: skip
+                rows.append(
+                    {
+                        "Option": labels[str(o)],
+                        "View": v,
+                        "Input": str(p),
+                        "Value used": ref,
+                        "Switching value (NPV = 0)": x,
+                        "Method": str(how.sel(parameter=p).values),
+                    }
+                )
             rate = float(sv.sel(parameter="discount_rate"))
             share = float(sv.sel(parameter="savings_share"))
-            shown.append({
-                "Option": labels[str(o)], "View": name,
-                "Discount rate at NPV = 0 (used: "
-                f"{100 * float(a.attrs['discount_rate']):g}%)":
-                    "none in 0-100%" if np.isnan(rate) else f"{100 * rate:.1f}%",
-                "Savings needed (x modelled)": "none" if np.isnan(share) else f"{share:.2f} x",
-                "Inputs nearest their switching value: used -> switching (method)":
-                    "\n".join(_key_inputs(sv, c, how, n)) or "none within range",
-            })  # fmt: skip
-    note = ("The value of each input at which the option's mean NPV over draws is zero, "
-            "others as used. Exact: NPV recomputed from the yearly money with the input changed "
-            "(a unit cost scales the costs it multiplies, activity held fixed; the discount rate "
-            "replaces the Green Book rate, health keeps its own). Fitted: effect sizes, from a "
-            "linear fit of NPV over the draws (indicative with few draws). 'none' means NPV "
-            "keeps its sign over the range searched (rates 0-100%, inputs 0 to 1,000 times). "
-            "Savings needed: the multiple of the modelled money savings elsewhere (health as "
-            "modelled) at "
-            "which NPV is zero; below 1, the option has room to spare. Every input is in the "
-            "workbook.")  # fmt: skip
-    return Table("Switching values", "Switching values: what would have to change for NPV = 0",
-                 pd.DataFrame(rows), pd.DataFrame(shown), note,
-                 widths=[1.6, 1.3, 1.7, 1.5, 5.0])  # fmt: skip
+            shown.append(
+                {
+                    "Option": labels[str(o)],
+                    "View": name,
+                    "Discount rate at NPV = 0 (used: "
+                    f"{100 * float(a.attrs['discount_rate']):g}%)": "none in 0-100%"
+                    if np.isnan(rate)
+                    else f"{100 * rate:.1f}%",
+                    "Savings needed (x modelled)": "none" if np.isnan(share) else f"{share:.2f} x",
+                    "Inputs nearest their switching value: used -> switching (method)": "\n".join(
+                        _key_inputs(sv, c, how, n)
+                    )
+                    or "none within range",
+                }
+            )
+    note = (
+        "The value of each input at which the option's mean NPV over draws is zero, "
+        "others as used. Exact: NPV recomputed from the yearly money with the input changed "
+        "(a unit cost scales the costs it multiplies, activity held fixed; the discount rate "
+        "replaces the Green Book rate, health keeps its own). Fitted: effect sizes, from a "
+        "linear fit of NPV over the draws (indicative with few draws). 'none' means NPV "
+        "keeps its sign over the range searched (rates 0-100%, inputs 0 to 1,000 times). "
+        "Savings needed: the multiple of the modelled money savings elsewhere (health as "
+        "modelled) at "
+        "which NPV is zero; below 1, the option has room to spare. Every input is in the "
+        "workbook."
+    )
+    return Table(
+        "Switching values",
+        "Switching values: what would have to change for NPV = 0",
+        pd.DataFrame(rows),
+        pd.DataFrame(shown),
+        note,
+        widths=[1.6, 1.3, 1.7, 1.5, 5.0],
+    )
 
 
 def _key_inputs(sv: xr.DataArray, c: xr.DataArray, how: xr.DataArray, n: int) -> list[str]:
@@ -322,13 +461,16 @@ def _key_inputs(sv: xr.DataArray, c: xr.DataArray, how: xr.DataArray, n: int) ->
 def options_activity_table(appraisal: xr.Dataset, labels: dict[str, str]) -> Table:
     """Changes in activity, beds, people at home, long-term care and equity."""
     a = appraisal
-    note = (f"Change against the baseline (option - baseline), totals over {a.attrs['first_year']}"
-            f" to {a.attrs['last_year']} unless stated. Negative: less activity than the "
-            f"baseline. Cells: median (P50) of {a.sizes['draw']} draws with P10 to P90 beneath."
-            " Equity gap: a negative value means the option reduces admissions more in the most "
-            "deprived fifth of residents than in the least deprived.")  # fmt: skip
-    return _measure_table(a, activity_measures(a), labels, "Options - activity",
-                          "Activity, beds and equity", note, [])  # fmt: skip
+    note = (
+        f"Change against the baseline (option - baseline), totals over {a.attrs['first_year']}"
+        f" to {a.attrs['last_year']} unless stated. Negative: less activity than the "
+        f"baseline. Cells: median (P50) of {a.sizes['draw']} draws with P10 to P90 beneath."
+        " Equity gap: a negative value means the option reduces admissions more in the most "
+        "deprived fifth of residents than in the least deprived."
+    )
+    return _measure_table(
+        a, activity_measures(a), labels, "Options - activity", "Activity, beds and equity", note, []
+    )
 
 
 def who_pays_table(appraisal: xr.Dataset, labels: dict[str, str]) -> Table:
@@ -348,19 +490,32 @@ def who_pays_table(appraisal: xr.Dataset, labels: dict[str, str]) -> Table:
             v = v.sum("org") if org == "system" else v.sel(org=org)
             s = spread(v)
             line[labels[o]] = cell(s, gbp_m, draws)
-            rows.append({"Organisation": line["Organisation"], "Option": labels[o],
-                         f"P10 (GBP m, {price} prices)": s.p10 / 1e6,
-                         f"P50 (GBP m, {price} prices)": s.p50 / 1e6,
-                         f"P90 (GBP m, {price} prices)": s.p90 / 1e6})  # fmt: skip
+            rows.append(
+                {
+                    "Organisation": line["Organisation"],
+                    "Option": labels[o],
+                    f"P10 (GBP m, {price} prices)": s.p10 / 1e6,
+                    f"P50 (GBP m, {price} prices)": s.p50 / 1e6,
+                    f"P90 (GBP m, {price} prices)": s.p90 / 1e6,
+                }
+            )
         shown.append(line)
-    note = (f"Change in each organisation's surplus, summed over {a.attrs['first_year']} to "
-            f"{a.attrs['last_year']}, undiscounted, GBP at {price} prices: positive, the "
-            "organisation is better off (saves); negative, it pays. Investment counts against "
-            "its payer and as income to its provider; payments between organisations "
-            "(contracts, risk-share settlements) move money between rows and cancel in the "
-            "system total, which equals minus the change in system net cost.")  # fmt: skip
-    return Table("Who pays and saves", "Who pays and who saves", pd.DataFrame(rows),
-                 pd.DataFrame(shown), note, widths=[3.4] + [2.0] * len(options))  # fmt: skip
+    note = (
+        f"Change in each organisation's surplus, summed over {a.attrs['first_year']} to "
+        f"{a.attrs['last_year']}, undiscounted, GBP at {price} prices: positive, the "
+        "organisation is better off (saves); negative, it pays. Investment counts against "
+        "its payer and as income to its provider; payments between organisations "
+        "(contracts, risk-share settlements) move money between rows and cancel in the "
+        "system total, which equals minus the change in system net cost."
+    )
+    return Table(
+        "Who pays and saves",
+        "Who pays and who saves",
+        pd.DataFrame(rows),
+        pd.DataFrame(shown),
+        note,
+        widths=[3.4] + [2.0] * len(options),
+    )
 
 
 def _by_year_rows(da: xr.DataArray, base: dict) -> list[dict]:
@@ -383,15 +538,18 @@ def money_by_year_table(appraisal: xr.Dataset, labels: dict[str, str]) -> Table:
     rows = []
     for o in a["option"].values:
         for var, label in parts:
-            rows += _by_year_rows(a[var].sel(option=o) / 1e6,
-                                  {"Option": labels[str(o)], "Measure": label})  # fmt: skip
+            rows += _by_year_rows(
+                a[var].sel(option=o) / 1e6, {"Option": labels[str(o)], "Measure": label}
+            )
         for v in VIEW_LABELS:
             running = cumulative_discounted_net_benefit(a, v)
             rows += _by_year_rows(
                 running.sel(option=o) / 1e6,
-                {"Option": labels[str(o)],
-                 "Measure": f"Running NPV, {v} view (optimism bias applied)"},
-            )  # fmt: skip
+                {
+                    "Option": labels[str(o)],
+                    "Measure": f"Running NPV, {v} view (optimism bias applied)",
+                },
+            )
     df = _gbp_m_columns(pd.DataFrame(rows), price)
     return Table(
         "Money by year",
@@ -455,9 +613,15 @@ def equity_table(appraisal: xr.Dataset, labels: dict[str, str]) -> Table:
     for o in a["option"].values:
         for qn in a["quintile"].values:
             s = spread(a["admissions_change_per_1000"].sel(option=o, quintile=qn))
-            rows.append({"Option": labels[str(o)], "Deprivation quintile": str(qn),
-                         f"P10 ({units})": s.p10, f"P50 ({units})": s.p50,
-                         f"P90 ({units})": s.p90})  # fmt: skip
+            rows.append(
+                {
+                    "Option": labels[str(o)],
+                    "Deprivation quintile": str(qn),
+                    f"P10 ({units})": s.p10,
+                    f"P50 ({units})": s.p50,
+                    f"P90 ({units})": s.p90,
+                }
+            )
     return Table(
         "Equity",
         "Change in emergency admissions by deprivation quintile",
@@ -479,21 +643,30 @@ def draws_table(appraisal: xr.Dataset, labels: dict[str, str]) -> Table:
             pb = float(y["payback_year"].sel(view="cash"))
             bcr = {v: float(y["bcr"].sel(view=v)) for v in VIEW_LABELS}
             per = float(y["cost_per_admission_avoided"].sel(view="cash"))
-            rows.append({
-                "Option": labels[str(o)], "Draw": int(d),
-                f"NPV cash (GBP m, {price} prices)": float(y["npv"].sel(view="cash")) / 1e6,
-                f"NPV economic (GBP m, {price} prices)":
-                    float(y["npv"].sel(view="economic")) / 1e6,
-                **{f"Benefit-cost ratio, {v}": b if np.isfinite(b) else "n/a (no costs)"
-                   for v, b in bcr.items()},
-                "Payback year, cash (financial year)": payback_label(pb, years),
-                "Cost per admission avoided, cash (GBP)": per if np.isfinite(per) else "n/a",
-                f"Investment (GBP m, {price} prices)": float(total(y["investment"])) / 1e6,
-                f"Change in system net cost (GBP m, {price} prices)":
-                    float(total(y["net_cost_change"])) / 1e6,
-                "Change in emergency admissions": float(total(y["emergency_admissions_change"])),
-                "Acute beds freed (mean)": float(y["beds_freed"].mean("year")),
-            })  # fmt: skip
+            rows.append(
+                {
+                    "Option": labels[str(o)],
+                    "Draw": int(d),
+                    f"NPV cash (GBP m, {price} prices)": float(y["npv"].sel(view="cash")) / 1e6,
+                    f"NPV economic (GBP m, {price} prices)": float(y["npv"].sel(view="economic"))
+                    / 1e6,
+                    **{
+                        f"Benefit-cost ratio, {v}": b if np.isfinite(b) else "n/a (no costs)"
+                        for v, b in bcr.items()
+                    },
+                    "Payback year, cash (financial year)": payback_label(pb, years),
+                    "Cost per admission avoided, cash (GBP)": per if np.isfinite(per) else "n/a",
+                    f"Investment (GBP m, {price} prices)": float(total(y["investment"])) / 1e6,
+                    f"Change in system net cost (GBP m, {price} prices)": float(
+                        total(y["net_cost_change"])
+                    )
+                    / 1e6,
+                    "Change in emergency admissions": float(
+                        total(y["emergency_admissions_change"])
+                    ),
+                    "Acute beds freed (mean)": float(y["beds_freed"].mean("year")),
+                }
+            )
     return Table(
         "Draws",
         "Headline results of every draw",
@@ -503,9 +676,12 @@ def draws_table(appraisal: xr.Dataset, labels: dict[str, str]) -> Table:
         "horizon' when it does not pay back within the years appraised. Cost per admission "
         "avoided per draw: read it with the options table, which marks it 'not meaningful' "
         "when the admissions change's P10 to P90 range includes zero.",
-        formats={"Draw": "0", "Change in emergency admissions": COUNT,
-                 "Acute beds freed (mean)": "#,##0.0"},
-    )  # fmt: skip
+        formats={
+            "Draw": "0",
+            "Change in emergency admissions": COUNT,
+            "Acute beds freed (mean)": "#,##0.0",
+        },
+    )
 
 
 def _gbp_m_columns(df: pd.DataFrame, price: str) -> pd.DataFrame:

@@ -26,8 +26,13 @@ def conservation_residual(ds: xr.Dataset) -> xr.DataArray:
     The scale is the largest number of people held at any time in that draw (at least 1).
     """
     total = ds[ledger_total(ds)].reset_coords(drop=True)  # time bounds are not needed here
-    before = xr.concat([ds["people_initial"].expand_dims(time=[total.time[0].values]),
-                        total.isel(time=slice(None, -1))], dim="time")  # fmt: skip
+    before = xr.concat(
+        [
+            ds["people_initial"].expand_dims(time=[total.time[0].values]),
+            total.isel(time=slice(None, -1)),
+        ],
+        dim="time",
+    )
     before["time"] = total["time"]
     change = total - before
     net = ds["people_in"] - ds["people_out"] - ds["deaths"]
@@ -37,8 +42,11 @@ def conservation_residual(ds: xr.Dataset) -> xr.DataArray:
 
 def check_conservation(ds: xr.Dataset, rtol: float = 1e-9) -> None:
     """Raise :class:`ConservationError` unless every period and draw balances to ``rtol``."""
-    missing = [v for v in (ledger_total(ds), "people_in", "people_out", "deaths",
-                           "people_initial") if v not in ds]  # fmt: skip
+    missing = [
+        v
+        for v in (ledger_total(ds), "people_in", "people_out", "deaths", "people_initial")
+        if v not in ds
+    ]
     if missing:
         raise ConservationError(f"results lack the ledger variables {missing}")
     res = conservation_residual(ds)

@@ -120,8 +120,10 @@ def claim(
             if final.exists() or final.is_symlink():
                 raise ConfigError(f"{key} = {final.name!r}: {final} exists; choose another name")
             if final.name in live:
-                raise ConfigError(f"{key} = {final.name!r}: another run (pid {live[final.name]}) "
-                                  f"is writing {final}; choose another name")  # fmt: skip
+                raise ConfigError(
+                    f"{key} = {final.name!r}: another run (pid {live[final.name]}) "
+                    f"is writing {final}; choose another name"
+                )
             staging = root / f".{final.name}.{os.getpid()}-{uuid.uuid4().hex}.partial"
             staging.mkdir()
             fd = os.open(staging / OWNER, os.O_CREAT | os.O_RDWR, 0o644)

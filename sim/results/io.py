@@ -37,8 +37,12 @@ JSON_PREFIX = "json:"
 """Prefix marking an attribute value that was serialised to JSON."""
 
 _FLOAT_ENCODING: dict[str, Any] = {"zlib": True, "complevel": 1}
-_COMPACT_ENCODING: dict[str, Any] = {"dtype": "float32", "zlib": True, "complevel": 4,
-                                     "shuffle": True}  # fmt: skip
+_COMPACT_ENCODING: dict[str, Any] = {
+    "dtype": "float32",
+    "zlib": True,
+    "complevel": 4,
+    "shuffle": True,
+}
 
 SIGNIFICANT_BITS = 12
 """Mantissa bits kept by compact storage (of float64's 52 and float32's 23), besides the
@@ -95,9 +99,11 @@ def _compactable(name: Any, var: xr.Variable) -> bool:
         and "time" in var.dims
         and name != "time"
         and name not in EXACT
-        and (not np.isfinite(var.values).any()
-             or np.abs(var.values[np.isfinite(var.values)]).max() <= _FLOAT32_MAX)
-    )  # fmt: skip
+        and (
+            not np.isfinite(var.values).any()
+            or np.abs(var.values[np.isfinite(var.values)]).max() <= _FLOAT32_MAX
+        )
+    )
 
 
 def _json_default(value: Any) -> Any:

@@ -75,8 +75,11 @@ def effect_factor(
     size, base = sampled, None
     if e.unit not in ("relative", "share", "per_day"):
         size, base = _absolute(e, places, sampled)
-    r = ramp(days, day_of(e.start, start_date) + e.lag_years * DAYS_PER_YEAR,
-             e.ramp_years * DAYS_PER_YEAR)  # fmt: skip
+    r = ramp(
+        days,
+        day_of(e.start, start_date) + e.lag_years * DAYS_PER_YEAR,
+        e.ramp_years * DAYS_PER_YEAR,
+    )
     return factor(lever, size, e.unit, base, r), sampled
 
 

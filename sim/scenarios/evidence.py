@@ -67,24 +67,40 @@ def homefirst_rows(run: xr.Dataset, plan: xr.Dataset, year: str) -> list[Row]:
     """Leeds HomeFirst figures (EVIDENCE S.1-S.4, 7.1-7.6) against the model in one year."""
     r, p = year_of(run, year), year_of(plan, year)
     return [
-        Row("Fewer emergency admissions a year",
-            total(p, "emergency_admissions") - total(r, "emergency_admissions"), 786, 1212,
+        Row(
+            "Fewer emergency admissions a year",
+            total(p, "emergency_admissions") - total(r, "emergency_admissions"),
+            786,
+            1212,
             "EVIDENCE S.1 (1,212), 7.1 (786), 7.2 (869)",
-            "emergent (step-up share calibrated, see scenarios/homefirst.yaml)"),
-        Row("Shorter wait in hospital for people needing discharge support (%)",
-            100 * (1 - waiting_days_per_patient(r) / waiting_days_per_patient(p)), 31, 36,
+            "emergent (step-up share calibrated, see scenarios/homefirst.yaml)",
+        ),
+        Row(
+            "Shorter wait in hospital for people needing discharge support (%)",
+            100 * (1 - waiting_days_per_patient(r) / waiting_days_per_patient(p)),
+            31,
+            36,
             "EVIDENCE S.2 (-36%), 7.4 (-31%)",
-            "emergent (P1 assessment wait calibrated)"),
-        Row("Shorter intermediate-care (short-term) bed stays (days)",
-            mean_stay(p, "ic_beds") - mean_stay(r, "ic_beds"), 8.2, 9.9,
+            "emergent (P1 assessment wait calibrated)",
+        ),
+        Row(
+            "Shorter intermediate-care (short-term) bed stays (days)",
+            mean_stay(p, "ic_beds") - mean_stay(r, "ic_beds"),
+            8.2,
+            9.9,
             "EVIDENCE S.3 (-9.9 days), 7.5 (-8.2 days)",
-            "input: ic_beds.stay effect (EVIDENCE S.3, 7.5), through the Erlang stay"),
-        Row("More people a year going home instead of long-term care",
+            "input: ic_beds.stay effect (EVIDENCE S.3, 7.5), through the Erlang stay",
+        ),
+        Row(
+            "More people a year going home instead of long-term care",
             total(p, "care_home_admissions_after_hospital")
-            - total(r, "care_home_admissions_after_hospital"), 169, 607,
+            - total(r, "care_home_admissions_after_hospital"),
+            169,
+            607,
             "EVIDENCE S.4 (607), 7.6 (169; 421)",
-            "emergent (reassessment share calibrated)"),
-    ]  # fmt: skip
+            "emergent (reassessment share calibrated)",
+        ),
+    ]
 
 
 def community_rows(run: xr.Dataset, plan: xr.Dataset, year: str) -> list[Row]:
@@ -101,19 +117,40 @@ def community_rows(run: xr.Dataset, plan: xr.Dataset, year: str) -> list[Row]:
     )
     acute_value = _acute_activity_value(p, run, fy) - _acute_activity_value(r, run, fy)
     return [
-        Row("Change in non-elective admission rate (%)", adm, -15, -15,
+        Row(
+            "Change in non-elective admission rate (%)",
+            adm,
+            -15,
+            -15,
             "EVIDENCE S.5, 7.11 (15% lower; cross-sectional association between systems)",
-            "emergent"),
-        Row("Change in ambulance conveyance rate (% of incidents conveyed, relative)",
-            100 * (conv_rate_r / conv_rate_p - 1), -10, -10,
-            "EVIDENCE S.6, 7.11 (10% lower; cross-sectional association)", "emergent"),
-        Row("Acute activity value saved per GBP 100 invested (GBP, at full unit costs)",
-            100 * acute_value / invested, 131, 131,
-            "EVIDENCE 7.12 (GBP 131 of acute savings per GBP 100)", "emergent"),
-        Row("Acute cash saved per GBP 100 invested (GBP, variable costs only: fixed and "
-            "semi-fixed costs stay until beds are taken out)", 100 * acute_cash / invested,
-            None, None, "EVIDENCE 7.12 counts savings, not cash released", "emergent"),
-    ]  # fmt: skip
+            "emergent",
+        ),
+        Row(
+            "Change in ambulance conveyance rate (% of incidents conveyed, relative)",
+            100 * (conv_rate_r / conv_rate_p - 1),
+            -10,
+            -10,
+            "EVIDENCE S.6, 7.11 (10% lower; cross-sectional association)",
+            "emergent",
+        ),
+        Row(
+            "Acute activity value saved per GBP 100 invested (GBP, at full unit costs)",
+            100 * acute_value / invested,
+            131,
+            131,
+            "EVIDENCE 7.12 (GBP 131 of acute savings per GBP 100)",
+            "emergent",
+        ),
+        Row(
+            "Acute cash saved per GBP 100 invested (GBP, variable costs only: fixed and "
+            "semi-fixed costs stay until beds are taken out)",
+            100 * acute_cash / invested,
+            None,
+            None,
+            "EVIDENCE 7.12 counts savings, not cash released",
+            "emergent",
+        ),
+    ]
 
 
 def _acute_activity_value(y: xr.Dataset, money: xr.Dataset, fy: int) -> np.ndarray:

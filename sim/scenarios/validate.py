@@ -134,8 +134,11 @@ def _absolute_size(cfg: Config, e: EffectCfg, key: str) -> None:
         return
     base = float(resolve_key(cfg.place, lever.base_key))
     if e.unit == "episodes_per_year":  # places = episodes a year x mean length / 365
-        base = base * DAYS_PER_YEAR / float(resolve_key(cfg.place, f"{lever.base_key.split('.')[0]}"
-                                                             ".mean_days"))  # fmt: skip
+        base = (
+            base
+            * DAYS_PER_YEAR
+            / float(resolve_key(cfg.place, f"{lever.base_key.split('.')[0]}.mean_days"))
+        )
     if e.size.low <= -base:
         raise ConfigError(
             f"{key}.size.low = {e.size.low:g} {e.unit}: cuts all of place.{lever.base_key} "

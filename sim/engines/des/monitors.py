@@ -22,8 +22,7 @@ import numpy as np
 
 from sim.engines.des.resources import Level, Pool
 
-EPISODE_COLUMNS = ("patient", "cohort", "service", "arrival", "start", "end", "outcome",
-                   "duration")  # fmt: skip
+EPISODE_COLUMNS = ("patient", "cohort", "service", "arrival", "start", "end", "outcome", "duration")
 """Columns of the episode log; times in days from the start date."""
 
 
@@ -47,8 +46,9 @@ class Recorder:
         self.levels = levels
         self.area = {name: np.zeros(n_days) for name in levels}
         self.census = {name: np.zeros(n_days) for name in levels}
-        self.capacity = {name: np.zeros(n_days) for name, lv in levels.items()
-                         if isinstance(lv, Pool)}  # fmt: skip
+        self.capacity = {
+            name: np.zeros(n_days) for name, lv in levels.items() if isinstance(lv, Pool)
+        }
         self.tallies: dict[str, list[float]] = {}
         self.log: list[tuple] | None = [] if keep_log else None
         self.open: dict[int, tuple] = {}
@@ -69,14 +69,24 @@ class Recorder:
             values = self.tallies[name] = []
         values.append(value)
 
-    def episode(self, patient: int, cohort: int, service: str, arrival: float, start: float,
-                end: float, outcome: str, duration: float) -> None:  # fmt: skip
+    def episode(
+        self,
+        patient: int,
+        cohort: int,
+        service: str,
+        arrival: float,
+        start: float,
+        end: float,
+        outcome: str,
+        duration: float,
+    ) -> None:
         """One row of the episode log (ignored unless the log is kept)."""
         if self.log is not None:
             self.log.append((patient, cohort, service, arrival, start, end, outcome, duration))
 
-    def begin(self, patient: int, cohort: int, service: str, arrival: float,
-              start: float = math.nan) -> int:  # fmt: skip
+    def begin(
+        self, patient: int, cohort: int, service: str, arrival: float, start: float = math.nan
+    ) -> int:
         """Open an episode in a service; its row is written when it ends (or, if it is still
         open at the horizon, by :meth:`finish` with outcome ``ongoing``). ``start`` is NaN
         while the patient still waits for the service (see :meth:`start`).
@@ -116,5 +126,7 @@ class Recorder:
         rows = self.log or []
         cols = list(zip(*rows, strict=True)) if rows else [()] * len(EPISODE_COLUMNS)
         kinds = (np.int64, np.int64, object, float, float, float, object, float)
-        return {name: np.asarray(col, dtype=kind)
-                for name, col, kind in zip(EPISODE_COLUMNS, cols, kinds, strict=True)}  # fmt: skip
+        return {
+            name: np.asarray(col, dtype=kind)
+            for name, col, kind in zip(EPISODE_COLUMNS, cols, kinds, strict=True)
+        }

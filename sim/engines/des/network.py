@@ -154,8 +154,15 @@ class NetworkResult:
         return self.lost / max(self.arrivals, 1)
 
 
-def run_network(net: Network, horizon: float, seed: int, replication: int = 0, *,
-                warmup: float = 0.0, keep_log: bool = False) -> NetworkResult:  # fmt: skip
+def run_network(
+    net: Network,
+    horizon: float,
+    seed: int,
+    replication: int = 0,
+    *,
+    warmup: float = 0.0,
+    keep_log: bool = False,
+) -> NetworkResult:
     """Simulate ``net`` for ``horizon`` days (whole days); statistics after ``warmup`` days.
 
     Args:
@@ -169,13 +176,16 @@ def run_network(net: Network, horizon: float, seed: int, replication: int = 0, *
     n_days, first_day = int(math.ceil(horizon)), int(warmup)
     env = simpy.Environment()
     streams = Streams(seed, replication)
-    times = poisson_arrivals(streams["arrivals"], np.full((n_days, 1), net.arrival_rate),
-                             np.ones(24), stable=False).times  # fmt: skip
+    times = poisson_arrivals(
+        streams["arrivals"], np.full((n_days, 1), net.arrival_rate), np.ones(24), stable=False
+    ).times
     index = {s.name: i for i, s in enumerate(net.stations)}
     fams = [s.family for s in net.stations]
     cols = np.cumsum([0] + [f.n_uniforms for f in fams]).tolist()
-    columns = [(lambda u, f=f, a=a, b=b: f.unit(u[:, a:b]))
-               for f, a, b in zip(fams, cols[:-1], cols[1:], strict=True)]  # fmt: skip
+    columns = [
+        (lambda u, f=f, a=a, b=b: f.unit(u[:, a:b]))
+        for f, a, b in zip(fams, cols[:-1], cols[1:], strict=True)
+    ]
     rows = Rows(streams["service"], cols[-1], columns, chunk=8192)
     servers = [Pool(env, float(s.servers)) for s in net.stations]
     room = [Pool(env, s.servers + s.buffer) for s in net.stations]
@@ -289,7 +299,7 @@ def to_ciw(net: Network):
         number_of_servers=[int(s.servers) for s in net.stations],
         queue_capacities=[
             s.buffer if s.buffer == math.inf else int(s.buffer) for s in net.stations
-        ],  # fmt: skip
+        ],
         routing=routing,
     )
 
@@ -311,8 +321,7 @@ def run_ciw(net: Network, horizon: float, seed: int, *, warmup: float = 0.0) -> 
         first_arrival[r.id_number] = min(first_arrival.get(r.id_number, math.inf), r.arrival_date)
     stats = {}
     for s in net.stations:
-        mine = [r for r in recs if r.node == index[s.name]
-                and first_arrival[r.id_number] >= warmup]  # fmt: skip
+        mine = [r for r in recs if r.node == index[s.name] and first_arrival[r.id_number] >= warmup]
         served = [r for r in mine if r.record_type == "service"]
         lost = sum(r.record_type == "rejection" for r in mine)
         stats[s.name] = StationStats(

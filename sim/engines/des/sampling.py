@@ -120,8 +120,14 @@ class Arrivals:
 
     def subset(self, keep: np.ndarray) -> Arrivals:
         """The arrivals where ``keep`` is true (same seeds, same identities)."""
-        return Arrivals(self.times[keep], self.cohorts[keep], self.day[keep], self.index[keep],
-                        self.extra[keep], self.row_seeds)  # fmt: skip
+        return Arrivals(
+            self.times[keep],
+            self.cohorts[keep],
+            self.day[keep],
+            self.index[keep],
+            self.extra[keep],
+            self.row_seeds,
+        )
 
 
 def poisson_arrivals(
@@ -164,8 +170,10 @@ def poisson_arrivals(
         seq = rng.bit_generator.seed_seq
         counts = poisson_counts(rng.random(n_days), total)
         day_seqs, row_seeds = seq.spawn(n_days), seq.spawn(n_days)
-        blocks = [np.random.Generator(np.random.PCG64(day_seqs[d])).random((counts[d], width))
-                  for d in range(n_days)]  # fmt: skip
+        blocks = [
+            np.random.Generator(np.random.PCG64(day_seqs[d])).random((counts[d], width))
+            for d in range(n_days)
+        ]
         u = np.concatenate(blocks) if blocks else np.zeros((0, width))
     else:
         counts = rng.poisson(total)
@@ -177,8 +185,7 @@ def poisson_arrivals(
     times = day + (hour + u[:, 1]) / 24.0
     cohort = pick_cohorts(rates, day, u[:, 2])
     order = np.argsort(times, kind="stable")
-    return Arrivals(times[order], cohort[order], day[order], index[order], u[order, 3:],
-                    row_seeds)  # fmt: skip
+    return Arrivals(times[order], cohort[order], day[order], index[order], u[order, 3:], row_seeds)
 
 
 def poisson_counts(u: np.ndarray, mean: np.ndarray) -> np.ndarray:
@@ -190,8 +197,9 @@ def poisson_counts(u: np.ndarray, mean: np.ndarray) -> np.ndarray:
     return np.where(mean > 0, np.nan_to_num(out), 0).astype(np.int64)
 
 
-def row_block(seed, n: int, n_uniforms: int, fill: Sequence[Callable],
-              take: np.ndarray | None = None) -> list[list[float]]:  # fmt: skip
+def row_block(
+    seed, n: int, n_uniforms: int, fill: Sequence[Callable], take: np.ndarray | None = None
+) -> list[list[float]]:
     """``n`` rows of per-patient attributes from one day's seed (row k is the same for any
     ``n > k``); only rows ``take`` (in that order) when given, so a day's arrivals that need
     no process (or go to another stream's subset) cost their uniforms only.

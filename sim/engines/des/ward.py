@@ -67,8 +67,9 @@ def run_ward(
     env = simpy.Environment()
     streams = Streams(seed, replication)
     n_days = int(np.ceil(horizon))
-    times = poisson_arrivals(streams["arrivals"], np.full((n_days, 1), arrival_rate),
-                             np.ones(24), stable=False).times  # fmt: skip
+    times = poisson_arrivals(
+        streams["arrivals"], np.full((n_days, 1), arrival_rate), np.ones(24), stable=False
+    ).times
     times = times[times < horizon]
     fam = Family.of(stay)
     rows = Rows(streams["stays"], fam.n_uniforms, [fam.unit], chunk=8192)

@@ -212,8 +212,10 @@ def _variable_array(
     cells not reported.
     """
     sizes = [len(labels[d]) for d in dims]
-    flat = [int(np.ravel_multi_index([labels[d].index(c[d]) for d in dims], sizes)) if dims
-            else 0 for c in cells]  # fmt: skip
+    flat = [
+        int(np.ravel_multi_index([labels[d].index(c[d]) for d in dims], sizes)) if dims else 0
+        for c in cells
+    ]
     n_draws, _, n_periods = reports.shape
     if flat == list(range(int(np.prod(sizes)))) and rows == list(range(rows[0], rows[-1] + 1)):
         block = reports[:, rows[0] : rows[-1] + 1, :].reshape(n_draws, *sizes, n_periods)

@@ -91,15 +91,53 @@ def _per_step(g: float, dt: float) -> float:
 
 @njit(cache=True)
 def simulate_draw(
-    b, P, X0, Z, dt, n_steps, record_every, out, final,
-    stock_same_step, stock_cap,
-    op_kind, op_src, op_param, op_scale, op_series, op_lookup, op_cap, op_arc0, op_arc1,
+    b,
+    P,
+    X0,
+    Z,
+    dt,
+    n_steps,
+    record_every,
+    out,
+    final,
+    stock_same_step,
+    stock_cap,
+    op_kind,
+    op_src,
+    op_param,
+    op_scale,
+    op_series,
+    op_lookup,
+    op_cap,
+    op_arc0,
+    op_arc1,
     op_group_end,
-    arc_src, arc_dst, arc_share, arc_cap_out, arc_cap_in,
-    cap_per_day, cap_param, cap_series, cap_fill,
-    lk_t0, lk_t1, lk_stock, lk_weight, lk_cap, lk_p0, lk_p1, lk_xs, lk_ys,
-    rep_kind, rep_stat, rep_t0, rep_t1, rep_target, rep_weight, rep_lookup,
-):  # fmt: skip
+    arc_src,
+    arc_dst,
+    arc_share,
+    arc_cap_out,
+    arc_cap_in,
+    cap_per_day,
+    cap_param,
+    cap_series,
+    cap_fill,
+    lk_t0,
+    lk_t1,
+    lk_stock,
+    lk_weight,
+    lk_cap,
+    lk_p0,
+    lk_p1,
+    lk_xs,
+    lk_ys,
+    rep_kind,
+    rep_stat,
+    rep_t0,
+    rep_t1,
+    rep_target,
+    rep_weight,
+    rep_lookup,
+):
     """Step draw ``b`` for ``n_steps``; write its reports into ``out[b]``, its last state into
     ``final[b]``.
     """
@@ -203,10 +241,34 @@ def simulate_draw(
             kind = op_kind[o]
             if kind == TRANSFER:
                 _transfer(
-                    o, b, t, zb, dt, P, Z, op_cap, op_series, op_arc0, op_arc1, arc_src, arc_dst,
-                    arc_cap_out, arc_cap_in, stock_same_step, cap_per_day, cap_fill, share,
-                    avail, x_new, flow, dem, level, limit, room, room_ready,
-                )  # fmt: skip
+                    o,
+                    b,
+                    t,
+                    zb,
+                    dt,
+                    P,
+                    Z,
+                    op_cap,
+                    op_series,
+                    op_arc0,
+                    op_arc1,
+                    arc_src,
+                    arc_dst,
+                    arc_cap_out,
+                    arc_cap_in,
+                    stock_same_step,
+                    cap_per_day,
+                    cap_fill,
+                    share,
+                    avail,
+                    x_new,
+                    flow,
+                    dem,
+                    level,
+                    limit,
+                    room,
+                    room_ready,
+                )
                 continue
             s = op_src[o]
             if kind == HAZARD or kind == RESIDENCE:
@@ -236,9 +298,19 @@ def simulate_draw(
                     if total > avail[s]:
                         total = avail[s]
                     _route(
-                        total, s, op_arc0[m], op_arc1[m], share, arc_dst, arc_cap_out,
-                        stock_same_step, avail, x_new, flow, level,
-                    )  # fmt: skip
+                        total,
+                        s,
+                        op_arc0[m],
+                        op_arc1[m],
+                        share,
+                        arc_dst,
+                        arc_cap_out,
+                        stock_same_step,
+                        avail,
+                        x_new,
+                        flow,
+                        level,
+                    )
                 continue
             if kind == DRAIN:
                 total = avail[s]
@@ -247,9 +319,19 @@ def simulate_draw(
                 if op_lookup[o] >= 0:
                     total *= lk_val[op_lookup[o]]
             _route(
-                total, s, op_arc0[o], op_arc1[o], share, arc_dst, arc_cap_out, stock_same_step,
-                avail, x_new, flow, level,
-            )  # fmt: skip
+                total,
+                s,
+                op_arc0[o],
+                op_arc1[o],
+                share,
+                arc_dst,
+                arc_cap_out,
+                stock_same_step,
+                avail,
+                x_new,
+                flow,
+                level,
+            )
 
         # One pass: commit the census, free it for the next step, accumulate levels and
         # capacity occupancy.
@@ -273,9 +355,22 @@ def simulate_draw(
         for r in range(n_rep):
             if rep_stepwise[r]:
                 v = _step_value(
-                    r, dt, rep_kind, rep_stat, rep_t0, rep_t1, rep_target, rep_weight,
-                    rep_lookup, x, flow, dem, lk_val, limit, room0,
-                )  # fmt: skip
+                    r,
+                    dt,
+                    rep_kind,
+                    rep_stat,
+                    rep_t0,
+                    rep_t1,
+                    rep_target,
+                    rep_weight,
+                    rep_lookup,
+                    x,
+                    flow,
+                    dem,
+                    lk_val,
+                    limit,
+                    room0,
+                )
                 st = rep_stat[r]
                 if st == MAX:
                     if v > acc[r]:
@@ -332,9 +427,22 @@ def _acc_start(stat: int) -> float:
 
 @njit(cache=True, inline="always")
 def _step_value(
-    r, dt, rep_kind, rep_stat, rep_t0, rep_t1, rep_target, rep_weight, rep_lookup,
-    x, flow, dem, lk_val, limit, room0,
-):  # fmt: skip
+    r,
+    dt,
+    rep_kind,
+    rep_stat,
+    rep_t0,
+    rep_t1,
+    rep_target,
+    rep_weight,
+    rep_lookup,
+    x,
+    flow,
+    dem,
+    lk_val,
+    limit,
+    room0,
+):
     """The value of report ``r`` in this step (flows and demands per day for max/min)."""
     kind = rep_kind[r]
     v = 0.0
@@ -362,8 +470,19 @@ def _step_value(
 
 @njit(cache=True, inline="always")
 def _route(
-    total, s, a0, a1, share, arc_dst, arc_cap_out, stock_same_step, avail, x_new, flow, level,
-):  # fmt: skip
+    total,
+    s,
+    a0,
+    a1,
+    share,
+    arc_dst,
+    arc_cap_out,
+    stock_same_step,
+    avail,
+    x_new,
+    flow,
+    level,
+):
     """Move ``total`` people out of stock ``s`` (or in from outside, ``s < 0``) by the routing
     shares of arcs ``a0:a1``; the last arc with a share takes the rounding remainder.
     """
@@ -391,10 +510,34 @@ def _route(
 
 @njit(cache=True, inline="always")
 def _transfer(
-    o, b, t, zb, dt, P, Z, op_cap, op_series, op_arc0, op_arc1, arc_src, arc_dst, arc_cap_out,
-    arc_cap_in, stock_same_step, cap_per_day, cap_fill, share, avail, x_new, flow, dem,
-    level, limit, room, room_ready,
-):  # fmt: skip
+    o,
+    b,
+    t,
+    zb,
+    dt,
+    P,
+    Z,
+    op_cap,
+    op_series,
+    op_arc0,
+    op_arc1,
+    arc_src,
+    arc_dst,
+    arc_cap_out,
+    arc_cap_in,
+    stock_same_step,
+    cap_per_day,
+    cap_fill,
+    share,
+    avail,
+    x_new,
+    flow,
+    dem,
+    level,
+    limit,
+    room,
+    room_ready,
+):
     """A capacity-limited transfer: each move asks ``1 - (1 - f z)^dt`` of what is available
     in its source; together they get at most the capacity's room, rationed in proportion.
     """
@@ -444,52 +587,204 @@ def _transfer(
 
 @njit(parallel=True, cache=True)
 def simulate_batch(
-    P, X0, Z, dt, n_steps, record_every, out, final,
-    stock_same_step, stock_cap,
-    op_kind, op_src, op_param, op_scale, op_series, op_lookup, op_cap, op_arc0, op_arc1,
+    P,
+    X0,
+    Z,
+    dt,
+    n_steps,
+    record_every,
+    out,
+    final,
+    stock_same_step,
+    stock_cap,
+    op_kind,
+    op_src,
+    op_param,
+    op_scale,
+    op_series,
+    op_lookup,
+    op_cap,
+    op_arc0,
+    op_arc1,
     op_group_end,
-    arc_src, arc_dst, arc_share, arc_cap_out, arc_cap_in,
-    cap_per_day, cap_param, cap_series, cap_fill,
-    lk_t0, lk_t1, lk_stock, lk_weight, lk_cap, lk_p0, lk_p1, lk_xs, lk_ys,
-    rep_kind, rep_stat, rep_t0, rep_t1, rep_target, rep_weight, rep_lookup,
-):  # fmt: skip
+    arc_src,
+    arc_dst,
+    arc_share,
+    arc_cap_out,
+    arc_cap_in,
+    cap_per_day,
+    cap_param,
+    cap_series,
+    cap_fill,
+    lk_t0,
+    lk_t1,
+    lk_stock,
+    lk_weight,
+    lk_cap,
+    lk_p0,
+    lk_p1,
+    lk_xs,
+    lk_ys,
+    rep_kind,
+    rep_stat,
+    rep_t0,
+    rep_t1,
+    rep_target,
+    rep_weight,
+    rep_lookup,
+):
     """Step every draw of a batch in parallel (``prange`` over draws)."""
     for b in prange(P.shape[0]):
         simulate_draw(
-            b, P, X0, Z, dt, n_steps, record_every, out, final,
-            stock_same_step, stock_cap,
-            op_kind, op_src, op_param, op_scale, op_series, op_lookup, op_cap, op_arc0,
-            op_arc1, op_group_end, arc_src, arc_dst, arc_share, arc_cap_out, arc_cap_in,
-            cap_per_day, cap_param, cap_series, cap_fill,
-            lk_t0, lk_t1, lk_stock, lk_weight, lk_cap, lk_p0, lk_p1, lk_xs, lk_ys,
-            rep_kind, rep_stat, rep_t0, rep_t1, rep_target, rep_weight, rep_lookup,
-        )  # fmt: skip
+            b,
+            P,
+            X0,
+            Z,
+            dt,
+            n_steps,
+            record_every,
+            out,
+            final,
+            stock_same_step,
+            stock_cap,
+            op_kind,
+            op_src,
+            op_param,
+            op_scale,
+            op_series,
+            op_lookup,
+            op_cap,
+            op_arc0,
+            op_arc1,
+            op_group_end,
+            arc_src,
+            arc_dst,
+            arc_share,
+            arc_cap_out,
+            arc_cap_in,
+            cap_per_day,
+            cap_param,
+            cap_series,
+            cap_fill,
+            lk_t0,
+            lk_t1,
+            lk_stock,
+            lk_weight,
+            lk_cap,
+            lk_p0,
+            lk_p1,
+            lk_xs,
+            lk_ys,
+            rep_kind,
+            rep_stat,
+            rep_t0,
+            rep_t1,
+            rep_target,
+            rep_weight,
+            rep_lookup,
+        )
 
 
 @njit(cache=True)
 def simulate_serial(
-    P, X0, Z, dt, n_steps, record_every, out, final,
-    stock_same_step, stock_cap,
-    op_kind, op_src, op_param, op_scale, op_series, op_lookup, op_cap, op_arc0, op_arc1,
+    P,
+    X0,
+    Z,
+    dt,
+    n_steps,
+    record_every,
+    out,
+    final,
+    stock_same_step,
+    stock_cap,
+    op_kind,
+    op_src,
+    op_param,
+    op_scale,
+    op_series,
+    op_lookup,
+    op_cap,
+    op_arc0,
+    op_arc1,
     op_group_end,
-    arc_src, arc_dst, arc_share, arc_cap_out, arc_cap_in,
-    cap_per_day, cap_param, cap_series, cap_fill,
-    lk_t0, lk_t1, lk_stock, lk_weight, lk_cap, lk_p0, lk_p1, lk_xs, lk_ys,
-    rep_kind, rep_stat, rep_t0, rep_t1, rep_target, rep_weight, rep_lookup,
-):  # fmt: skip
+    arc_src,
+    arc_dst,
+    arc_share,
+    arc_cap_out,
+    arc_cap_in,
+    cap_per_day,
+    cap_param,
+    cap_series,
+    cap_fill,
+    lk_t0,
+    lk_t1,
+    lk_stock,
+    lk_weight,
+    lk_cap,
+    lk_p0,
+    lk_p1,
+    lk_xs,
+    lk_ys,
+    rep_kind,
+    rep_stat,
+    rep_t0,
+    rep_t1,
+    rep_target,
+    rep_weight,
+    rep_lookup,
+):
     """Step the draws one after another on the calling thread (no thread-pool start-up: the
     path for a single draw). Same per-draw code as :func:`simulate_batch`, same results.
     """
     for b in range(P.shape[0]):
         simulate_draw(
-            b, P, X0, Z, dt, n_steps, record_every, out, final,
-            stock_same_step, stock_cap,
-            op_kind, op_src, op_param, op_scale, op_series, op_lookup, op_cap, op_arc0,
-            op_arc1, op_group_end, arc_src, arc_dst, arc_share, arc_cap_out, arc_cap_in,
-            cap_per_day, cap_param, cap_series, cap_fill,
-            lk_t0, lk_t1, lk_stock, lk_weight, lk_cap, lk_p0, lk_p1, lk_xs, lk_ys,
-            rep_kind, rep_stat, rep_t0, rep_t1, rep_target, rep_weight, rep_lookup,
-        )  # fmt: skip
+            b,
+            P,
+            X0,
+            Z,
+            dt,
+            n_steps,
+            record_every,
+            out,
+            final,
+            stock_same_step,
+            stock_cap,
+            op_kind,
+            op_src,
+            op_param,
+            op_scale,
+            op_series,
+            op_lookup,
+            op_cap,
+            op_arc0,
+            op_arc1,
+            op_group_end,
+            arc_src,
+            arc_dst,
+            arc_share,
+            arc_cap_out,
+            arc_cap_in,
+            cap_per_day,
+            cap_param,
+            cap_series,
+            cap_fill,
+            lk_t0,
+            lk_t1,
+            lk_stock,
+            lk_weight,
+            lk_cap,
+            lk_p0,
+            lk_p1,
+            lk_xs,
+            lk_ys,
+            rep_kind,
+            rep_stat,
+            rep_t0,
+            rep_t1,
+            rep_target,
+            rep_weight,
+            rep_lookup,
+        )
 
 
 KERNEL_ARRAYS = (

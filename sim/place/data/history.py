@@ -119,9 +119,13 @@ def sobol(lows: np.ndarray, highs: np.ndarray, n: int, rng: np.random.Generator)
 
 
 def refocus(
-    kept: np.ndarray, lows: np.ndarray, highs: np.ndarray, n: int, rng: np.random.Generator,
+    kept: np.ndarray,
+    lows: np.ndarray,
+    highs: np.ndarray,
+    n: int,
+    rng: np.random.Generator,
     margin: float = 0.1,
-) -> np.ndarray:  # fmt: skip
+) -> np.ndarray:
     """A design for the next wave from the non-implausible points ``kept`` (m, p)."""
     if len(kept) == 0:
         return sobol(lows, highs, n, rng)
@@ -133,8 +137,7 @@ def refocus(
     box = sobol(lo, hi, n_box, rng)
     cov = np.atleast_2d(np.cov(kept.T)) if len(kept) > len(lows) else np.diag((0.05 * span) ** 2)
     centres = kept[rng.integers(len(kept), size=n - n_box)]
-    jitter = rng.multivariate_normal(np.zeros(len(lows)), 0.25 * cov, size=n - n_box,
-                                     method="eigh")  # fmt: skip
+    jitter = rng.multivariate_normal(np.zeros(len(lows)), 0.25 * cov, size=n - n_box, method="eigh")
     near = np.clip(centres + jitter, lows, highs)
     return np.concatenate([box, near])
 
@@ -162,8 +165,11 @@ def history_match(
     match = Match(tuple(names), targets, cutoff, k)
     for w in range(waves):
         kept_so_far = match.ensemble()[0] if match.waves else np.empty((0, len(names)))
-        x = sobol(lows, highs, per_wave, rng) if w == 0 else refocus(
-            kept_so_far, lows, highs, per_wave, rng)  # fmt: skip
+        x = (
+            sobol(lows, highs, per_wave, rng)
+            if w == 0
+            else refocus(kept_so_far, lows, highs, per_wave, rng)
+        )
         mean, ens_var = simulate(x)
         imp = implausibility(mean, ens_var, targets)
         kept = np.isfinite(imp).all(1) & (kth_max(np.nan_to_num(imp, nan=np.inf), k) <= cutoff)

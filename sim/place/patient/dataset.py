@@ -30,8 +30,9 @@ from sim.results.provenance import provenance
 from sim.results.schema import VARIABLES
 
 
-def to_dataset(results: list[ReplicationResult], inputs: list[PlaceInputs],
-               cfg: Config) -> xr.Dataset:  # fmt: skip
+def to_dataset(
+    results: list[ReplicationResult], inputs: list[PlaceInputs], cfg: Config
+) -> xr.Dataset:
     """One Dataset over all (draw, replication) pairs, in the stock-flow engine's schema."""
     run = cfg.run
     place = inputs[0].place
@@ -79,9 +80,12 @@ def to_dataset(results: list[ReplicationResult], inputs: list[PlaceInputs],
 
     stack = np.stack
     R = results
-    put_ledger("people_in_services", stack([last(r.census["in_system"]) for r in R]),
-               "People in services at the end of the period (the population at home is an "
-               "input)", "time: point")  # fmt: skip
+    put_ledger(
+        "people_in_services",
+        stack([last(r.census["in_system"]) for r in R]),
+        "People in services at the end of the period (the population at home is an input)",
+        "time: point",
+    )
     for name, long_name in (
         ("people_in", "People entering services"),
         ("people_out", "People leaving services for home"),
@@ -89,33 +93,55 @@ def to_dataset(results: list[ReplicationResult], inputs: list[PlaceInputs],
     ):
         put_ledger(name, stack([total(r.counts[name]) for r in R]), long_name, "time: sum")
     pop = [inputs[r.draw].population for r in R]
-    put("population", stack([last(p).reshape(n_per, len(ages), len(segs), len(quints))
-                             for p in pop]))  # fmt: skip
+    put(
+        "population",
+        stack([last(p).reshape(n_per, len(ages), len(segs), len(quints)) for p in pop]),
+    )
     by_service = {"occupied": "area", "occupied_midnight": "census", "capacity": "capacity"}
     for name, monitor in by_service.items():
-        put(name, stack([np.stack([mean(getattr(r, monitor)[s]) for s in SERVICES], axis=-1)
-                         for r in R]))  # fmt: skip
-    put("nctr", stack([np.stack([mean(r.area[f"nctr_{p}"]) for p in WAITED_PATHWAYS], axis=-1)
-                       for r in R]))  # fmt: skip
+        put(
+            name,
+            stack([np.stack([mean(getattr(r, monitor)[s]) for s in SERVICES], axis=-1) for r in R]),
+        )
+    put(
+        "nctr",
+        stack([np.stack([mean(r.area[f"nctr_{p}"]) for p in WAITED_PATHWAYS], axis=-1) for r in R]),
+    )
     ages_in_beds = [[mean(r.area[f"acute_age_{a}"]) for a in range(len(ages))] for r in R]
     put("acute_patients", stack([np.stack(a, axis=-1) for a in ages_in_beds]))
-    put("bed_pressure_handover_minutes",
-        stack([mean(r.counts["bed_pressure_handover_minutes"]) for r in R]))  # fmt: skip
-    levels = {"boarding": "boarding", "ed_patients": "in_ed", "crews_busy": "crews",
-              "follow_up": "follow_up"}  # fmt: skip
+    put(
+        "bed_pressure_handover_minutes",
+        stack([mean(r.counts["bed_pressure_handover_minutes"]) for r in R]),
+    )
+    levels = {
+        "boarding": "boarding",
+        "ed_patients": "in_ed",
+        "crews_busy": "crews",
+        "follow_up": "follow_up",
+    }
     for name, monitor in levels.items():
         put(name, stack([mean(r.area[monitor]) for r in R]))
     for name in BY_QUINTILE + BY_DAY:  # totals per period of the counts the schema declares
         if name in VARIABLES and VARIABLES[name].is_flow:
             put(name, stack([total(r.counts[name]) for r in R]))
-    put("discharges", stack([np.stack([total(r.counts[f"discharges_{p}"]) for p in PATHWAYS],
-                                      axis=1) for r in R]))  # fmt: skip
+    put(
+        "discharges",
+        stack(
+            [np.stack([total(r.counts[f"discharges_{p}"]) for p in PATHWAYS], axis=1) for r in R]
+        ),
+    )
     put("people_initial", np.array([r.people_initial for r in R]))
     for name in ("handover_delay_minutes", "ed_hours", "crew_wait_minutes"):
         put(name, stack([r.tallies[name][:-1] for r in R]))
-    put("discharge_wait_days",
-        stack([np.stack([r.tallies[f"discharge_wait_days_{p}"][:-1] for p in WAITED_PATHWAYS])
-               for r in R]))  # fmt: skip
+    put(
+        "discharge_wait_days",
+        stack(
+            [
+                np.stack([r.tallies[f"discharge_wait_days_{p}"][:-1] for p in WAITED_PATHWAYS])
+                for r in R
+            ]
+        ),
+    )
     ds = xr.Dataset({k: xr.Variable(*v) for k, v in data.items()}, coords=coords)
     ds = ds.assign_coords(
         parameter_draw=("draw", np.array([r.draw for r in R])),
@@ -126,27 +152,29 @@ def to_dataset(results: list[ReplicationResult], inputs: list[PlaceInputs],
     ds["draw"].attrs = {"long_name": "Parameter draw x replication"}
     ds["statistic"].attrs = {"long_name": "Mean or percentile over patients"}
     _add_parameter_draws(ds, cfg, R)
-    ds.attrs.update({
-        "model": f"place:{place.cfg.name}",
-        "engine": "patient",
-        "dt_days": 1.0,  # n_steps x dt_days = the horizon in days (time itself is continuous)
-        "period_days": float(period),
-        "n_steps": n_days,
-        "start_date": run.start_date,
-        **{k: v for k, v in provenance().items() if k != "created_utc"},
-        "simpy": _version("simpy"),
-        "place": cfg.place.name,
-        "scenario": cfg.scenario.name,
-        "seed": run.seed,
-        "draws": run.draws,
-        "replications": run.patient.replications,
-        "warm_start": run.patient.warm_start,
-        "sim_events": int(sum(r.events for r in R)),
-        "config_yaml": to_yaml(cfg),
-        "conventions": "continuous time in days; levels are time-weighted means over each "
-        "period (*_midnight: census at midnight); flows are totals over each period; `time` is "
-        "the start of the period; draw = parameter draw x replication",
-    })  # fmt: skip
+    ds.attrs.update(
+        {
+            "model": f"place:{place.cfg.name}",
+            "engine": "patient",
+            "dt_days": 1.0,  # n_steps x dt_days = the horizon in days (time itself is continuous)
+            "period_days": float(period),
+            "n_steps": n_days,
+            "start_date": run.start_date,
+            **{k: v for k, v in provenance().items() if k != "created_utc"},
+            "simpy": _version("simpy"),
+            "place": cfg.place.name,
+            "scenario": cfg.scenario.name,
+            "seed": run.seed,
+            "draws": run.draws,
+            "replications": run.patient.replications,
+            "warm_start": run.patient.warm_start,
+            "sim_events": int(sum(r.events for r in R)),
+            "config_yaml": to_yaml(cfg),
+            "conventions": "continuous time in days; levels are time-weighted means over each "
+            "period (*_midnight: census at midnight); flows are totals over each period; `time` is "
+            "the start of the period; draw = parameter draw x replication",
+        }
+    )
     return ds
 
 
@@ -158,9 +186,11 @@ def _add_parameter_draws(ds: xr.Dataset, cfg: Config, results: list[ReplicationR
     keys = list(samples)
     values = np.array([[samples[k][r.draw] for k in keys] for r in results])
     ds["parameter_draws"] = xr.DataArray(
-        values, dims=("draw", "uncertain_key"), coords={"uncertain_key": keys},
+        values,
+        dims=("draw", "uncertain_key"),
+        coords={"uncertain_key": keys},
         attrs={"units": "as the key", "long_name": "Sampled values of uncertain keys"},
-    )  # fmt: skip
+    )
 
 
 def _version(name: str) -> str:

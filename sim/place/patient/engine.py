@@ -25,8 +25,14 @@ from sim.place.patient.processes import BY_DAY, BY_QUINTILE, PlaceSim
 log = logging.getLogger(__name__)
 
 QUANTILES = (0.5, 0.9, 0.95, 0.99)
-TALLIES = ("handover_delay_minutes", "ed_hours", "crew_wait_minutes", "discharge_wait_days_P1",
-           "discharge_wait_days_P2", "discharge_wait_days_P3")  # fmt: skip
+TALLIES = (
+    "handover_delay_minutes",
+    "ed_hours",
+    "crew_wait_minutes",
+    "discharge_wait_days_P1",
+    "discharge_wait_days_P2",
+    "discharge_wait_days_P3",
+)
 
 
 @dataclass
@@ -47,8 +53,9 @@ class ReplicationResult:
     streams: list[str]
 
 
-def run_replication(inputs: PlaceInputs, seed: int, replication: int,
-                    keep_log: bool = False) -> ReplicationResult:  # fmt: skip
+def run_replication(
+    inputs: PlaceInputs, seed: int, replication: int, keep_log: bool = False
+) -> ReplicationResult:
     """Build, warm-start and run one replication of the place; collect its monitors."""
     start = time.perf_counter()
     sim = PlaceSim(inputs, seed, replication, keep_log=keep_log)
@@ -58,8 +65,7 @@ def run_replication(inputs: PlaceInputs, seed: int, replication: int,
     for name in TALLIES:
         values = np.asarray(rec.tallies.get(name, []), dtype=float)
         if len(values):
-            tallies[name] = np.array([values.mean(), *np.quantile(values, QUANTILES),
-                                      len(values)])  # fmt: skip
+            tallies[name] = np.array([values.mean(), *np.quantile(values, QUANTILES), len(values)])
         else:
             tallies[name] = np.array([np.nan] * (1 + len(QUANTILES)) + [0.0])
     return ReplicationResult(
@@ -82,8 +88,13 @@ def _job(args: tuple) -> ReplicationResult:
     return run_replication(*args)
 
 
-def run_all(inputs: list[PlaceInputs], seed: int, replications: int, workers: int = 1,
-            keep_log: bool = False) -> list[ReplicationResult]:  # fmt: skip
+def run_all(
+    inputs: list[PlaceInputs],
+    seed: int,
+    replications: int,
+    workers: int = 1,
+    keep_log: bool = False,
+) -> list[ReplicationResult]:
     """Every (draw, replication), in that order; in ``workers`` processes when > 1."""
     jobs = [(inp, seed, r, keep_log) for inp in inputs for r in range(replications)]
     if workers <= 1 or len(jobs) == 1:

@@ -41,13 +41,27 @@ from sim.place.patient.engine import ReplicationResult
 
 HEADER = ("draw", "replication", *EPISODE_COLUMNS)
 FORMATS = ("episodes", "process_mining")
-PM_COLUMNS = ("case_id", "activity", "timestamp", "lifecycle", "activity_instance", "outcome",
-              "cohort", "draw", "replication")  # fmt: skip
+PM_COLUMNS = (
+    "case_id",
+    "activity",
+    "timestamp",
+    "lifecycle",
+    "activity_instance",
+    "outcome",
+    "cohort",
+    "draw",
+    "replication",
+)
 """Columns of the process-mining shape, in order."""
 
 
-def write_event_log(results: Sequence[ReplicationResult], place: Place, path: str | Path,
-                    fmt: str = "episodes", start_date: str = "2025-04-01") -> Path:  # fmt: skip
+def write_event_log(
+    results: Sequence[ReplicationResult],
+    place: Place,
+    path: str | Path,
+    fmt: str = "episodes",
+    start_date: str = "2025-04-01",
+) -> Path:
     """Write every replication's episodes to ``path`` (CSV, gzip-compressed); returns it.
 
     Args:
@@ -67,8 +81,12 @@ def write_event_log(results: Sequence[ReplicationResult], place: Place, path: st
             _write_episodes(results, place, tmp)
         else:
             frame = process_mining_frame(results, place, start_date)
-            frame.to_csv(tmp, index=False, compression={"method": "gzip", "compresslevel": 3},
-                         date_format="%Y-%m-%dT%H:%M:%S.%f")  # fmt: skip
+            frame.to_csv(
+                tmp,
+                index=False,
+                compression={"method": "gzip", "compresslevel": 3},
+                date_format="%Y-%m-%dT%H:%M:%S.%f",
+            )
         os.replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
@@ -88,16 +106,24 @@ def _write_episodes(results: Sequence[ReplicationResult], place: Place, tmp: str
             n = len(cols["patient"])
             cohort = [labels[c] for c in cols["cohort"].tolist()]
             rows = zip(
-                [r.draw] * n, [r.replication] * n, cols["patient"].tolist(), cohort,
-                cols["service"].tolist(), _round(cols["arrival"]), _round(cols["start"]),
-                _round(cols["end"]), cols["outcome"].tolist(), _round(cols["duration"]),
+                [r.draw] * n,
+                [r.replication] * n,
+                cols["patient"].tolist(),
+                cohort,
+                cols["service"].tolist(),
+                _round(cols["arrival"]),
+                _round(cols["start"]),
+                _round(cols["end"]),
+                cols["outcome"].tolist(),
+                _round(cols["duration"]),
                 strict=True,
-            )  # fmt: skip
+            )
             w.writerows(rows)
 
 
-def process_mining_frame(results: Sequence[ReplicationResult], place: Place,
-                         start_date: str) -> pd.DataFrame:  # fmt: skip
+def process_mining_frame(
+    results: Sequence[ReplicationResult], place: Place, start_date: str
+) -> pd.DataFrame:
     """The episode logs as a standard process-mining event log (see the module docstring).
 
     One ``start`` event per episode that began (``start`` finite) and one ``complete`` event
@@ -117,19 +143,25 @@ def process_mining_frame(results: Sequence[ReplicationResult], place: Place,
         ended = log["outcome"] != "ongoing"
         for life, keep, time in (("start", began, log["start"]), ("complete", ended, log["end"])):
             case = [f"{r.draw}-{r.replication}-{p}" for p in log["patient"][keep].tolist()]
-            parts.append(pd.DataFrame({
-                "case_id": case,
-                "activity": log["service"][keep].astype(str),
-                "timestamp": origin + np.round(time[keep] * 86400e9).astype("timedelta64[ns]"),
-                "lifecycle": life,
-                "activity_instance": [f"{r.draw}-{r.replication}-e{k}"
-                                      for k in episode[keep].tolist()],
-                "outcome": np.where(life == "start", "", log["outcome"][keep].astype(str)),
-                "cohort": labels[log["cohort"][keep]],
-                "draw": np.full(int(keep.sum()), r.draw, dtype=np.int64),
-                "replication": np.full(int(keep.sum()), r.replication, dtype=np.int64),
-                "_order": (0 if life == "start" else 1),
-            }))  # fmt: skip
+            parts.append(
+                pd.DataFrame(
+                    {
+                        "case_id": case,
+                        "activity": log["service"][keep].astype(str),
+                        "timestamp": origin
+                        + np.round(time[keep] * 86400e9).astype("timedelta64[ns]"),
+                        "lifecycle": life,
+                        "activity_instance": [
+                            f"{r.draw}-{r.replication}-e{k}" for k in episode[keep].tolist()
+                        ],
+                        "outcome": np.where(life == "start", "", log["outcome"][keep].astype(str)),
+                        "cohort": labels[log["cohort"][keep]],
+                        "draw": np.full(int(keep.sum()), r.draw, dtype=np.int64),
+                        "replication": np.full(int(keep.sum()), r.replication, dtype=np.int64),
+                        "_order": (0 if life == "start" else 1),
+                    }
+                )
+            )
     if not parts:
         return pd.DataFrame({c: pd.Series(dtype=t) for c, t in _PM_TYPES.items()})
     df = pd.concat(parts, ignore_index=True)
@@ -140,9 +172,17 @@ def process_mining_frame(results: Sequence[ReplicationResult], place: Place,
     return df[list(PM_COLUMNS)]
 
 
-_PM_TYPES = {"case_id": str, "activity": str, "timestamp": "datetime64[ns]", "lifecycle": str,
-             "activity_instance": str, "outcome": str, "cohort": str, "draw": np.int64,
-             "replication": np.int64}  # fmt: skip
+_PM_TYPES = {
+    "case_id": str,
+    "activity": str,
+    "timestamp": "datetime64[ns]",
+    "lifecycle": str,
+    "activity_instance": str,
+    "outcome": str,
+    "cohort": str,
+    "draw": np.int64,
+    "replication": np.int64,
+}
 
 
 def _round(values) -> list[str]:

@@ -113,28 +113,35 @@ def _inputs_for(place: Place, run: RunCfg, draw: int, snapshot: Path | None) -> 
     values = series_values(place, run.start_date, n_days, 1.0)
     series = compiled.series_array(values, n_days, 1)
     x, calibrated = warm_start(compiled, params, series, 1.0)
-    out = run_arrays(compiled, calibrated, n_steps=n_days, series=series, initial=x,
-                     dt_days=1.0, record_every=1)  # fmt: skip
+    out = run_arrays(
+        compiled, calibrated, n_steps=n_days, series=series, initial=x, dt_days=1.0, record_every=1
+    )
     col = {lab: i for i, lab in enumerate(labels)}
     p_index = {p: i for i, p in enumerate(compiled.param_names)}
     rates = {}
     for name, op in FRONT_DOORS.items():
         fallback = place.rate["ambulance" if name == "call_999" else name]
-        rates[name] = np.array([
-            calibrated[0, p_index[f"{op}[{lab}].rate_per_day"]]
-            if f"{op}[{lab}].rate_per_day" in p_index else fallback[i]
-            for i, lab in enumerate(labels)
-        ])  # fmt: skip
+        rates[name] = np.array(
+            [
+                calibrated[0, p_index[f"{op}[{lab}].rate_per_day"]]
+                if f"{op}[{lab}].rate_per_day" in p_index
+                else fallback[i]
+                for i, lab in enumerate(labels)
+            ]
+        )
     # The declaration's rates are competing hazards per person per day on ``home``: with
     # total hazard K a person at home leaves by door i with daily probability
     # (k_i / K) (1 - exp(-K)) (the stock-flow engine's rule). Use the same expected number.
     total = sum(rates.values())
     for op in ("death", "progression", "ageing"):
-        total = total + np.array([
-            calibrated[0, p_index[f"{op}[{lab}].rate_per_day"]]
-            if f"{op}[{lab}].rate_per_day" in p_index else 0.0
-            for lab in labels
-        ])  # fmt: skip
+        total = total + np.array(
+            [
+                calibrated[0, p_index[f"{op}[{lab}].rate_per_day"]]
+                if f"{op}[{lab}].rate_per_day" in p_index
+                else 0.0
+                for lab in labels
+            ]
+        )
     leave = np.where(total > 0, -np.expm1(-total) / np.where(total > 0, total, 1.0), 0.0)
     rates = {name: k * leave for name, k in rates.items()}
     rates["care_home_admission"] = place.rate["care_home_admission"]

@@ -22,8 +22,19 @@ UNIFORMS = (
     "assess2", "assess3", "sent_home", "service_exit", "readmit", "follow_death",
     "care_home_death",
 )  # fmt: skip
-CLOCKS = ("step_down", "decondition1", "decondition2", "waiting_death", "assess1", "assess2",
-          "assess3", "sent_home", "readmit", "follow_death", "care_home_death")  # fmt: skip
+CLOCKS = (
+    "step_down",
+    "decondition1",
+    "decondition2",
+    "waiting_death",
+    "assess1",
+    "assess2",
+    "assess3",
+    "sent_home",
+    "readmit",
+    "follow_death",
+    "care_home_death",
+)
 """Columns used as Exp(1) clocks (``-log(1 - u)``)."""
 
 
@@ -59,13 +70,17 @@ class Layout:
         k_los = max(f.n_uniforms for f in los.values())
         los_u = list(range(n, n + k_los))
         n += k_los
-        self.los = {k: self._add(f"los{k}", lambda u, f=f: f.unit(u[:, los_u[: f.n_uniforms]]))
-                    for k, f in los.items()}  # fmt: skip
+        self.los = {
+            k: self._add(f"los{k}", lambda u, f=f: f.unit(u[:, los_u[: f.n_uniforms]]))
+            for k, f in los.items()
+        }
         k_svc = max(f.n_uniforms for f in services.values())
         svc_u = list(range(n, n + k_svc))
         n += k_svc
-        self.service = {k: self._add(f"svc{k}", lambda u, f=f: f.unit(u[:, svc_u[: f.n_uniforms]]))
-                        for k, f in services.items()}  # fmt: skip
+        self.service = {
+            k: self._add(f"svc{k}", lambda u, f=f: f.unit(u[:, svc_u[: f.n_uniforms]]))
+            for k, f in services.items()
+        }
         fu_u = list(range(n, n + follow_up.n_uniforms))
         n += follow_up.n_uniforms
         self.follow_up = self._add("follow_up", lambda u: follow_up.unit(u[:, fu_u]))

@@ -60,9 +60,18 @@ BY_QUINTILE = (
     "at_home_91d", "care_home_admissions", "discharges_P0", "discharges_P1", "discharges_P2",
     "discharges_P3",
 )  # fmt: skip
-BY_DAY = ("handover_hours_lost", "hospital_deaths", "people_in", "people_out", "deaths",
-          "ed_over_4h", "ed_over_12h", "ed_corridor", "boarders_sent_home",
-          "bed_pressure_handover_minutes")  # fmt: skip
+BY_DAY = (
+    "handover_hours_lost",
+    "hospital_deaths",
+    "people_in",
+    "people_out",
+    "deaths",
+    "ed_over_4h",
+    "ed_over_12h",
+    "ed_corridor",
+    "boarders_sent_home",
+    "bed_pressure_handover_minutes",
+)
 INF = math.inf
 GC_THRESHOLDS = (200_000, 50, 100)
 """Garbage-collector thresholds during a replication (Python's default is 2,000, 10, 10):
@@ -93,8 +102,9 @@ class Table:
 class PlaceSim:
     """One replication of the place: resources, arrival streams, processes and monitors."""
 
-    def __init__(self, inputs: PlaceInputs, seed: int, replication: int,
-                 keep_log: bool = False) -> None:  # fmt: skip
+    def __init__(
+        self, inputs: PlaceInputs, seed: int, replication: int, keep_log: bool = False
+    ) -> None:
         self.inputs = inputs
         self.env = env = simpy.Environment()
         self.streams = Streams(seed, replication)
@@ -134,8 +144,9 @@ class PlaceSim:
         }
         levels |= {f"nctr_P{k + 1}": lv for k, lv in enumerate(self.nctr)}
         levels |= {f"acute_age_{a}": lv for a, lv in enumerate(self.acute_age)}
-        self.rec = Recorder(self.n_days, len(place.labels("quintile")), BY_QUINTILE, BY_DAY,
-                            levels, keep_log)  # fmt: skip
+        self.rec = Recorder(
+            self.n_days, len(place.labels("quintile")), BY_QUINTILE, BY_DAY, levels, keep_log
+        )
         self.cq = self.rec.by_q
         self.cd = self.rec.by_day
         self.nq = self.rec.nq
@@ -156,8 +167,7 @@ class PlaceSim:
         self.step_down_log = -math.log1p(-min(self.step_down_rate, 1 - 1e-12))
         self.sent_home_rate = float(ac.boarding_discharge_per_day)
         self.waiting_death_rate = ac.waiting_deaths_per_1000_day / 1000.0
-        self.decondition = [float(ac.decondition_per_day[0]), float(ac.decondition_per_day[1]),
-                            0.0]  # fmt: skip
+        self.decondition = [float(ac.decondition_per_day[0]), float(ac.decondition_per_day[1]), 0.0]
         self.assess_rate = [1.0 / w for w in ac.pathway_wait_days]
         factor_by_dow = {}
         for d in range(self.n_days):
@@ -173,9 +183,12 @@ class PlaceSim:
         n111 = cfg.nhs111
         self.routes_111 = [n111.to_ambulance, n111.to_ambulance + n111.to_ed]
         self.svc_mean = {k: float(getattr(cfg, k).mean_days) for k in COMMUNITY}
-        self.svc_exit = {k: np.cumsum([getattr(cfg, k).to_home, getattr(cfg, k).to_hospital,
-                                       getattr(cfg, k).to_care_home]).tolist()
-                         for k in COMMUNITY}  # fmt: skip
+        self.svc_exit = {
+            k: np.cumsum(
+                [getattr(cfg, k).to_home, getattr(cfg, k).to_hospital, getattr(cfg, k).to_care_home]
+            ).tolist()
+            for k in COMMUNITY
+        }
         self.ch_death_rate = cfg.care_home.deaths_per_1000_year / 1000.0 / DAYS_PER_YEAR
         fu = cfg.follow_up
         self.fu_days = float(fu.days)
@@ -223,8 +236,10 @@ class PlaceSim:
         }  # fmt: skip
         self.L = Layout(los, services, fam["follow_up"], durations)
         self.los_col = [self.L.los[k] for k in self.los_col_key]
-        self.svc_col = {k: self.L.service[stages[k]] if sk == "erlang"
-                        else self.L.service[stages["reablement"]] for k in COMMUNITY}  # fmt: skip
+        self.svc_col = {
+            k: self.L.service[stages[k]] if sk == "erlang" else self.L.service[stages["reablement"]]
+            for k in COMMUNITY
+        }
         self.dur_col = self.L.duration
 
     def rows(self, name: str) -> Rows:
@@ -336,8 +351,9 @@ class PlaceSim:
         t1 = self.place.front_door.walk_in_type1_share
         r = inputs.rates
         s = self.streams
-        calls = poisson_arrivals(s["arrivals.call_999"], r["call_999"] * home * winter,
-                                 amb_hours, week, n_extra=1)  # fmt: skip
+        calls = poisson_arrivals(
+            s["arrivals.call_999"], r["call_999"] * home * winter, amb_hours, week, n_extra=1
+        )
         self._incidents(calls, 0, "call_999")
         streams = [
             ("walk_in", r["walk_in"] * t1 * home * winter, ed_hours, week, self.on_walk_in),
@@ -355,14 +371,16 @@ class PlaceSim:
         rng = s["arrivals.walk_in_other"]
         self._add_counts("ed_attendances", poisson_counts(rng.random(other_rate.shape), other_rate))
         # NHS 111: direct calls and unmet GP demand; routed in bulk to 999, ED or home.
-        direct = poisson_arrivals(s["arrivals.nhs111"], r["nhs111"] * home, ed_hours, week,
-                                  n_extra=2)  # fmt: skip
+        direct = poisson_arrivals(
+            s["arrivals.nhs111"], r["nhs111"] * home, ed_hours, week, n_extra=2
+        )
         for arr, name in ((direct, "nhs111"), (self._gp_unmet_calls(ed_hours), "gp_unmet_111")):
             self._bulk_count("nhs111_calls", arr.times, arr.cohorts)
             route = np.searchsorted(self.routes_111, arr.extra[:, 0], side="right")
             self._incidents(arr.subset(route == 0), 1, f"{name}_to_999")
-            env.process(self.arrivals(arr.subset(route == 1), None, self.on_walk_in,
-                                      f"{name}_to_ed"))  # fmt: skip
+            env.process(
+                self.arrivals(arr.subset(route == 1), None, self.on_walk_in, f"{name}_to_ed")
+            )
 
     def _incidents(self, arr: Arrivals, route_col: int, source: str) -> None:
         """999 incidents: counted, routed in bulk; those needing a crew get a process."""
@@ -394,8 +412,12 @@ class PlaceSim:
         seq = rng.bit_generator.seed_seq
         day_seqs, row_seeds = seq.spawn(self.n_days), seq.spawn(self.n_days)
         pc = cfg.primary_care
-        capacity = (pc.appointments_per_head_year * cfg.population.size / DAYS_PER_YEAR
-                    * inputs.plan["gp_appointments"])  # fmt: skip
+        capacity = (
+            pc.appointments_per_head_year
+            * cfg.population.size
+            / DAYS_PER_YEAR
+            * inputs.plan["gp_appointments"]
+        )
         qi = np.asarray(self.quint)
         cum = np.cumsum(hours) / hours.sum()
         parts = []
@@ -403,8 +425,11 @@ class PlaceSim:
             g = np.random.Generator(np.random.PCG64(day_seqs[d]))
             total = int(demand[d].sum())
             unmet_total = max(0, total - int(round(capacity[d])))
-            unmet = (g.multivariate_hypergeometric(demand[d], unmet_total)
-                     if unmet_total > 0 else np.zeros_like(demand[d]))  # fmt: skip
+            unmet = (
+                g.multivariate_hypergeometric(demand[d], unmet_total)
+                if unmet_total > 0
+                else np.zeros_like(demand[d])
+            )
             given = demand[d] - unmet
             calls = g.binomial(unmet, pc.unmet_to_111_share)
             for name, values in (("gp_appointments", given), ("gp_unmet", unmet)):
@@ -416,17 +441,30 @@ class PlaceSim:
             if k:
                 u = g.random((k, 4))
                 hour = np.minimum(np.searchsorted(cum, u[:, 0], side="right"), 23)
-                parts.append((d + (hour + u[:, 1]) / 24.0,
-                              np.repeat(np.arange(len(calls)), calls), np.full(k, d),
-                              np.arange(k), u[:, 2:]))  # fmt: skip
+                parts.append(
+                    (
+                        d + (hour + u[:, 1]) / 24.0,
+                        np.repeat(np.arange(len(calls)), calls),
+                        np.full(k, d),
+                        np.arange(k),
+                        u[:, 2:],
+                    )
+                )
         if not parts:
             empty = np.zeros(0)
-            return Arrivals(empty, empty.astype(np.int64), empty.astype(np.int64),
-                            empty.astype(np.int64), np.zeros((0, 2)), row_seeds)  # fmt: skip
+            return Arrivals(
+                empty,
+                empty.astype(np.int64),
+                empty.astype(np.int64),
+                empty.astype(np.int64),
+                np.zeros((0, 2)),
+                row_seeds,
+            )
         t, c, day, idx, extra = (np.concatenate(x) for x in zip(*parts, strict=True))
         order = np.argsort(t, kind="stable")
-        return Arrivals(t[order], c[order].astype(np.int64), day[order], idx[order],
-                        extra[order], row_seeds)  # fmt: skip
+        return Arrivals(
+            t[order], c[order].astype(np.int64), day[order], idx[order], extra[order], row_seeds
+        )
 
     def _add_counts(self, name: str, per_day_cohort: np.ndarray) -> None:
         qi = np.asarray(self.quint)
@@ -451,8 +489,7 @@ class PlaceSim:
         first = np.searchsorted(arr.day, np.arange(self.n_days + 1)).tolist()  # days ascend
         day_rows: list[list[float]] = []
         current = lo = -1
-        each = zip(arr.times.tolist(), arr.cohorts.tolist(), arr.day.tolist(), kinds_,
-                   strict=False)  # fmt: skip
+        each = zip(arr.times.tolist(), arr.cohorts.tolist(), arr.day.tolist(), kinds_, strict=False)
         for j, (t, c, d, kind) in enumerate(each):
             dt = t - env.now
             if dt > 0:

@@ -23,13 +23,19 @@ def simulate_patient(cfg: Config) -> xr.Dataset:
     """Run the configured place on the patient-level engine; the results Dataset."""
     p = cfg.run.patient
     inputs = prepare_inputs(cfg)
-    log.info("patient engine: %d draw(s) x %d replication(s) x %d days", len(inputs),
-             p.replications, inputs[0].n_days)  # fmt: skip
-    results = run_all(inputs, cfg.run.seed, p.replications, p.workers,
-                      keep_log=p.event_log is not None)  # fmt: skip
+    log.info(
+        "patient engine: %d draw(s) x %d replication(s) x %d days",
+        len(inputs),
+        p.replications,
+        inputs[0].n_days,
+    )
+    results = run_all(
+        inputs, cfg.run.seed, p.replications, p.workers, keep_log=p.event_log is not None
+    )
     ds = to_dataset(results, inputs, cfg)
     if p.event_log is not None:
-        write_event_log(results, inputs[0].place, p.event_log, p.event_log_format,
-                        cfg.run.start_date)  # fmt: skip
+        write_event_log(
+            results, inputs[0].place, p.event_log, p.event_log_format, cfg.run.start_date
+        )
         ds.attrs["event_log"] = str(p.event_log)
     return ds

@@ -38,11 +38,19 @@ def validate_patient(cfg: Config) -> None:
     _one_of(p.service_distribution, f"{key}.service_distribution", SERVICE_KINDS)
     _one_of(p.handover_delay_distribution, f"{key}.handover_delay_distribution", HANDOVER_KINDS)
     _one_of(p.ed_overflow, f"{key}.ed_overflow", OVERFLOW)
-    for name, n in (("ed_hourly_profile", 24), ("ambulance_hourly_profile", 24),
-                    ("weekday_profile", 7)):  # fmt: skip
+    for name, n in (
+        ("ed_hourly_profile", 24),
+        ("ambulance_hourly_profile", 24),
+        ("weekday_profile", 7),
+    ):
         _profile(getattr(p, name), f"{key}.{name}", n)
-    for name in ("on_scene_minutes", "to_hospital_minutes", "turnaround_minutes",
-                 "ed_discharged_hours", "ed_decision_hours"):  # fmt: skip
+    for name in (
+        "on_scene_minutes",
+        "to_hospital_minutes",
+        "turnaround_minutes",
+        "ed_discharged_hours",
+        "ed_decision_hours",
+    ):
         _duration(getattr(p, name), f"{key}.{name}")
     if not (math.isfinite(p.handover_minutes) and p.handover_minutes >= 0):
         raise ConfigError(f"{key}.handover_minutes = {p.handover_minutes}: must be >= 0")

@@ -22,9 +22,13 @@ from sim.place.vocabulary import COMMUNITY
 if TYPE_CHECKING:
     from sim.place.patient.processes import PlaceSim
 
-COMMUNITY_KINDS = {"reablement": "reablement", "ic_beds": "ic_beds",
-                   "virtual_ward": "virtual_ward", "ucr": "ucr",
-                   "district_nursing": "district_nursing"}  # fmt: skip
+COMMUNITY_KINDS = {
+    "reablement": "reablement",
+    "ic_beds": "ic_beds",
+    "virtual_ward": "virtual_ward",
+    "ucr": "ucr",
+    "district_nursing": "district_nursing",
+}
 
 
 def whole_patients(rng: np.random.Generator, expected: np.ndarray) -> np.ndarray:

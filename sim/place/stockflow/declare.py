@@ -205,8 +205,13 @@ def _declare_population(
             nxt = f"{c.age}|{segs[si + 1]}|{c.quintile}"
             prog = "population.progression"
             targeted = prog in lv and lv.targets(prog).covers(c.age, c.segment, c.quintile)
-            m.outflow(f"progression[{lab}]", home[lab], rates["progression"][i], home[nxt],
-                      series=lv.series(prog) if targeted else None)  # fmt: skip
+            m.outflow(
+                f"progression[{lab}]",
+                home[lab],
+                rates["progression"][i],
+                home[nxt],
+                series=lv.series(prog) if targeted else None,
+            )
         if place.rate["ageing"][i] > 0:
             nxt = f"{ages[ai + 1]}|{c.segment}|{c.quintile}"
             m.outflow(f"ageing[{lab}]", home[lab], rates["ageing"][i], home[nxt])
@@ -228,37 +233,61 @@ def _declare_front_doors(m: Model, place: Place, labels: list[str], sto: dict, r
     for i, lab in enumerate(labels):
         m.outflow(f"gp_demand[{lab}]", home[lab], rates["gp_demand"][i], gp[lab])
         m.outflow(f"nhs111_call[{lab}]", home[lab], rates["nhs111"][i], n111[lab])
-        m.outflow(f"call_999[{lab}]", home[lab], rates["ambulance"][i], amb[lab],
-                  series=WINTER)  # fmt: skip
+        m.outflow(f"call_999[{lab}]", home[lab], rates["ambulance"][i], amb[lab], series=WINTER)
         # Walk-ins: type 1 go to the ED hub; other types (UTC, MIU) go home the same day.
-        m.outflow(f"walk_in[{lab}]", home[lab], rates["walk_in"][i],
-                  {ed[lab]: t1, home[lab]: t3}, series=WINTER)  # fmt: skip
-        m.outflow(f"direct_admission[{lab}]", home[lab], rates["direct_admission"][i],
-                  admit[lab], series=WINTER)  # fmt: skip
+        m.outflow(
+            f"walk_in[{lab}]",
+            home[lab],
+            rates["walk_in"][i],
+            {ed[lab]: t1, home[lab]: t3},
+            series=WINTER,
+        )
+        m.outflow(
+            f"direct_admission[{lab}]",
+            home[lab],
+            rates["direct_admission"][i],
+            admit[lab],
+            series=WINTER,
+        )
     gp_per_day = cfg.primary_care.appointments_per_head_year * cfg.population.size / DAYS_PER_YEAR
-    m.capacity("gp_appointments", m.param("primary_care.appointments_per_day", gp_per_day),
-               per_day=True, series=_plan("gp_appointments"))  # fmt: skip
+    m.capacity(
+        "gp_appointments",
+        m.param("primary_care.appointments_per_day", gp_per_day),
+        per_day=True,
+        series=_plan("gp_appointments"),
+    )
     m.transfer("gp_appointment", "gp_appointments", [(gp[lab], home[lab]) for lab in labels])
     pc, c111, a = cfg.primary_care, cfg.nhs111, cfg.ambulance
     to111 = m.param("primary_care.unmet_to_111_share", pc.unmet_to_111_share, kind="share")
     wait = m.param("primary_care.unmet_wait_share", 1 - pc.unmet_to_111_share, kind="share")
-    r111 = {k: m.param(f"nhs111.{k}", getattr(c111, k), kind="share")
-            for k in ("to_ambulance", "to_ed", "to_home")}  # fmt: skip
+    r111 = {
+        k: m.param(f"nhs111.{k}", getattr(c111, k), kind="share")
+        for k in ("to_ambulance", "to_ed", "to_home")
+    }
     treat = m.param(
         "ambulance.treated_not_conveyed", a.hear_and_treat + a.see_and_treat, kind="share"
     )
     # UCR-suitable patients reach the UCR hub; those the service cannot take are conveyed.
-    to_ucr = m.param("ambulance.ucr_hub_share", a.see_and_treat_to_ucr + a.ucr_suitable_share,
-                     kind="share")  # fmt: skip
-    convey = m.param("ambulance.conveyed_direct_share", a.see_and_convey - a.ucr_suitable_share,
-                     kind="share")  # fmt: skip
+    to_ucr = m.param(
+        "ambulance.ucr_hub_share", a.see_and_treat_to_ucr + a.ucr_suitable_share, kind="share"
+    )
+    convey = m.param(
+        "ambulance.conveyed_direct_share", a.see_and_convey - a.ucr_suitable_share, kind="share"
+    )
     for lab in labels:
         m.outflow(f"gp_unmet[{lab}]", gp[lab], np.inf, {n111[lab]: to111, home[lab]: wait})
-        m.outflow(f"nhs111_outcome[{lab}]", n111[lab], np.inf,
-                  {amb[lab]: r111["to_ambulance"], ed[lab]: r111["to_ed"],
-                   home[lab]: r111["to_home"]})  # fmt: skip
-        m.outflow(f"ambulance_outcome[{lab}]", amb[lab], np.inf,
-                  {home[lab]: treat, ucr_hub[lab]: to_ucr, ed[lab]: convey})  # fmt: skip
+        m.outflow(
+            f"nhs111_outcome[{lab}]",
+            n111[lab],
+            np.inf,
+            {amb[lab]: r111["to_ambulance"], ed[lab]: r111["to_ed"], home[lab]: r111["to_home"]},
+        )
+        m.outflow(
+            f"ambulance_outcome[{lab}]",
+            amb[lab],
+            np.inf,
+            {home[lab]: treat, ucr_hub[lab]: to_ucr, ed[lab]: convey},
+        )
 
 
 # -- hospital ----------------------------------------------------------------------------------
@@ -273,8 +302,9 @@ def _declare_hospital(
     # Follow-up after going home (91 days): readmissions and deaths on the way.
     sto["follow"] = {}
     for lab in labels:
-        sto["follow"][lab] = m.delay(f"follow[{lab}]", m_param(m, "follow_up.days", fu.days),
-                                     fu.stages, sto["home"][lab])  # fmt: skip
+        sto["follow"][lab] = m.delay(
+            f"follow[{lab}]", m_param(m, "follow_up.days", fu.days), fu.stages, sto["home"][lab]
+        )
     readmit = m.param("follow_up.readmissions_per_day", fu.readmissions_per_1000_day / 1000)
     fu_death = m.param("follow_up.deaths_per_day", fu.deaths_per_1000_day / 1000)
     for lab in labels:
@@ -287,8 +317,9 @@ def _declare_hospital(
 
     for i, lab in enumerate(labels):
         adm = place.share["type1_admitted"][i]
-        m.outflow(f"ed_outcome[{lab}]", ed[lab], np.inf,
-                  {admit[lab]: adm, sto["home"][lab]: 1 - adm})  # fmt: skip
+        m.outflow(
+            f"ed_outcome[{lab}]", ed[lab], np.inf, {admit[lab]: adm, sto["home"][lab]: 1 - adm}
+        )
         died = place.share["acute_death"][i]
         routes: dict = {None: died}
         for p, share in enumerate(place.pathway_shares[i]):
@@ -298,10 +329,13 @@ def _declare_hospital(
         total = sum(routes.values())
         routes = {k: v / total for k, v in routes.items()}
         sto["acute"][lab] = m.delay(
-            f"acute[{lab}]", float(place.los_days[i]),
-            stage_count(place.los_days[i], ac.max_stages, dt), routes,
-            exit="death", lookup="discharge_speed",
-        )  # fmt: skip
+            f"acute[{lab}]",
+            float(place.los_days[i]),
+            stage_count(place.los_days[i], ac.max_stages, dt),
+            routes,
+            exit="death",
+            lookup="discharge_speed",
+        )
     beds = m.capacity(
         "acute_beds",
         m.param("acute.beds", ac.beds, units="beds"),
@@ -312,23 +346,45 @@ def _declare_hospital(
     # Bed pressure: acute patients (incl. those awaiting a pathway) plus ED boarders per bed.
     # It speeds discharges (a balancing loop) and lengthens ambulance handovers.
     pressure = {beds: 1.0} | {b: 1.0 for b in boarding.values()}
-    m.lookup("discharge_speed", pressure, ac.pressure_bed_pressure, ac.pressure_discharge_speed,
-             per_capacity=beds)  # fmt: skip
+    m.lookup(
+        "discharge_speed",
+        pressure,
+        ac.pressure_bed_pressure,
+        ac.pressure_discharge_speed,
+        per_capacity=beds,
+    )
     amb = cfg.ambulance
-    m.lookup("handover_minutes", pressure, amb.handover_bed_pressure, amb.handover_minutes_lost,
-             per_capacity=beds)  # fmt: skip
+    m.lookup(
+        "handover_minutes",
+        pressure,
+        amb.handover_bed_pressure,
+        amb.handover_minutes_lost,
+        per_capacity=beds,
+    )
     # Virtual ward capacity exists before step-up and step-down transfers use it.
     vw = cfg.virtual_ward
-    sto["vw"] = {lab: m.delay(f"vw[{lab}]", m_param(m, "virtual_ward.mean_days", vw.mean_days),
-                              vw.stages, _exits(m, "virtual_ward", vw, sto, lab, hospital="boarding"),
-                              exit="death")
-                 for lab in labels}  # fmt: skip
+    sto["vw"] = {
+        lab: m.delay(
+            f"vw[{lab}]",
+            m_param(m, "virtual_ward.mean_days", vw.mean_days),
+            vw.stages,
+            _exits(m, "virtual_ward", vw, sto, lab, hospital="boarding"),
+            exit="death",
+        )
+        for lab in labels
+    }
     vw_scale = lv.series("virtual_ward.scale")
-    m.capacity("virtual_ward", m.param("virtual_ward.capacity", vw.capacity, units="places"),
-               stocks=[s for lab in labels for s in sto["vw"][lab]],
-               series=lv.series("virtual_ward.scale", _plan("virtual_ward")))  # fmt: skip
-    step_up = [(admit[lab], sto["vw"][lab][0], float(place.share["vw_step_up"][i]))
-               for i, lab in enumerate(labels) if place.share["vw_step_up"][i] > 0]  # fmt: skip
+    m.capacity(
+        "virtual_ward",
+        m.param("virtual_ward.capacity", vw.capacity, units="places"),
+        stocks=[s for lab in labels for s in sto["vw"][lab]],
+        series=lv.series("virtual_ward.scale", _plan("virtual_ward")),
+    )
+    step_up = [
+        (admit[lab], sto["vw"][lab][0], float(place.share["vw_step_up"][i]))
+        for i, lab in enumerate(labels)
+        if place.share["vw_step_up"][i] > 0
+    ]
     # no step-up at all (share 0, or no eligible segment): one arc moving nobody, so the
     # model's structure (and the validator's domain, [0, 1]) does not depend on the value
     step_up = step_up or [(admit[labels[0]], sto["vw"][labels[0]][0], 0.0)]
@@ -350,16 +406,19 @@ def _declare_hospital(
     for lab in labels:
         for a in awaits:
             m.outflow(f"waiting_death:{a[lab]}", a[lab], wait_death, None, exit="death")
-        m.outflow(f"decondition_p1[{lab}]", awaits[0][lab], d12, awaits[1][lab],
-                  series=decondition)  # fmt: skip
-        m.outflow(f"decondition_p2[{lab}]", awaits[1][lab], d23, awaits[2][lab],
-                  series=decondition)  # fmt: skip
+        m.outflow(f"decondition_p1[{lab}]", awaits[0][lab], d12, awaits[1][lab], series=decondition)
+        m.outflow(f"decondition_p2[{lab}]", awaits[1][lab], d23, awaits[2][lab], series=decondition)
     if "acute.home_first_redirect" in lv:  # discharge to assess: reassessed for home first
         redirect = m.param("acute.home_first_redirect_per_day", 1.0, units="1/day")
         for lab in labels:
             for a in awaits[1:]:
-                m.outflow(f"home_first_redirect:{a[lab]}", a[lab], redirect, awaits[0][lab],
-                          series=lv.series("acute.home_first_redirect"))  # fmt: skip
+                m.outflow(
+                    f"home_first_redirect:{a[lab]}",
+                    a[lab],
+                    redirect,
+                    awaits[0][lab],
+                    series=lv.series("acute.home_first_redirect"),
+                )
 
 
 def _declare_admission(m: Model, place: Place, labels: list[str], sto: dict, lv: _Levers) -> None:
@@ -376,27 +435,39 @@ def _declare_admission(m: Model, place: Place, labels: list[str], sto: dict, lv:
         m.transfer(
             "reablement_step_up",
             "reablement",
-            [(admit[c.label], sto["reab"][c.label][0]) for c in place.cohorts
-             if tg.covers(c.age, c.segment, c.quintile)],
+            [
+                (admit[c.label], sto["reab"][c.label][0])
+                for c in place.cohorts
+                if tg.covers(c.age, c.segment, c.quintile)
+            ],
             fraction_per_day=m.param("reablement.step_up_share", 1.0, kind="share"),
             series=lv.series("reablement.step_up"),
-        )  # fmt: skip
+        )
     zero = m.param("acute.zero_los_share", ac.zero_los_share, kind="share")
     stay = m.param("acute.overnight_share", 1 - ac.zero_los_share, kind="share")
     for lab in labels:
-        m.outflow(f"admission_route[{lab}]", admit[lab], np.inf,
-                  {sto["follow"][lab][0]: zero, boarding[lab]: stay})  # fmt: skip
-    m.transfer("admit_to_bed", "acute_beds",
-               [(boarding[lab], sto["acute"][lab][0]) for lab in labels])  # fmt: skip
+        m.outflow(
+            f"admission_route[{lab}]",
+            admit[lab],
+            np.inf,
+            {sto["follow"][lab][0]: zero, boarding[lab]: stay},
+        )
+    m.transfer(
+        "admit_to_bed", "acute_beds", [(boarding[lab], sto["acute"][lab][0]) for lab in labels]
+    )
     sent_home = m.param("acute.boarding_discharge_per_day", ac.boarding_discharge_per_day)
     # Still no bed after a night: some are treated in ED and sent home. They carry the death
     # risk of the stay they would have had (the cohort's in-hospital death share), so crowding
     # never lowers deaths (issue 11: boarders sent home must not escape that risk).
     died = place.share["acute_death"]
     for i, lab in enumerate(labels):
-        m.outflow(f"boarding_sent_home[{lab}]", boarding[lab], sent_home,
-                  {sto["follow"][lab][0]: 1.0 - float(died[i]), None: float(died[i])},
-                  exit="death")  # fmt: skip
+        m.outflow(
+            f"boarding_sent_home[{lab}]",
+            boarding[lab],
+            sent_home,
+            {sto["follow"][lab][0]: 1.0 - float(died[i]), None: float(died[i])},
+            exit="death",
+        )
 
 
 def _plan(service: str) -> str:
@@ -432,32 +503,59 @@ def _declare_community(m: Model, place: Place, labels: list[str], sto: dict, lv:
     ac = cfg.acute
     awaits = [sto[f"await_{p}"] for p in AWAITS]
     # Moves into care homes from services wait in a same-day hub for a free bed.
-    sto["care_home_entry"] = {lab: m.stock(f"care_home_entry[{lab}]", same_step=True)
-                              for lab in labels}  # fmt: skip
-    services = {"reablement": ("reab", cfg.reablement), "ic_beds": ("ic_bed", cfg.ic_beds),
-                "ucr": ("ucr", cfg.ucr), "district_nursing": ("dn", cfg.district_nursing)}  # fmt: skip
-    capacity_lever = {"reablement": "reablement.capacity", "ic_beds": "ic_beds.capacity",
-                      "ucr": "ucr.scale", "district_nursing": "district_nursing.scale"}  # fmt: skip
+    sto["care_home_entry"] = {
+        lab: m.stock(f"care_home_entry[{lab}]", same_step=True) for lab in labels
+    }
+    services = {
+        "reablement": ("reab", cfg.reablement),
+        "ic_beds": ("ic_bed", cfg.ic_beds),
+        "ucr": ("ucr", cfg.ucr),
+        "district_nursing": ("dn", cfg.district_nursing),
+    }
+    capacity_lever = {
+        "reablement": "reablement.capacity",
+        "ic_beds": "ic_beds.capacity",
+        "ucr": "ucr.scale",
+        "district_nursing": "district_nursing.scale",
+    }
     stay_lever = {"reablement": "reablement.stay", "ic_beds": "ic_beds.stay"}
     for key, (kind, svc) in services.items():
         mean = m_param(m, f"{key}.mean_days", svc.mean_days)
         hospital = "ed" if key == "ucr" else "admit"
         speed = lv.series(stay_lever[key]) if key in stay_lever else None
-        sto[kind] = {lab: m.delay(f"{kind}[{lab}]", mean, svc.stages,
-                                  _exits(m, key, svc, sto, lab, hospital=hospital), series=speed,
-                                  exit="death")
-                     for lab in labels}  # fmt: skip
-        m.capacity(key, m.param(f"{key}.capacity", svc.capacity, units="places"),
-                   stocks=[s for lab in labels for s in sto[kind][lab]],
-                   series=lv.series(capacity_lever[key], _plan(key)))  # fmt: skip
-    m.capacity("care_home", m.param("care_home.beds", cfg.care_home.beds, units="beds"),
-               stocks=list(sto["care_home"].values()), series=_plan("care_home"))  # fmt: skip
+        sto[kind] = {
+            lab: m.delay(
+                f"{kind}[{lab}]",
+                mean,
+                svc.stages,
+                _exits(m, key, svc, sto, lab, hospital=hospital),
+                series=speed,
+                exit="death",
+            )
+            for lab in labels
+        }
+        m.capacity(
+            key,
+            m.param(f"{key}.capacity", svc.capacity, units="places"),
+            stocks=[s for lab in labels for s in sto[kind][lab]],
+            series=lv.series(capacity_lever[key], _plan(key)),
+        )
+    m.capacity(
+        "care_home",
+        m.param("care_home.beds", cfg.care_home.beds, units="beds"),
+        stocks=list(sto["care_home"].values()),
+        series=_plan("care_home"),
+    )
     for p, (key, kind) in enumerate((("reablement", "reab"), ("ic_beds", "ic_bed"))):
-        m.transfer(f"start_p{p + 1}", key,
-                   [(awaits[p][lab], sto[kind][lab][0]) for lab in labels],
-                   fraction_per_day=m.param(f"acute.p{p + 1}_start_per_day",
-                                            1 / ac.pathway_wait_days[p], kind="share"),
-                   series=lv.series(f"acute.p{p + 1}_wait", WEEKDAY))  # fmt: skip
+        m.transfer(
+            f"start_p{p + 1}",
+            key,
+            [(awaits[p][lab], sto[kind][lab][0]) for lab in labels],
+            fraction_per_day=m.param(
+                f"acute.p{p + 1}_start_per_day", 1 / ac.pathway_wait_days[p], kind="share"
+            ),
+            series=lv.series(f"acute.p{p + 1}_wait", WEEKDAY),
+        )
     m.transfer(
         "start_p3",
         "care_home",
@@ -467,29 +565,51 @@ def _declare_community(m: Model, place: Place, labels: list[str], sto: dict, lv:
         ),
         series=lv.series("acute.p3_wait", WEEKDAY),
     )
-    m.transfer("care_home_move", "care_home",
-               [(sto["care_home_entry"][lab], sto["care_home"][lab]) for lab in labels])  # fmt: skip
+    m.transfer(
+        "care_home_move",
+        "care_home",
+        [(sto["care_home_entry"][lab], sto["care_home"][lab]) for lab in labels],
+    )
     for lab in labels:  # no bed free today: the move waits at home
-        m.outflow(f"care_home_move_wait[{lab}]", sto["care_home_entry"][lab], np.inf,
-                  sto["home"][lab])  # fmt: skip
+        m.outflow(
+            f"care_home_move_wait[{lab}]", sto["care_home_entry"][lab], np.inf, sto["home"][lab]
+        )
     ch_rate = place.rate["care_home_admission"]
-    m.transfer("care_home_from_community", "care_home",
-               [(sto["home"][lab], sto["care_home"][lab], float(ch_rate[i]))
-                for i, lab in enumerate(labels) if ch_rate[i] > 0])  # fmt: skip
+    m.transfer(
+        "care_home_from_community",
+        "care_home",
+        [
+            (sto["home"][lab], sto["care_home"][lab], float(ch_rate[i]))
+            for i, lab in enumerate(labels)
+            if ch_rate[i] > 0
+        ],
+    )
     a = cfg.ambulance
     hub = a.see_and_treat_to_ucr + a.ucr_suitable_share
-    m.transfer("ucr_start", "ucr", [(sto["ucr_hub"][lab], sto["ucr"][lab][0]) for lab in labels],
-               fraction_per_day=m.param("ucr.referred_share_of_suitable",
-                                        a.see_and_treat_to_ucr / hub if hub > 0 else 1.0,
-                                        kind="share"),
-               series=lv.series("ucr.scale"))  # fmt: skip
+    m.transfer(
+        "ucr_start",
+        "ucr",
+        [(sto["ucr_hub"][lab], sto["ucr"][lab][0]) for lab in labels],
+        fraction_per_day=m.param(
+            "ucr.referred_share_of_suitable",
+            a.see_and_treat_to_ucr / hub if hub > 0 else 1.0,
+            kind="share",
+        ),
+        series=lv.series("ucr.scale"),
+    )
     for lab in labels:  # not referred, or UCR full: the crew conveys
         m.outflow(f"ucr_full[{lab}]", sto["ucr_hub"][lab], np.inf, sto["ed"][lab])
     dn_rate = place.rate["dn_referral"]
-    m.transfer("dn_referral", "district_nursing",
-               [(sto["home"][lab], sto["dn"][lab][0], float(dn_rate[i]))
-                for i, lab in enumerate(labels) if dn_rate[i] > 0],
-               series=lv.series("district_nursing.scale"))  # fmt: skip
+    m.transfer(
+        "dn_referral",
+        "district_nursing",
+        [
+            (sto["home"][lab], sto["dn"][lab][0], float(dn_rate[i]))
+            for i, lab in enumerate(labels)
+            if dn_rate[i] > 0
+        ],
+        series=lv.series("district_nursing.scale"),
+    )
 
 
 # -- reports -----------------------------------------------------------------------------------
@@ -506,8 +626,12 @@ def _declare_reports(m: Model, place: Place, labels: list[str], sto: dict) -> No
 
     _describe(m, "population")
     for c, lab in zip(place.cohorts, labels, strict=True):
-        m.report("population", stocks=cohort_stocks(lab), at="end",
-                 coords={"age_band": c.age, "segment": c.segment, "quintile": c.quintile})  # fmt: skip
+        m.report(
+            "population",
+            stocks=cohort_stocks(lab),
+            at="end",
+            coords={"age_band": c.age, "segment": c.segment, "quintile": c.quintile},
+        )
 
     service_stocks = {
         "acute_beds": [s for lab in labels for s in sto["acute"][lab]]
@@ -532,9 +656,12 @@ def _declare_reports(m: Model, place: Place, labels: list[str], sto: dict) -> No
     _describe(m, "acute_patients")
     for a in ages:
         cells = [lab for c, lab in zip(place.cohorts, labels, strict=True) if c.age == a]
-        m.report("acute_patients", coords={"age_band": a},
-                 stocks=[s for lab in cells for s in sto["acute"][lab]]
-                 + [sto[f"await_{p}"][lab] for p in AWAITS for lab in cells])  # fmt: skip
+        m.report(
+            "acute_patients",
+            coords={"age_band": a},
+            stocks=[s for lab in cells for s in sto["acute"][lab]]
+            + [sto[f"await_{p}"][lab] for p in AWAITS for lab in cells],
+        )
 
     a = cfg.ambulance
     _describe(m, "bed_pressure_handover_minutes")
@@ -594,15 +721,24 @@ def _declare_reports(m: Model, place: Place, labels: list[str], sto: dict) -> No
                     flows[a.name] = 1.0
         m.report("care_home_admissions_after_hospital", flows=flows, coords={"quintile": q})
     _describe(m, "episodes_started")
-    first_stage = {"reablement": "reab", "ic_beds": "ic_bed", "virtual_ward": "vw", "ucr": "ucr",
-                   "district_nursing": "dn"}  # fmt: skip
+    first_stage = {
+        "reablement": "reab",
+        "ic_beds": "ic_bed",
+        "virtual_ward": "vw",
+        "ucr": "ucr",
+        "district_nursing": "dn",
+    }
     for svc, kind in first_stage.items():
         entry = {stages[0] for stages in sto[kind].values()}
         flows = {a.name: 1.0 for a in m.arcs.values() if a.dst in entry}
         m.report("episodes_started", flows=flows, coords={"community_service": svc})
     _describe(m, "discharges")
-    pathway_dst = {"P0": "follow[{c}][1]", "P1": "await_p1[{c}]", "P2": "await_p2[{c}]",
-                   "P3": "await_p3[{c}]"}  # fmt: skip
+    pathway_dst = {
+        "P0": "follow[{c}][1]",
+        "P1": "await_p1[{c}]",
+        "P2": "await_p2[{c}]",
+        "P3": "await_p3[{c}]",
+    }
     for pw in PATHWAYS:
         for q, cells in by_q.items():
             flows = {}
@@ -623,8 +759,7 @@ def _declare_reports(m: Model, place: Place, labels: list[str], sto: dict) -> No
     _declare_deaths_by_place(m, place, labels)
     _describe(m, "hospital_deaths")
     hd = {f"acute[{lab}].stage{len(sto['acute'][lab])}->death": 1.0 for lab in labels}
-    hd.update({f"waiting_death:{sto[f'await_{p}'][lab]}": 1.0 for p in AWAITS
-               for lab in labels})  # fmt: skip
+    hd.update({f"waiting_death:{sto[f'await_{p}'][lab]}": 1.0 for p in AWAITS for lab in labels})
     m.report("hospital_deaths", flows={k: v for k, v in hd.items() if _flow_exists(m, k)})
 
 
@@ -669,8 +804,11 @@ def _declare_deaths_by_place(m: Model, place: Place, labels: list[str]) -> None:
             flows.setdefault((where, band[lab]), {})[arc.name] = 1.0
     for where in PLACES_OF_DEATH:
         for age in place.labels("age"):
-            m.report("deaths_by_place", flows=flows.get((where, age), {}),
-                     coords={"place_of_death": where, "age_band": age})  # fmt: skip
+            m.report(
+                "deaths_by_place",
+                flows=flows.get((where, age), {}),
+                coords={"place_of_death": where, "age_band": age},
+            )
 
 
 def _flow_exists(m: Model, ref: str) -> bool:

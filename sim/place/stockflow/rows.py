@@ -57,9 +57,17 @@ class ValueModel(Model):
         return name
 
     def delay(  # noqa: D102
-        self, name, mean_days, stages, to, *, initial=0.0, series=None, lookup=None,
+        self,
+        name,
+        mean_days,
+        stages,
+        to,
+        *,
+        initial=0.0,
+        series=None,
+        lookup=None,
         exit="outflow",
-    ):  # fmt: skip
+    ):
         self._value(mean_days, f"{name}.mean_days")
         self._value(initial, f"{name}.initial")
         names = [f"{name}[{i + 1}]" for i in range(stages)]
@@ -76,8 +84,9 @@ class ValueModel(Model):
                 self._value(move[2], f"{name}:{move[0]}->{move[1]}.fraction")
         return name
 
-    def _operation(self, name, kind, src, rate, to, *, series=None, lookup=None, exit="outflow",
-                   rate_scale=1.0):  # fmt: skip
+    def _operation(
+        self, name, kind, src, rate, to, *, series=None, lookup=None, exit="outflow", rate_scale=1.0
+    ):
         self._routes(name, to, exit)
         return name
 

@@ -58,16 +58,24 @@ def warm_start(
     p_index = {p: i for i, p in enumerate(compiled.param_names)}
     calibrated = params.copy()
     for _ in range(CALIBRATION_PASSES):
-        warm = run_arrays(compiled, calibrated, n_steps=n, series=z, initial=x0, dt_days=dt,
-                          record_every=n)  # fmt: skip
+        warm = run_arrays(
+            compiled, calibrated, n_steps=n, series=z, initial=x0, dt_days=dt, record_every=n
+        )
         x = warm.final.copy()
         for label, kinds in model.cohort_stocks.items():
             home = s_index[kinds["home"][0]]
             care = s_index[kinds["care_home"][0]]
-            others = sorted(s_index[s] for k, names in kinds.items()
-                            if k not in ("home", "care_home") for s in names)  # fmt: skip
-            doors = [p_index[f"{d}[{label}].rate_per_day"] for d in FRONT_DOORS
-                     if f"{d}[{label}].rate_per_day" in p_index]  # fmt: skip
+            others = sorted(
+                s_index[s]
+                for k, names in kinds.items()
+                if k not in ("home", "care_home")
+                for s in names
+            )
+            doors = [
+                p_index[f"{d}[{label}].rate_per_day"]
+                for d in FRONT_DOORS
+                if f"{d}[{label}].rate_per_day" in p_index
+            ]
             for b in range(len(x)):  # per draw, so a draw never depends on the batch size
                 residents = x0[b, home]
                 x[b, care] = x0[b, care]
