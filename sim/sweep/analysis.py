@@ -80,8 +80,9 @@ def draws_for_half_width(
 
     out = xr.apply_ufunc(np.vectorize(needed, otypes=[np.int64]), s, h)
     target = f"{half_width:g}{' x mean' if relative else ''}"
-    return out.assign_attrs(units="draws", long_name=f"Draws for a {confidence:.0%} CI "
-                            f"half-width of {target}")  # fmt: skip
+    return out.assign_attrs(
+        units="draws", long_name=f"Draws for a {confidence:.0%} CI half-width of {target}"
+    )
 
 
 def warmup_mser(
@@ -126,5 +127,5 @@ def warmup_mser(
                 bool(cut <= max_share * len(y)),
                 attrs={"long_name": f"Truncation within the first {max_share:.0%} of the series"},
             ),
-        }  # fmt: skip
+        }
     )

@@ -115,8 +115,7 @@ def prepare_variant(vid: int, base: Config, values: dict[str, Any], combo: tuple
     if run.draws == 1:
         rows = param_row(compiled, central.values)[None, :]
     else:
-        rows = draw_rows(compiled, fingerprint, [build_place(p) for p in places], dt,
-                         paths.targets)  # fmt: skip
+        rows = draw_rows(compiled, fingerprint, [build_place(p) for p in places], dt, paths.targets)
     check_rows(compiled, rows)
     series, today = series_pair(compiled, cfg, inputs)
     return Prepared(vid, cfg, paths, rows, series, today, group, inputs.samples)
@@ -139,8 +138,9 @@ def _rows_of(arrays: Sequence[np.ndarray], counts: Sequence[int]) -> np.ndarray:
 def run_group(members: list[Prepared], outputs: Sequence[str], sum_dims: Sequence[str]):
     """Run one structure group's variants in one compiled call; a Dataset on ``variant``."""
     ds = run_group_full(members)
-    return shape_outputs(ds, [m.vid for m in members], [m.rows.shape[0] for m in members],
-                         outputs, sum_dims)  # fmt: skip
+    return shape_outputs(
+        ds, [m.vid for m in members], [m.rows.shape[0] for m in members], outputs, sum_dims
+    )
 
 
 def run_group_full(members: list[Prepared]) -> xr.Dataset:
@@ -156,13 +156,21 @@ def run_group_full(members: list[Prepared]) -> xr.Dataset:
     series = _rows_of([m.series for m in members], counts)
     today = _rows_of([m.today for m in members], counts)
     initial, params = warm_start(compiled, params, today, dt)
-    out = run_arrays(compiled, params, n_steps=steps, series=series, initial=initial,
-                     dt_days=dt, record_every=run.record_every_days)  # fmt: skip
+    out = run_arrays(
+        compiled,
+        params,
+        n_steps=steps,
+        series=series,
+        initial=initial,
+        dt_days=dt,
+        record_every=run.record_every_days,
+    )
     ds = to_dataset(out, start_date=run.start_date, attrs={"seed": run.seed})
     keys = list(members[0].samples)
     samples = {k: np.concatenate([m.samples[k] for m in members]) for k in keys}
-    return add_derived(ds, samples, LeverPaths(members[0].lever_paths.targets, {}, {}),
-                       run.record_every_days)  # fmt: skip
+    return add_derived(
+        ds, samples, LeverPaths(members[0].lever_paths.targets, {}, {}), run.record_every_days
+    )
 
 
 def split_group(ds: xr.Dataset, members: list[Prepared]) -> dict[int, xr.Dataset]:
@@ -190,14 +198,20 @@ def check_rows(compiled: CompiledModel, rows: np.ndarray) -> None:
         cols = np.concatenate([a["arc_share"][a["op_arc0"][o] : a["op_arc1"][o]] for o in ops])
         sizes = np.array([a["op_arc1"][o] - a["op_arc0"][o] for o in ops])
         starts = np.concatenate([[0], np.cumsum(sizes)[:-1]])
-        _CHECKS[key] = (np.array([k == "share" for k in kinds]),
-                        np.array([k == "positive" for k in kinds]), cols, starts)  # fmt: skip
+        _CHECKS[key] = (
+            np.array([k == "share" for k in kinds]),
+            np.array([k == "positive" for k in kinds]),
+            cols,
+            starts,
+        )
     share, positive, cols, starts = _CHECKS[key]
     bad = ~np.isfinite(rows) | (rows < 0) | (share & (rows > 1)) | (positive & (rows <= 0))
     if bad.any():
         d, j = np.argwhere(bad)[0]
-        raise ConfigError(f"draw {d}: parameter {compiled.param_names[j]!r} = "
-                          f"{rows[d, j]:.6g} is out of its range")  # fmt: skip
+        raise ConfigError(
+            f"draw {d}: parameter {compiled.param_names[j]!r} = "
+            f"{rows[d, j]:.6g} is out of its range"
+        )
     total = np.add.reduceat(rows[:, cols], starts, axis=1)
     off = np.abs(total - 1.0) > 1e-9
     if off.any():
@@ -238,8 +252,9 @@ def shape_outputs(
     for v in names:
         da = ds[v]
         shape = (len(vids), n_draws, *da.shape[1:])
-        data[v] = xr.Variable(("variant", "draw", *da.dims[1:]), da.values.reshape(shape),
-                              attrs=da.attrs)  # fmt: skip
+        data[v] = xr.Variable(
+            ("variant", "draw", *da.dims[1:]), da.values.reshape(shape), attrs=da.attrs
+        )
     coords = {k: c for k, c in ds.coords.items() if k != "draw" and "draw" not in c.dims}
     coords["variant"] = np.asarray(vids, dtype=np.int64)
     coords["draw"] = np.arange(n_draws)
@@ -303,8 +318,7 @@ def _twin_ids(task: ChunkTask) -> tuple[list[tuple[int, tuple, tuple]], dict[int
     for vid, combo, row in zip(task.variant_ids, task.combos, task.rows, strict=True):
         jobs.append((vid, combo, row))
         seen.setdefault((combo, row), vid)
-    for vid, tcombo, trow in zip(task.variant_ids, task.twin_combos, task.twin_rows,
-                                 strict=True):  # fmt: skip
+    for vid, tcombo, trow in zip(task.variant_ids, task.twin_combos, task.twin_rows, strict=True):
         key = (tcombo, trow)
         if key not in seen:
             seen[key] = -len(seen) - 1
@@ -324,8 +338,9 @@ def run_money(task: ChunkTask, on_variant: Progress) -> tuple[xr.Dataset, dict[i
     groups: OrderedDict[tuple, list[Prepared]] = OrderedDict()
     for rid, combo, row in jobs:
         try:
-            p = prepare_variant(rid, task.bases[combo], dict(zip(task.keys, row, strict=True)),
-                                combo)  # fmt: skip
+            p = prepare_variant(
+                rid, task.bases[combo], dict(zip(task.keys, row, strict=True)), combo
+            )
         except Exception as exc:  # noqa: BLE001 - recorded with the variant, others go on
             errors[rid] = _one_line(exc)
             continue
@@ -375,8 +390,15 @@ def _money_key(variant: Prepared, baseline: Prepared) -> tuple:
 
 def _stack(parts: list[xr.Dataset]) -> xr.Dataset:
     """One-draw Datasets one after another on ``draw`` (relabelled 0, 1, ...)."""
-    ds = xr.concat(parts, dim="draw", data_vars="minimal", coords="minimal",
-                   compat="override", join="override", combine_attrs="override")  # fmt: skip
+    ds = xr.concat(
+        parts,
+        dim="draw",
+        data_vars="minimal",
+        coords="minimal",
+        compat="override",
+        join="override",
+        combine_attrs="override",
+    )
     return ds.assign_coords(draw=np.arange(ds.sizes["draw"]))
 
 
@@ -406,8 +428,9 @@ def money_batch(
     plan = _stack([full[twin_of[v]] for v in vids])
     cfg, tcfg = prepared[vids[0]].cfg, prepared[twin_of[vids[0]]].cfg
     paid = _stack_lines([one_draw_investments(full[v], prepared[v].cfg) for v in vids])
-    base_paid = _stack_lines([one_draw_investments(full[twin_of[v]], prepared[twin_of[v]].cfg)
-                              for v in vids])  # fmt: skip
+    base_paid = _stack_lines(
+        [one_draw_investments(full[twin_of[v]], prepared[twin_of[v]].cfg) for v in vids]
+    )
     ds = with_money(res, cfg, plan, central=True, investments=paid)
     base = with_money(plan, tcfg, None, central=True, investments=base_paid)
     part = shape_outputs(ds, vids, [1] * len(vids), results or ["people_initial"], task.sum_dims)
@@ -416,17 +439,23 @@ def money_batch(
     metrics = appraisal_outputs(base, ds, cfg, task.outputs)
     for name, da in metrics.data_vars.items():
         da = da.transpose("draw", ...)
-        part[name] = xr.Variable(("variant", "draw", *da.dims[1:]),
-                                 da.values.reshape(len(vids), 1, *da.shape[1:]),
-                                 attrs=da.attrs)  # fmt: skip
+        part[name] = xr.Variable(
+            ("variant", "draw", *da.dims[1:]),
+            da.values.reshape(len(vids), 1, *da.shape[1:]),
+            attrs=da.attrs,
+        )
         part = part.assign_coords({d: da[d].values for d in da.dims[1:] if d in da.coords})
     return part
 
 
 def variant_outputs(
-    vid: int, ds: xr.Dataset, baseline: xr.Dataset, cfg: Config, task: ChunkTask,
+    vid: int,
+    ds: xr.Dataset,
+    baseline: xr.Dataset,
+    cfg: Config,
+    task: ChunkTask,
     results: Sequence[str],
-) -> xr.Dataset:  # fmt: skip
+) -> xr.Dataset:
     """One variant's kept results and appraisal metrics, on ``variant``."""
     n = ds.sizes["draw"]
     part = shape_outputs(ds, [vid], [n], results or ["people_initial"], task.sum_dims)
@@ -435,8 +464,7 @@ def variant_outputs(
     metrics = appraisal_outputs(baseline, ds, cfg, task.outputs)
     if metrics.data_vars:
         metrics = metrics.expand_dims(variant=np.asarray([vid], dtype=np.int64))
-        part = xr.merge([part, metrics.transpose("variant", "draw", ...)],
-                        combine_attrs="override")  # fmt: skip
+        part = xr.merge([part, metrics.transpose("variant", "draw", ...)], combine_attrs="override")
     return part
 
 
@@ -451,19 +479,20 @@ def run_full(task: ChunkTask, on_variant: Progress) -> tuple[xr.Dataset, dict[in
     baselines: dict[tuple, xr.Dataset] = {}
     results = [o for o in task.outputs if o not in APPRAISAL_OUTPUTS]
     twins = task.twin_combos or (None,) * len(task.variant_ids)
-    for i, (vid, combo, twin) in enumerate(zip(task.variant_ids, task.combos, twins,
-                                               strict=True)):  # fmt: skip
+    for i, (vid, combo, twin) in enumerate(zip(task.variant_ids, task.combos, twins, strict=True)):
         on_variant(i)
         try:
             ds = simulate(task.bases[combo])
             if twin is None:
-                parts.append(shape_outputs(ds, [vid], [ds.sizes["draw"]], task.outputs,
-                                           task.sum_dims))  # fmt: skip
+                parts.append(
+                    shape_outputs(ds, [vid], [ds.sizes["draw"]], task.outputs, task.sum_dims)
+                )
                 continue
             if twin not in baselines:
                 baselines[twin] = ds if twin == combo else simulate(task.bases[twin])
-            parts.append(variant_outputs(vid, ds, baselines[twin], task.bases[combo], task,
-                                         results))  # fmt: skip
+            parts.append(
+                variant_outputs(vid, ds, baselines[twin], task.bases[combo], task, results)
+            )
         except Exception as exc:  # noqa: BLE001 - recorded with the variant, others go on
             errors[vid] = _one_line(exc)
     on_variant(len(task.variant_ids))

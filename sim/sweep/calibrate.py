@@ -95,10 +95,18 @@ def engine_simulator(
         ]
         params = checked_params(compiled, draw_rows(compiled, fingerprint, places, dt, targets))
         initial, params = warm_start(compiled, params, today, dt)
-        out = run_arrays(compiled, params, n_steps=steps, series=series, initial=initial,
-                         dt_days=dt, record_every=run.record_every_days)  # fmt: skip
-        ds = add_derived(to_dataset(out, start_date=run.start_date), {}, plain,
-                         run.record_every_days)  # fmt: skip
+        out = run_arrays(
+            compiled,
+            params,
+            n_steps=steps,
+            series=series,
+            initial=initial,
+            dt_days=dt,
+            record_every=run.record_every_days,
+        )
+        ds = add_derived(
+            to_dataset(out, start_date=run.start_date), {}, plain, run.record_every_days
+        )
         yr = annual(ds)
         cols = []
         for m in measures:

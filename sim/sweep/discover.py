@@ -51,29 +51,39 @@ def cases(
     """
     if metric not in ds:
         known = [v for v in ds.data_vars if set(ds[v].dims) <= {"variant", "draw"}]
-        raise ConfigError(f"--metric {metric!r}: not in the sweep's results; per-variant "
-                          f"outputs: {', '.join(sorted(known))}")  # fmt: skip
+        raise ConfigError(
+            f"--metric {metric!r}: not in the sweep's results; per-variant "
+            f"outputs: {', '.join(sorted(known))}"
+        )
     y = ds[metric]
     if "view" in y.dims:  # the appraisal's cash and economic views: one at a time
         if view not in y["view"].values:
-            raise ConfigError(f"--view {view!r}: the metric has views "
-                              f"{', '.join(map(str, y['view'].values))}")  # fmt: skip
+            raise ConfigError(
+                f"--view {view!r}: the metric has views {', '.join(map(str, y['view'].values))}"
+            )
         y = y.sel(view=view, drop=True)
     extra = [d for d in y.dims if d not in ("variant", "draw")]
     if extra:
-        raise ConfigError(f"--metric {metric!r} has dims {extra}; choose a metric per variant "
-                          f"and draw (e.g. npv, bcr)")  # fmt: skip
+        raise ConfigError(
+            f"--metric {metric!r} has dims {extra}; choose a metric per variant "
+            f"and draw (e.g. npv, bcr)"
+        )
     if "draw" not in y.dims:
         y = y.expand_dims(draw=[0])
     y = y.transpose("variant", "draw")
     n_var, n_draw = y.shape
     x: dict[str, np.ndarray] = {}
     for key in [str(k) for k in ds["design_key"].values]:
-        col = ds[key].values if key in ds.coords or key in ds else ds["design_value"].sel(
-            design_key=key).values  # fmt: skip
+        col = (
+            ds[key].values
+            if key in ds.coords or key in ds
+            else ds["design_value"].sel(design_key=key).values
+        )
         x[key] = np.repeat(np.asarray(col), n_draw)
-    for var, dim, prefix in (("parameter_draws", "uncertain_key", "place."),
-                             ("effect_size", "effect", "effect.")):  # fmt: skip
+    for var, dim, prefix in (
+        ("parameter_draws", "uncertain_key", "place."),
+        ("effect_size", "effect", "effect."),
+    ):
         if var in ds and "draw" in ds[var].dims:
             for k in ds[dim].values:
                 name = f"{prefix}{k}"
@@ -83,15 +93,21 @@ def cases(
     keep = np.isfinite(values)
     for key, want in (where or {}).items():
         if key not in x:
-            raise ConfigError(f"--where {key}={want}: {key!r} is not an input; inputs: "
-                              f"{', '.join(x)}")  # fmt: skip
+            raise ConfigError(
+                f"--where {key}={want}: {key!r} is not an input; inputs: {', '.join(x)}"
+            )
         keep &= np.array([str(v) == want for v in x[key]])
     if not keep.any():
         raise ConfigError(f"no case left with a value of {metric!r} (failed variants or --where)")
-    x = {k: (v[keep] if v.dtype.kind != "O" else v[keep].astype(str).astype(object))
-         for k, v in x.items()}  # fmt: skip
-    x = {k: v for k, v in x.items() if len(np.unique(v.astype(str) if v.dtype.kind == "O"
-                                                      else v)) > 1}  # fmt: skip
+    x = {
+        k: (v[keep] if v.dtype.kind != "O" else v[keep].astype(str).astype(object))
+        for k, v in x.items()
+    }
+    x = {
+        k: v
+        for k, v in x.items()
+        if len(np.unique(v.astype(str) if v.dtype.kind == "O" else v)) > 1
+    }
     if not x:
         raise ConfigError("no input varies across the cases left; nothing to discover")
     return x, values[keep]
@@ -109,8 +125,15 @@ def plot_trajectory(res: PrimResult, title: str = "") -> Figure:
     sc = ax.scatter(cov, den, c=dims, cmap="viridis", s=18)
     ax.plot(cov, den, color="0.7", lw=0.8, zorder=0)
     c = res.box
-    ax.scatter([c.coverage], [c.density], s=140, facecolors="none", edgecolors="red",
-               linewidths=1.5, label=f"chosen box (step {res.chosen})")  # fmt: skip
+    ax.scatter(
+        [c.coverage],
+        [c.density],
+        s=140,
+        facecolors="none",
+        edgecolors="red",
+        linewidths=1.5,
+        label=f"chosen box (step {res.chosen})",
+    )
     fig.colorbar(sc, ax=ax, label="inputs restricted")
     ax.set_xlabel("Coverage (share of all cases of interest in the box)")
     ax.set_ylabel("Density (share of the box's cases of interest)")
@@ -136,8 +159,9 @@ def plot_box(res: PrimResult, title: str = "") -> Figure:
             kept = [v in lim.values for v in full]
             for j, (v, k) in enumerate(zip(full, kept, strict=True)):
                 x0 = j / len(full)
-                ax.barh(i, 1 / len(full), left=x0, color="tab:blue" if k else "0.85",
-                        edgecolor="white")  # fmt: skip
+                ax.barh(
+                    i, 1 / len(full), left=x0, color="tab:blue" if k else "0.85", edgecolor="white"
+                )
                 ax.text(x0 + 0.5 / len(full), i, str(v), ha="center", va="center", fontsize=8)
             continue
         lo, hi = full  # type: ignore[misc]
@@ -152,8 +176,9 @@ def plot_box(res: PrimResult, title: str = "") -> Figure:
     ax.set_xlim(0, 1)
     ax.set_ylim(-0.6, len(limits) - 0.2)
     ax.set_xlabel("Position in the input's sampled range (0 = lowest, 1 = highest)", fontsize=9)
-    ax.set_title(title or f"PRIM box: coverage {box.coverage:.2f}, density {box.density:.2f}",
-                 fontsize=10)  # fmt: skip
+    ax.set_title(
+        title or f"PRIM box: coverage {box.coverage:.2f}, density {box.density:.2f}", fontsize=10
+    )
     fig.tight_layout()
     return fig
 
@@ -179,15 +204,21 @@ def summary(res: PrimResult, leaves: list[Leaf], metric: str, rule: str) -> str:
              res.box.describe(), "", "Classification tree, leaves densest first:"]  # fmt: skip
     for leaf in leaves[:4]:
         rule_text = " and ".join(lim.describe() for lim in leaf.limits) or "all cases"
-        lines.append(f"  density {leaf.density:.3f}, coverage {leaf.coverage:.3f} "
-                     f"({leaf.n} cases): {rule_text}")  # fmt: skip
+        lines.append(
+            f"  density {leaf.density:.3f}, coverage {leaf.coverage:.3f} "
+            f"({leaf.n} cases): {rule_text}"
+        )
     return "\n".join(lines)
 
 
 def _as_json(res: PrimResult, leaves: list[Leaf]) -> dict[str, Any]:
     def lim(x):
-        return {"name": x.name, "low": x.low, "high": x.high,
-                "values": list(x.values) if x.values is not None else None}  # fmt: skip
+        return {
+            "name": x.name,
+            "low": x.low,
+            "high": x.high,
+            "values": list(x.values) if x.values is not None else None,
+        }
 
     return {
         "n_cases": res.n_cases,
@@ -199,7 +230,7 @@ def _as_json(res: PrimResult, leaves: list[Leaf]) -> dict[str, Any]:
             "mass": res.box.mass,
             "limits": [lim(x) for x in res.box.limits],
             "qp": res.box.qp,
-        },  # fmt: skip
+        },
         "trajectory": [
             {
                 "coverage": b.coverage,
@@ -208,7 +239,7 @@ def _as_json(res: PrimResult, leaves: list[Leaf]) -> dict[str, Any]:
                 "restricted": len(b.limits),
             }
             for b in res.trajectory
-        ],  # fmt: skip
+        ],
         "cart_leaves": [
             {
                 "coverage": f.coverage,
@@ -217,7 +248,7 @@ def _as_json(res: PrimResult, leaves: list[Leaf]) -> dict[str, Any]:
                 "limits": [lim(x) for x in f.limits],
             }
             for f in leaves
-        ],  # fmt: skip
+        ],
     }
 
 
@@ -244,22 +275,29 @@ def discover(
     out.mkdir(parents=True, exist_ok=True)
     (out / "discovery.txt").write_text(summary(res, leaves, metric, rule) + "\n")
     (out / "discovery.json").write_text(json.dumps(_as_json(res, leaves), indent=1))
-    plot_trajectory(res, f"PRIM: where {metric} {rule}").savefig(out / "prim_trajectory.png",
-                                                                  dpi=110)  # fmt: skip
+    plot_trajectory(res, f"PRIM: where {metric} {rule}").savefig(
+        out / "prim_trajectory.png", dpi=110
+    )
     plot_box(res).savefig(out / "prim_box.png", dpi=110)
     return res, leaves, out
 
 
 def main(argv: list[str] | None = None) -> int:
     """The command line."""
-    ap = argparse.ArgumentParser(prog="python -m sim.sweep.discover",
-                                 description=__doc__.splitlines()[0])  # fmt: skip
+    ap = argparse.ArgumentParser(
+        prog="python -m sim.sweep.discover", description=__doc__.splitlines()[0]
+    )
     ap.add_argument("folder", help="a sweep folder (results/sweeps/<name>) or multirun folder")
     ap.add_argument("--metric", default="npv", help="a per-variant output (default npv)")
     ap.add_argument("--threshold", type=float, default=0.0)
     ap.add_argument("--below", action="store_true", help="cases of interest: metric < threshold")
-    ap.add_argument("--where", action="append", default=[], metavar="KEY=VALUE",
-                    help="keep variants whose swept KEY has VALUE (repeatable)")  # fmt: skip
+    ap.add_argument(
+        "--where",
+        action="append",
+        default=[],
+        metavar="KEY=VALUE",
+        help="keep variants whose swept KEY has VALUE (repeatable)",
+    )
     ap.add_argument("--view", default="economic", help="appraisal view: economic or cash")
     ap.add_argument("--alpha", type=float, default=0.05, help="share peeled per step")
     ap.add_argument("--min-density", type=float, default=0.8)
@@ -273,9 +311,17 @@ def main(argv: list[str] | None = None) -> int:
         k, v = item.split("=", 1)
         where[k] = v
     try:
-        res, leaves, out = discover(args.folder, args.metric, args.threshold, below=args.below,
-                                    where=where, view=args.view, alpha=args.alpha,
-                                    min_density=args.min_density, out=args.out)  # fmt: skip
+        res, leaves, out = discover(
+            args.folder,
+            args.metric,
+            args.threshold,
+            below=args.below,
+            where=where,
+            view=args.view,
+            alpha=args.alpha,
+            min_density=args.min_density,
+            out=args.out,
+        )
     except (ConfigError, ValueError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2

@@ -34,9 +34,13 @@ def main(argv: list[str] | None = None) -> None:
     ap.add_argument("--output-dir", default="results/sweeps")
     args = ap.parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(message)s")
-    overrides = ["sweep=uncertain_sobol", f"sweep.samples={args.samples}",
-                 f"run.horizon_years={args.years:g}", f"sweep.output_dir={args.output_dir}",
-                 f"sweep.name=sensitivity-docs-{args.samples}-{args.years:g}y"]  # fmt: skip
+    overrides = [
+        "sweep=uncertain_sobol",
+        f"sweep.samples={args.samples}",
+        f"run.horizon_years={args.years:g}",
+        f"sweep.output_dir={args.output_dir}",
+        f"sweep.name=sensitivity-docs-{args.samples}-{args.years:g}y",
+    ]
     cfg = sweep_config(overrides)
     start = time.perf_counter()
     folder = run_sweep(overrides, cfg=cfg)

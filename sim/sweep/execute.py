@@ -100,12 +100,17 @@ def execute(
             on_done(run_and_write(task, str(folder), lambda d, i=task.index: tell(i, d)))
     elif executor == "processes":
         ctx = multiprocessing.get_context("spawn")
-        with ProcessPoolExecutor(max_workers=workers, mp_context=ctx, initializer=follow_parent,
-                                 initargs=(os.getpid(),)) as pool:  # fmt: skip
-            _bounded(lambda t: pool.submit(run_and_write, t, str(folder)), tasks, workers,
-                     on_done, lambda fs: wait(fs, timeout=POLL_S,
-                                              return_when=FIRST_COMPLETED).done,
-                     lambda: _poll(folder, tell))  # fmt: skip
+        with ProcessPoolExecutor(
+            max_workers=workers, mp_context=ctx, initializer=follow_parent, initargs=(os.getpid(),)
+        ) as pool:
+            _bounded(
+                lambda t: pool.submit(run_and_write, t, str(folder)),
+                tasks,
+                workers,
+                on_done,
+                lambda fs: wait(fs, timeout=POLL_S, return_when=FIRST_COMPLETED).done,
+                lambda: _poll(folder, tell),
+            )
     elif executor == "dask":
         _run_dask(tasks, folder, workers, scheduler, on_done, lambda: _poll(folder, tell))
     else:
@@ -126,8 +131,9 @@ def follow_parent(parent: int) -> None:
     """
     if os.getppid() != parent:
         os._exit(1)
-    threading.Thread(target=_watch_parent, args=(parent,), daemon=True,
-                     name="follow-parent").start()  # fmt: skip
+    threading.Thread(
+        target=_watch_parent, args=(parent,), daemon=True, name="follow-parent"
+    ).start()
 
 
 def _watch_parent(parent: int) -> None:
@@ -175,8 +181,9 @@ def _run_dask(tasks, folder: Path, workers: int, scheduler: str | None, on_done,
     if scheduler:
         client = Client(scheduler, timeout="10s")
     else:
-        cluster = LocalCluster(n_workers=workers, threads_per_worker=1, processes=True,
-                               dashboard_address=None)  # fmt: skip
+        cluster = LocalCluster(
+            n_workers=workers, threads_per_worker=1, processes=True, dashboard_address=None
+        )
         client = Client(cluster)
     try:
 
@@ -202,5 +209,12 @@ def progress_bar(
     """A tqdm bar over variants on stderr (a no-op when disabled)."""
     from tqdm import tqdm
 
-    return tqdm(total=total, initial=initial, unit=unit, disable=not enabled,
-                file=sys.stderr, desc=desc, dynamic_ncols=True)  # fmt: skip
+    return tqdm(
+        total=total,
+        initial=initial,
+        unit=unit,
+        disable=not enabled,
+        file=sys.stderr,
+        desc=desc,
+        dynamic_ncols=True,
+    )

@@ -85,14 +85,17 @@ def plan_multirun(overrides: list[str]) -> tuple[SweepSpec, Config]:
     check_sweep_settings(sweep)
     for key in sweep.levers:
         if key not in keys:
-            raise ConfigError(f"sweep.levers: {key!r} is not swept; levers must be among the "
-                              f"multirun keys ({', '.join(keys)})")  # fmt: skip
+            raise ConfigError(
+                f"sweep.levers: {key!r} is not swept; levers must be among the "
+                f"multirun keys ({', '.join(keys)})"
+            )
     levers = tuple(k for k in keys if is_lever(k, sweep.levers))
     twins: tuple[tuple, ...] = ()
     if any(o in APPRAISAL_OUTPUTS for o in sweep.outputs):
         lever_at = {k: str(twin_value(k, base)) for k in levers}
-        twins = tuple(tuple(lever_at.get(k, v) for k, v in zip(keys, row, strict=True))
-                      for row in rows)  # fmt: skip
+        twins = tuple(
+            tuple(lever_at.get(k, v) for k, v in zip(keys, row, strict=True)) for row in rows
+        )
         for row in dict.fromkeys(twins):
             if row not in bases:
                 variant = [*fixed, *(f"{k}={v}" for k, v in zip(keys, row, strict=True))]

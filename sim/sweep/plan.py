@@ -98,14 +98,19 @@ def check_sweep_settings(sweep: SweepCfg) -> None:
         return
     for key in sweep.levers:
         if key not in sweep.params:
-            raise ConfigError(f"sweep.levers: {key!r} is not a swept key; levers must be among "
-                              f"sweep.params ({', '.join(sweep.params) or 'none'})")  # fmt: skip
+            raise ConfigError(
+                f"sweep.levers: {key!r} is not a swept key; levers must be among "
+                f"sweep.params ({', '.join(sweep.params) or 'none'})"
+            )
     if not sweep.params:
-        raise ConfigError("sweep.params: empty; name at least one key to sweep, e.g. "
-                          "sweep.params={place.acute.beds:{low:1200,high:1700}}")  # fmt: skip
+        raise ConfigError(
+            "sweep.params: empty; name at least one key to sweep, e.g. "
+            "sweep.params={place.acute.beds:{low:1200,high:1700}}"
+        )
     if sweep.method in ("random", "lhs", "sobol", "morris") and sweep.samples < 1:
-        raise ConfigError(f"sweep.samples = {sweep.samples}: must be >= 1 for method "
-                          f"{sweep.method}")  # fmt: skip
+        raise ConfigError(
+            f"sweep.samples = {sweep.samples}: must be >= 1 for method {sweep.method}"
+        )
     for key, p in sweep.params.items():
         where = f"sweep.params.{key}"
         has_range = p.low is not None or p.high is not None
@@ -117,13 +122,16 @@ def check_sweep_settings(sweep: SweepCfg) -> None:
             if p.low is None or p.high is None:
                 raise ConfigError(f"{where}: give both low and high")
             if not (math.isfinite(p.low) and math.isfinite(p.high)) or p.low > p.high:
-                raise ConfigError(f"{where}: low {p.low} > high {p.high} (an empty range); "
-                                  f"need low <= high")  # fmt: skip
+                raise ConfigError(
+                    f"{where}: low {p.low} > high {p.high} (an empty range); need low <= high"
+                )
             if p.central is not None and not (p.low <= p.central <= p.high):
                 raise ConfigError(f"{where}.central = {p.central}: must be in [low, high]")
             if sweep.method == "grid" and (p.levels < 1 or (p.levels == 1 and p.low < p.high)):
-                raise ConfigError(f"{where}.levels = {p.levels}: a grid over a range needs "
-                                  f"levels >= 2 (or values [..])")  # fmt: skip
+                raise ConfigError(
+                    f"{where}.levels = {p.levels}: a grid over a range needs "
+                    f"levels >= 2 (or values [..])"
+                )
         if key in GROUP_KEYS and not p.values:
             raise ConfigError(f"{where}: a config group takes values (option names)")
         if sweep.method in ("sobol", "morris") and (p.values or p.low == p.high):
@@ -142,8 +150,10 @@ def check_scheduler(address: str, timeout_s: float = 3.0) -> None:
             pass
     except OSError as exc:
         why = exc.strerror or exc
-        raise ConfigError(f"sweep.scheduler = {address!r}: no Dask scheduler reachable at "
-                          f"{url.hostname}:{url.port} ({why})") from None  # fmt: skip
+        raise ConfigError(
+            f"sweep.scheduler = {address!r}: no Dask scheduler reachable at "
+            f"{url.hostname}:{url.port} ({why})"
+        ) from None
 
 
 def plan_sweep(cfg: Config, overrides: list[str]) -> SweepSpec:
@@ -153,15 +163,18 @@ def plan_sweep(cfg: Config, overrides: list[str]) -> SweepSpec:
     if sweep.method == "none":
         raise ConfigError("sweep.method = 'none': choose a sweep, e.g. sweep=capacity_lhs")
     if cfg.run.engine != "stockflow":
-        raise ConfigError(f"run.engine = {cfg.run.engine!r}: batched sweeps run the stockflow "
-                          f"engine; use python -m sim -m ... for the patient engine")  # fmt: skip
+        raise ConfigError(
+            f"run.engine = {cfg.run.engine!r}: batched sweeps run the stockflow "
+            f"engine; use python -m sim -m ... for the patient engine"
+        )
     for key in sweep.params:
         if key in GROUP_KEYS:
             allowed = options(key)
             bad = [v for v in sweep.params[key].values if str(v) not in allowed]
             if bad:
-                raise ConfigError(f"sweep.params.{key}: no such {key} {bad}; available: "
-                                  f"{', '.join(allowed)}")  # fmt: skip
+                raise ConfigError(
+                    f"sweep.params.{key}: no such {key} {bad}; available: {', '.join(allowed)}"
+                )
         elif not (key.startswith(BATCH_PREFIXES) or key in SEEDED):
             raise ConfigError(
                 f"sweep.params.{key}: a batched sweep varies place.*, scenario.* keys, the "
@@ -194,8 +207,20 @@ def plan_sweep(cfg: Config, overrides: list[str]) -> SweepSpec:
     outputs, sum_dims = _check_outputs(sweep, next(iter(bases.values())))
     if twin_combos:
         _check_money_runs(bases)
-    return SweepSpec(sweep, design, group_keys, value_keys, bases, combos, value_rows,
-                     outputs, sum_dims, levers, twin_combos, twin_rows)  # fmt: skip
+    return SweepSpec(
+        sweep,
+        design,
+        group_keys,
+        value_keys,
+        bases,
+        combos,
+        value_rows,
+        outputs,
+        sum_dims,
+        levers,
+        twin_combos,
+        twin_rows,
+    )
 
 
 def _twins(
@@ -210,11 +235,16 @@ def _twins(
     gt = tuple(twin_value(k, cfg) if k in levers else KEEP for k in group_keys)
     # the baseline scenario has none of an option's scenario.* keys: they are left unset
     unset = "scenario" in levers
-    vt = tuple(UNSET if unset and k.startswith("scenario.") else
-               twin_value(k, cfg) if k in levers else KEEP for k in value_keys)  # fmt: skip
+    vt = tuple(
+        UNSET
+        if unset and k.startswith("scenario.")
+        else twin_value(k, cfg)
+        if k in levers
+        else KEEP
+        for k in value_keys
+    )
     tc = tuple(tuple(v if t is KEEP else t for v, t in zip(c, gt, strict=True)) for c in combos)
-    tr = tuple(tuple(v if t is KEEP else t for v, t in zip(r, vt, strict=True))
-               for r in value_rows)  # fmt: skip
+    tr = tuple(tuple(v if t is KEEP else t for v, t in zip(r, vt, strict=True)) for r in value_rows)
     return tc, tr
 
 
@@ -223,9 +253,11 @@ def _check_money_runs(bases: dict[tuple[Any, ...], Config]) -> None:
     for base in bases.values():
         mode = base.scenario.contracting.mode
         if mode != "none":
-            raise ConfigError(f"sweep.outputs: money of scenario {base.scenario.name!r} "
-                              f"(contracting.mode = {mode!r}) re-runs withdrawn investments; "
-                              f"sweep it with python -m sim -m ... (multirun)")  # fmt: skip
+            raise ConfigError(
+                f"sweep.outputs: money of scenario {base.scenario.name!r} "
+                f"(contracting.mode = {mode!r}) re-runs withdrawn investments; "
+                f"sweep it with python -m sim -m ... (multirun)"
+            )
 
 
 def _check_keys_and_ends(
@@ -247,8 +279,9 @@ def _check_keys_and_ends(
                 resolve_key(base, key)
             except (KeyError, AttributeError, IndexError, ValueError):
                 where = f" (with {', '.join(map(str, combo))})" if combo else ""
-                raise ConfigError(f"sweep.params.{key}: no such configuration key{where}; "
-                                  f"check the spelling") from None  # fmt: skip
+                raise ConfigError(
+                    f"sweep.params.{key}: no such configuration key{where}; check the spelling"
+                ) from None
             for v in ends:
                 try:
                     apply_values(base, {key: v})
@@ -263,17 +296,25 @@ def _check_outputs(sweep: SweepCfg, base: Config) -> tuple[tuple[str, ...], tupl
     known |= set(MONEY_OUTPUTS) | set(APPRAISAL_OUTPUTS)
     for name in sweep.outputs:
         if name not in known:
-            raise ConfigError(f"sweep.outputs: no result variable {name!r}; available: "
-                              f"{', '.join(sorted(known))}")  # fmt: skip
+            raise ConfigError(
+                f"sweep.outputs: no result variable {name!r}; available: {', '.join(sorted(known))}"
+            )
     dims = {k for r in model.reports for k, _ in r.coords}
     for d in sweep.sum_dims:
         if d not in dims:
-            raise ConfigError(f"sweep.sum_dims: no dimension {d!r}; available: "
-                              f"{', '.join(sorted(dims))}")  # fmt: skip
+            raise ConfigError(
+                f"sweep.sum_dims: no dimension {d!r}; available: {', '.join(sorted(dims))}"
+            )
     return tuple(sweep.outputs), tuple(sweep.sum_dims)
 
 
 def describe(plan: SweepSpec) -> str:
     """One line about a plan, for logs."""
-    return json.dumps({"method": plan.design.method, "variants": len(plan.design),
-                       "keys": list(plan.design.keys), "chunks": plan.n_chunks})  # fmt: skip
+    return json.dumps(
+        {
+            "method": plan.design.method,
+            "variants": len(plan.design),
+            "keys": list(plan.design.keys),
+            "chunks": plan.n_chunks,
+        }
+    )

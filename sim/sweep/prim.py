@@ -69,10 +69,14 @@ class Box:
 
     def describe(self) -> str:
         """One line per limit, then the statistics."""
-        lines = [f"  {lim.describe()}  (qp {self.qp.get(lim.name, float('nan')):.2g})"
-                 for lim in self.limits]  # fmt: skip
-        lines.append(f"  coverage {self.coverage:.3f}, density {self.density:.3f}, "
-                     f"mass {self.mass:.3f} ({self.n} cases)")  # fmt: skip
+        lines = [
+            f"  {lim.describe()}  (qp {self.qp.get(lim.name, float('nan')):.2g})"
+            for lim in self.limits
+        ]
+        lines.append(
+            f"  coverage {self.coverage:.3f}, density {self.density:.3f}, "
+            f"mass {self.mass:.3f} ({self.n} cases)"
+        )
         return "\n".join(lines)
 
 
@@ -97,8 +101,9 @@ def _is_categorical(column: np.ndarray) -> bool:
     return column.dtype.kind in "OUSb"
 
 
-def _box(inside: np.ndarray, limits: dict[str, Limit], x: dict[str, np.ndarray],
-         y: np.ndarray) -> Box:  # fmt: skip
+def _box(
+    inside: np.ndarray, limits: dict[str, Limit], x: dict[str, np.ndarray], y: np.ndarray
+) -> Box:
     """Statistics of the box ``limits`` (the restricted inputs only) holding ``inside``."""
     n = int(inside.sum())
     hits = int(y[inside].sum())
@@ -183,8 +188,14 @@ def prim(
         chosen = max(dense, key=lambda i: (trajectory[i].coverage, trajectory[i].density))
     else:
         chosen = max(range(len(trajectory)), key=lambda i: trajectory[i].density)
-    ranges = {k: (tuple(sorted(set(c.tolist()), key=str)) if _is_categorical(c)
-                  else (float(c.min()), float(c.max()))) for k, c in x.items()}  # fmt: skip
+    ranges = {
+        k: (
+            tuple(sorted(set(c.tolist()), key=str))
+            if _is_categorical(c)
+            else (float(c.min()), float(c.max()))
+        )
+        for k, c in x.items()
+    }
     return PrimResult(tuple(trajectory), chosen, tuple(x), ranges, n, int(y.sum()))
 
 
@@ -240,9 +251,11 @@ def cart(
         name, left, right = split
         for part in (left, right):
             col = x[name][part]
-            lim = (Limit(name, values=tuple(sorted(set(col.tolist()), key=str)))
-                   if _is_categorical(x[name]) else
-                   Limit(name, low=float(col.min()), high=float(col.max())))  # fmt: skip
+            lim = (
+                Limit(name, values=tuple(sorted(set(col.tolist()), key=str)))
+                if _is_categorical(x[name])
+                else Limit(name, low=float(col.min()), high=float(col.max()))
+            )
             grow(part, {**limits, name: lim}, depth + 1)
 
     grow(np.ones(len(y), dtype=bool), {}, 0)

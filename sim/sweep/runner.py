@@ -95,10 +95,20 @@ def run_plan(
             for vid, err in report.errors.items():
                 log.warning("variant %d failed: %s", vid, err)
 
-        execute(tasks if tasks is not None else tasks_for(plan, todo), folder,
-                executor=s.executor, workers=s.workers, scheduler=s.scheduler,
-                on_done=on_done, on_progress=on_progress)  # fmt: skip
+        execute(
+            tasks if tasks is not None else tasks_for(plan, todo),
+            folder,
+            executor=s.executor,
+            workers=s.workers,
+            scheduler=s.scheduler,
+            on_done=on_done,
+            on_progress=on_progress,
+        )
     failed = write_errors(folder)
-    log.info("sweep finished in %.1f s; %d of %d variant(s) failed", time.perf_counter() - start,
-             failed, total)  # fmt: skip
+    log.info(
+        "sweep finished in %.1f s; %d of %d variant(s) failed",
+        time.perf_counter() - start,
+        failed,
+        total,
+    )
     return failed

@@ -60,9 +60,13 @@ def metric(ds: xr.Dataset, spec: str) -> xr.DataArray:
 def _problem(ds: xr.Dataset) -> dict[str, Any]:
     keys = [str(k) for k in ds["design_key"].values]
     x = ds["design_value"].values
-    return {"num_vars": len(keys), "names": keys,
-            "bounds": [[float(np.nanmin(x[:, j])), float(np.nanmax(x[:, j]))]
-                       for j in range(len(keys))]}  # fmt: skip
+    return {
+        "num_vars": len(keys),
+        "names": keys,
+        "bounds": [
+            [float(np.nanmin(x[:, j])), float(np.nanmax(x[:, j]))] for j in range(len(keys))
+        ],
+    }
 
 
 def sobol_indices(
@@ -73,11 +77,21 @@ def sobol_indices(
 
     rows = []
     for y in outputs.values():
-        r = sobol.analyze(problem, np.asarray(y, float), calc_second_order=False,
-                          conf_level=CONF_LEVEL, seed=seed, print_to_console=False)  # fmt: skip
+        r = sobol.analyze(
+            problem,
+            np.asarray(y, float),
+            calc_second_order=False,
+            conf_level=CONF_LEVEL,
+            seed=seed,
+            print_to_console=False,
+        )
         rows.append(r)
-    names = {"S1": "First-order Sobol index", "S1_conf": "95% interval half-width of S1",
-             "ST": "Total Sobol index", "ST_conf": "95% interval half-width of ST"}  # fmt: skip
+    names = {
+        "S1": "First-order Sobol index",
+        "S1_conf": "95% interval half-width of S1",
+        "ST": "Total Sobol index",
+        "ST_conf": "95% interval half-width of ST",
+    }
     return _indices(problem, outputs, rows, names, "sobol")
 
 
@@ -88,13 +102,23 @@ def morris_indices(
     from SALib.analyze import morris
 
     rows = [
-        morris.analyze(problem, x, np.asarray(y, float), conf_level=CONF_LEVEL,
-                       num_levels=MORRIS_LEVELS, seed=seed, print_to_console=False)
+        morris.analyze(
+            problem,
+            x,
+            np.asarray(y, float),
+            conf_level=CONF_LEVEL,
+            num_levels=MORRIS_LEVELS,
+            seed=seed,
+            print_to_console=False,
+        )
         for y in outputs.values()
-    ]  # fmt: skip
-    names = {"mu": "Mean elementary effect", "mu_star": "Mean absolute elementary effect",
-             "sigma": "Standard deviation of elementary effects",
-             "mu_star_conf": "95% interval half-width of mu_star"}  # fmt: skip
+    ]
+    names = {
+        "mu": "Mean elementary effect",
+        "mu_star": "Mean absolute elementary effect",
+        "sigma": "Standard deviation of elementary effects",
+        "mu_star_conf": "95% interval half-width of mu_star",
+    }
     return _indices(problem, outputs, rows, names, "morris")
 
 
@@ -162,21 +186,42 @@ def plot_sensitivity(indices: xr.Dataset, metric_name: str, path: str | Path | N
         FigureCanvasAgg(fig)
         ax = fig.add_subplot()
     if sobol:
-        ax.barh(y + 0.2, ix["ST"].values[order], 0.4, xerr=ix["ST_conf"].values[order],
-                label="total (ST)", color="#1f77b4")  # fmt: skip
-        ax.barh(y - 0.2, ix["S1"].values[order], 0.4, xerr=ix["S1_conf"].values[order],
-                label="first order (S1)", color="#ff7f0e")  # fmt: skip
+        ax.barh(
+            y + 0.2,
+            ix["ST"].values[order],
+            0.4,
+            xerr=ix["ST_conf"].values[order],
+            label="total (ST)",
+            color="#1f77b4",
+        )
+        ax.barh(
+            y - 0.2,
+            ix["S1"].values[order],
+            0.4,
+            xerr=ix["S1_conf"].values[order],
+            label="first order (S1)",
+            color="#ff7f0e",
+        )
         ax.set_xlabel("Sobol index (share of the output's variance, 1)")
     else:
-        ax.barh(y, ix["mu_star"].values[order], 0.6, xerr=ix["mu_star_conf"].values[order],
-                label="mu* (mean |elementary effect|)", color="#1f77b4")  # fmt: skip
+        ax.barh(
+            y,
+            ix["mu_star"].values[order],
+            0.6,
+            xerr=ix["mu_star_conf"].values[order],
+            label="mu* (mean |elementary effect|)",
+            color="#1f77b4",
+        )
         ax.set_xlabel(f"Morris mu* ({units})")
     ax.set_yticks(y, params)
     ax.set_ylabel("Swept parameter")
     ax.axvline(0, color="black", lw=0.8)
     ax.legend(loc="lower right")
-    ax.set_title(f"What drives {metric_name} ({units})\n{'Sobol' if sobol else 'Morris'} "
-                 f"indices; bars: 95% intervals", fontsize=10)  # fmt: skip
+    ax.set_title(
+        f"What drives {metric_name} ({units})\n{'Sobol' if sobol else 'Morris'} "
+        f"indices; bars: 95% intervals",
+        fontsize=10,
+    )
     fig.tight_layout()
     if path is not None:
         fig.savefig(path, dpi=120)

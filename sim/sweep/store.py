@@ -128,17 +128,21 @@ def design_dataset(plan: SweepSpec) -> xr.Dataset:
                 d.numeric(),
                 dims=("variant", "design_key"),
                 attrs={"units": "as each key", "long_name": "Swept value (NaN: option name)"},
-            ),  # fmt: skip
+            ),
             "overrides": xr.DataArray(
                 np.array([" ".join(d.overrides(i)) for i in range(n)], dtype=object),
                 dims="variant",
                 attrs={"units": "1", "long_name": "The variant as python -m sim overrides"},
             ),
         },
-        coords={"variant": np.arange(n), "design_key": list(d.keys),
-                "role": ("design_key", roles), **key_coords(plan)},
+        coords={
+            "variant": np.arange(n),
+            "design_key": list(d.keys),
+            "role": ("design_key", roles),
+            **key_coords(plan),
+        },
         attrs={"method": d.method, "levers": json.dumps(list(plan.levers))},
-    )  # fmt: skip
+    )
 
 
 def write_chunk(folder: Path, index: int, ds: xr.Dataset) -> Path:
@@ -168,14 +172,26 @@ def load_sweep(folder: str | Path, *, lazy: bool = False) -> xr.Dataset:
     files = sorted((folder / "chunks").glob(CHUNK_GLOB))
     if not files:
         raise ConfigError(f"{folder}: no finished chunks (is it a sweep folder?)")
-    ds = xr.open_mfdataset(files, combine="nested", concat_dim="variant", join="outer",
-                           data_vars="all", coords="minimal", compat="override",
-                           engine="netcdf4")  # fmt: skip
+    ds = xr.open_mfdataset(
+        files,
+        combine="nested",
+        concat_dim="variant",
+        join="outer",
+        data_vars="all",
+        coords="minimal",
+        compat="override",
+        engine="netcdf4",
+    )
     with xr.open_dataset(folder / "design.nc") as design:
         design = design.load()
     ds = ds.merge(design.sel(variant=ds["variant"]))
     info = json.loads((folder / "manifest.json").read_text())
-    ds.attrs.update({"sweep_method": info["method"], "sweep_variants": info["variants"],
-                     "sweep_keys": json.dumps(info["keys"]), "config_yaml":
-                     (folder / "config.yaml").read_text()})  # fmt: skip
+    ds.attrs.update(
+        {
+            "sweep_method": info["method"],
+            "sweep_variants": info["variants"],
+            "sweep_keys": json.dumps(info["keys"]),
+            "config_yaml": (folder / "config.yaml").read_text(),
+        }
+    )
     return ds if lazy else ds.load()
