@@ -39,8 +39,11 @@ def _texts(path: Path) -> list[str]:
     """The prose of a file in which citations may appear, wrapped lines joined."""
     raw = path.read_text(encoding="utf-8")
     if path.suffix == ".py":
-        strings = [n.value for n in ast.walk(ast.parse(raw))
-                   if isinstance(n, ast.Constant) and isinstance(n.value, str)]  # fmt: skip
+        strings = [
+            n.value
+            for n in ast.walk(ast.parse(raw))
+            if isinstance(n, ast.Constant) and isinstance(n.value, str)
+        ]
         tokens = tokenize.generate_tokens(io.StringIO(raw).readline)
         comments = " ".join(t.string.lstrip("# ") for t in tokens if t.type == tokenize.COMMENT)
         return [*strings, comments]
@@ -96,9 +99,17 @@ def test_table_holds_every_section_and_the_brief_rows():
 @pytest.mark.skipif(not EVIDENCE_MD.is_file(), reason="../shared/EVIDENCE.md not beside the repo")
 def test_committed_csv_is_what_the_script_makes_from_evidence_md():
     """The CSV is committed (the package never reads EVIDENCE.md); it must be up to date."""
-    done = subprocess.run([sys.executable, str(ROOT / "scripts" / "evidence_table.py"),
-                           "--check", "--source", str(EVIDENCE_MD)],
-                          capture_output=True, text=True)  # fmt: skip
+    done = subprocess.run(
+        [
+            sys.executable,
+            str(ROOT / "scripts" / "evidence_table.py"),
+            "--check",
+            "--source",
+            str(EVIDENCE_MD),
+        ],
+        capture_output=True,
+        text=True,
+    )
     assert done.returncode == 0, done.stderr
     numbered = re.findall(r"^\| *(S\.\d+|\d+\.\d+[a-z]?) *\|", EVIDENCE_MD.read_text(), re.M)
     assert list(evidence_rows()) == numbered
@@ -122,7 +133,7 @@ def test_committed_csv_is_what_the_script_makes_from_evidence_md():
         ("(EVIDENCE\n  # 1.14)", ["1.14"]),
         ("EVIDENCE 4 reliability note; EVIDENCE has no index", []),
     ],
-)  # fmt: skip
+)
 def test_cited_rows_reads_the_citation_styles_used(text, rows):
     assert cited_rows(re.sub(r"\n\s*#\s*", " ", text)) == rows
 

@@ -13,8 +13,12 @@ import sim
 
 def _series(values, start: str, period_days: int, cell_methods: str) -> xr.DataArray:
     time = pd.date_range(start, periods=len(values), freq=f"{period_days}D")
-    da = xr.DataArray(np.asarray(values, float), dims="time", coords={"time": time},
-                      attrs={"cell_methods": cell_methods, "units": "people"})  # fmt: skip
+    da = xr.DataArray(
+        np.asarray(values, float),
+        dims="time",
+        coords={"time": time},
+        attrs={"cell_methods": cell_methods, "units": "people"},
+    )
     da["time"].attrs["period_days"] = float(period_days)
     return da
 
@@ -73,8 +77,9 @@ def test_agrees_with_the_annual_summary_of_a_run():
     ds = sim.run(["run.horizon_years=1.5", "run.record_every_days=30"])
     a = annual(ds)
     fy = sim.financial_years(ds, results=ds)
-    np.testing.assert_allclose(fy["emergency_admissions"].sum("quintile"),
-                               a["emergency_admissions"])  # fmt: skip
+    np.testing.assert_allclose(
+        fy["emergency_admissions"].sum("quintile"), a["emergency_admissions"]
+    )
     np.testing.assert_allclose(fy["nctr"].sum("waiting_for"), a["nctr"])
     np.testing.assert_allclose(fy["people_total"], a["population"])
     np.testing.assert_allclose(fy["days_simulated"], [365, 183])

@@ -65,26 +65,40 @@ def _visibly_plots(source: str, helpers: list[str]) -> bool:
 
 
 def _figures(cell) -> int:
-    return sum(int(o.get("data", {}).get(MARKER, {}).get("figures", 0)) for o in cell.outputs
-               if o.get("output_type") == "display_data")  # fmt: skip
+    return sum(
+        int(o.get("data", {}).get(MARKER, {}).get("figures", 0))
+        for o in cell.outputs
+        if o.get("output_type") == "display_data"
+    )
 
 
 def _has_image(cell) -> bool:
-    return any("image/png" in o.get("data", {}) for o in cell.outputs
-               if o.get("output_type") in ("display_data", "execute_result"))  # fmt: skip
+    return any(
+        "image/png" in o.get("data", {})
+        for o in cell.outputs
+        if o.get("output_type") in ("display_data", "execute_result")
+    )
 
 
 def test_the_five_notebooks_exist():
     """Quickstart, comparing options, sweep and sensitivity, your own place, discovery."""
     names = [p.stem for p in NOTEBOOKS]
-    assert names == ["01_quickstart", "02_compare_options", "03_sweep_and_sensitivity",
-                     "04_your_own_place", "05_scenario_discovery"]  # fmt: skip
+    assert names == [
+        "01_quickstart",
+        "02_compare_options",
+        "03_sweep_and_sensitivity",
+        "04_your_own_place",
+        "05_scenario_discovery",
+    ]
 
 
 def test_the_package_never_switches_the_matplotlib_backend():
     """No `matplotlib.use(...)` in the package: a notebook's inline backend must survive."""
-    hits = [str(p.relative_to(ROOT)) for p in (ROOT / "sim").rglob("*.py")
-            if re.search(r"matplotlib\.use\(|\.switch_backend\(", p.read_text())]  # fmt: skip
+    hits = [
+        str(p.relative_to(ROOT))
+        for p in (ROOT / "sim").rglob("*.py")
+        if re.search(r"matplotlib\.use\(|\.switch_backend\(", p.read_text())
+    ]
     assert hits == []
 
 
@@ -106,18 +120,21 @@ def test_notebook_runs_and_every_chart_is_shown(path: Path):
     """Every cell executes without error; no outputs are stored in the repository; every
     cell that makes a Figure shows an image."""
     nb = nbformat.read(path, as_version=4)
-    assert all(not c.get("outputs") for c in nb.cells if c.cell_type == "code"), \
-        f"{path.name} has stored outputs"  # fmt: skip
+    assert all(not c.get("outputs") for c in nb.cells if c.cell_type == "code"), (
+        f"{path.name} has stored outputs"
+    )
     code = [c for c in nb.cells if c.cell_type == "code"]
     nb.cells.insert(0, nbformat.v4.new_code_cell(HOOK))
-    client = NotebookClient(nb, timeout=600, kernel_name="python3",
-                            resources={"metadata": {"path": str(ROOT)}})  # fmt: skip
+    client = NotebookClient(
+        nb, timeout=600, kernel_name="python3", resources={"metadata": {"path": str(ROOT)}}
+    )
     client.execute()
     helpers = _plotting_helpers([c.source for c in code])
     charting = [i for i, c in enumerate(code) if _figures(c)]
     assert charting, f"{path.name}: no cell draws a chart"
     missing = [i for i in charting if not _has_image(code[i])]
     assert not missing, f"{path.name}: code cells {missing} draw a chart but show no image"
-    unseen = [i for i, c in enumerate(code) if _visibly_plots(c.source, helpers)
-              and i not in charting]  # fmt: skip
+    unseen = [
+        i for i, c in enumerate(code) if _visibly_plots(c.source, helpers) and i not in charting
+    ]
     assert not unseen, f"{path.name}: code cells {unseen} plot but made no Figure"

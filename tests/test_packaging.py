@@ -19,8 +19,17 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
-SKIP = shutil.ignore_patterns(".git", "results", "build", "*.egg-info", "__pycache__",
-                              ".*_cache", "notebooks", "benchmarks", "tests")  # fmt: skip
+SKIP = shutil.ignore_patterns(
+    ".git",
+    "results",
+    "build",
+    "*.egg-info",
+    "__pycache__",
+    ".*_cache",
+    "notebooks",
+    "benchmarks",
+    "tests",
+)
 
 
 def _data_files() -> dict[str, Path]:
@@ -45,8 +54,20 @@ def wheel(tmp_path_factory) -> Path:
     tmp = tmp_path_factory.mktemp("wheel")
     src = tmp / "src"
     shutil.copytree(ROOT, src, symlinks=True, ignore=SKIP)
-    _run([sys.executable, "-m", "pip", "wheel", "--no-deps", "--no-build-isolation", "-q",
-          "-w", str(tmp / "dist"), str(src)])  # fmt: skip
+    _run(
+        [
+            sys.executable,
+            "-m",
+            "pip",
+            "wheel",
+            "--no-deps",
+            "--no-build-isolation",
+            "-q",
+            "-w",
+            str(tmp / "dist"),
+            str(src),
+        ]
+    )
     (found,) = (tmp / "dist").glob("*.whl")
     return found
 
@@ -68,8 +89,19 @@ def test_wheel_carries_configs_scenarios_validation_and_evidence(wheel):
 def test_installed_wheel_runs_from_an_empty_folder(wheel, tmp_path):
     site, work = tmp_path / "site", tmp_path / "work"
     work.mkdir()
-    _run([sys.executable, "-m", "pip", "install", "--no-deps", "-q", "--target", str(site),
-          str(wheel)])  # fmt: skip
+    _run(
+        [
+            sys.executable,
+            "-m",
+            "pip",
+            "install",
+            "--no-deps",
+            "-q",
+            "--target",
+            str(site),
+            str(wheel),
+        ]
+    )
     env = {k: v for k, v in os.environ.items() if k != "SIM_CONFIG_DIR"}
     env["PYTHONPATH"] = str(site)
     code = (

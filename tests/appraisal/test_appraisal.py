@@ -79,8 +79,9 @@ def test_optimism_bias_by_hand():
     assert m["npv_unadjusted"] == pytest.approx(-100 + 50 / 1.1, abs=1e-9)
     assert m["bcr"] == pytest.approx(pv_benefits / pv_costs)
     # an extra cost elsewhere (S < 0) is a cost, raised by the cost rate; health at its rate
-    m = view_metrics(np.array([0.0, 0.0]), np.array([0.0, 10.0]), np.array([0.0, 20.0]),
-                     0.10, 0.015, 0.5, 1.0)  # fmt: skip
+    m = view_metrics(
+        np.array([0.0, 0.0]), np.array([0.0, 10.0]), np.array([0.0, 20.0]), 0.10, 0.015, 0.5, 1.0
+    )
     assert m["pv_costs"] == pytest.approx(10 / 1.1 * 1.5)
     assert m["pv_benefits"] == pytest.approx(20 / 1.015 / 2.0)
 
@@ -142,9 +143,14 @@ def test_fitted_switching_by_hand():
 @pytest.fixture(scope="module")
 def small():
     return sim.appraise(
-        ["run.horizon_years=3", "run.record_every_days=365", "run.charts=false",
-         "appraisal.options=[homefirst,community_investment]"], draws=3,
-    )  # fmt: skip
+        [
+            "run.horizon_years=3",
+            "run.record_every_days=365",
+            "run.charts=false",
+            "appraisal.options=[homefirst,community_investment]",
+        ],
+        draws=3,
+    )
 
 
 def test_baseline_against_itself_is_exactly_zero(small):
@@ -195,12 +201,16 @@ def test_economic_npv_by_hand(small):
     h = cfg.appraisal.health
     averted = -(fo.quantity("deaths") - fb.quantity("deaths")).values  # (draw, year)
     life_years = np.cumsum(averted, axis=1) - 0.5 * averted  # half a year in the year of death
-    qalys = (-(fo.quantity("emergency_admissions") - fb.quantity("emergency_admissions"))
-             * h.qaly_per_admission_avoided
-             - (fo.quantity("care_home_admissions_after_hospital")
-                - fb.quantity("care_home_admissions_after_hospital"))
-             * h.qaly_per_long_term_care_avoided
-             + life_years * h.qaly_per_life_year)  # fmt: skip
+    qalys = (
+        -(fo.quantity("emergency_admissions") - fb.quantity("emergency_admissions"))
+        * h.qaly_per_admission_avoided
+        - (
+            fo.quantity("care_home_admissions_after_hospital")
+            - fb.quantity("care_home_admissions_after_hospital")
+        )
+        * h.qaly_per_long_term_care_avoided
+        + life_years * h.qaly_per_life_year
+    )
     health = qalys * 70000.0
     invest = opt["investment_total"]
     got = a.sel(option="community_investment", view="economic")
@@ -209,8 +219,9 @@ def test_economic_npv_by_hand(small):
     disc_h = xr.DataArray(discount_factors(n, 0.015), dims="year")
     s = invest - d
     pv_b = (s.clip(min=0) * disc).sum("year") + (health.clip(min=0) * disc_h).sum("year")
-    pv_c = (((invest + (-s).clip(min=0)) * disc).sum("year")
-            + ((-health).clip(min=0) * disc_h).sum("year"))  # fmt: skip
+    pv_c = ((invest + (-s).clip(min=0)) * disc).sum("year") + ((-health).clip(min=0) * disc_h).sum(
+        "year"
+    )
     np.testing.assert_allclose(got["economic_cost_change"].values, d.values, rtol=1e-9)
     expected = pv_b.values / 1.25 - pv_c.values * 1.41
     np.testing.assert_allclose(got["npv"].values, expected, rtol=1e-9)
@@ -304,32 +315,54 @@ def test_a_shorter_horizon_appraises_fewer_years(small):
 @pytest.mark.parametrize(
     ("override", "expected"),
     [
-        ("appraisal.options=[homefirst,nope]",
-         "appraisal.options: 'nope' is not a scenario; available: annual_contracting"),
-        ("appraisal.horizon_years=12",
-         "appraisal.horizon_years = 12.0: must be > 0 and <= run.horizon_years (10)"),
-        ("appraisal.discount_rate=0.25",
-         "appraisal.discount_rate = 0.25: must be between 0 and 0.2 (0-20%)"),
+        (
+            "appraisal.options=[homefirst,nope]",
+            "appraisal.options: 'nope' is not a scenario; available: annual_contracting",
+        ),
+        (
+            "appraisal.horizon_years=12",
+            "appraisal.horizon_years = 12.0: must be > 0 and <= run.horizon_years (10)",
+        ),
+        (
+            "appraisal.discount_rate=0.25",
+            "appraisal.discount_rate = 0.25: must be between 0 and 0.2 (0-20%)",
+        ),
         ("appraisal.discount_rate=-0.01", "appraisal.discount_rate = -0.01"),
-        ("appraisal.optimism_bias.costs=2.5",
-         "appraisal.optimism_bias.costs = 2.5: must be between 0 and 2 (0-200%)"),
-        ("appraisal.optimism_bias.benefits=-0.1",
-         "appraisal.optimism_bias.benefits = -0.1: must be between 0 and 2 (0-200%)"),
-        ("appraisal.health.value_per_qaly_gbp=0",
-         "appraisal.health.value_per_qaly_gbp = 0.0: must be a finite number > 0"),
-        ("appraisal.health.value_per_qaly_gbp=-5",
-         "appraisal.health.value_per_qaly_gbp = -5.0: must be a finite number > 0"),
-        (["scenario=homefirst", "scenario.investments.reablement_running.cost_line=nope"],
-         "scenario.investments.reablement_running.cost_line = 'nope': allowed acute_admissions"),
-        (["scenario=homefirst", "scenario.investments.assessment_staff.provider=council"],
-         "scenario.investments.assessment_staff.provider = 'council': unknown organisation"),
-        (["scenario=homefirst", "scenario.investments.reablement_running.provider=community"],
-         "scenario.investments.reablement_running.cost_line = 'reablement': provided by "
-         "'local_authority'"),
-        (["scenario=[homefirst,annual_contracting]"],
-         "scenario.investments.reablement_running: cost = line pays for capacity the effects"),
+        (
+            "appraisal.optimism_bias.costs=2.5",
+            "appraisal.optimism_bias.costs = 2.5: must be between 0 and 2 (0-200%)",
+        ),
+        (
+            "appraisal.optimism_bias.benefits=-0.1",
+            "appraisal.optimism_bias.benefits = -0.1: must be between 0 and 2 (0-200%)",
+        ),
+        (
+            "appraisal.health.value_per_qaly_gbp=0",
+            "appraisal.health.value_per_qaly_gbp = 0.0: must be a finite number > 0",
+        ),
+        (
+            "appraisal.health.value_per_qaly_gbp=-5",
+            "appraisal.health.value_per_qaly_gbp = -5.0: must be a finite number > 0",
+        ),
+        (
+            ["scenario=homefirst", "scenario.investments.reablement_running.cost_line=nope"],
+            "scenario.investments.reablement_running.cost_line = 'nope': allowed acute_admissions",
+        ),
+        (
+            ["scenario=homefirst", "scenario.investments.assessment_staff.provider=council"],
+            "scenario.investments.assessment_staff.provider = 'council': unknown organisation",
+        ),
+        (
+            ["scenario=homefirst", "scenario.investments.reablement_running.provider=community"],
+            "scenario.investments.reablement_running.cost_line = 'reablement': provided by "
+            "'local_authority'",
+        ),
+        (
+            ["scenario=[homefirst,annual_contracting]"],
+            "scenario.investments.reablement_running: cost = line pays for capacity the effects",
+        ),
     ],
-)  # fmt: skip
+)
 def test_bad_appraisal_settings_are_refused_before_any_work(override, expected):
     with pytest.raises(ConfigError) as err:
         load_config(override if isinstance(override, list) else [override])

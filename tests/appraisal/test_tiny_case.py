@@ -28,15 +28,23 @@ def _synthetic():
 
 _S = _synthetic()
 investment, synthetic_results, tiny_cfg, unit = (
-    _S.investment, _S.synthetic_results, _S.tiny_cfg, _S.unit
-)  # fmt: skip
+    _S.investment,
+    _S.synthetic_results,
+    _S.tiny_cfg,
+    _S.unit,
+)
 
 YEARS = 3
 
 
 def _run(beds: float, adm: float, hours: float, boarding: float, deaths: float, ltc: float):
-    flows = {"emergency_admissions": adm, "handover_hours_lost": hours, "deaths": deaths,
-             "care_home_admissions_after_hospital": ltc, "follow_up_deaths": 100.0}  # fmt: skip
+    flows = {
+        "emergency_admissions": adm,
+        "handover_hours_lost": hours,
+        "deaths": deaths,
+        "care_home_admissions_after_hospital": ltc,
+        "follow_up_deaths": 100.0,
+    }
     ds = synthetic_results(years=YEARS, flows=flows, occupied={"acute_beds": beds})
     ds["boarding"] = xr.full_like(ds["occupied"].isel(service=0, drop=True), boarding).assign_attrs(
         cell_methods="time: mean"
@@ -50,14 +58,25 @@ def tiny():
     fin = tiny_cfg(
         unit_costs={"admission": unit(1000.0), "bed_day": unit(300.0), "crew": unit(150.0)},
         costs={
-            "beds": CostLineCfg(provider="acute", driver="occupied.acute_beds",
-                                unit_cost="bed_day", fixed_share=0.35, semi_fixed_share=0.45,
-                                step=28, source="test"),
-            "admissions": CostLineCfg(provider="acute", driver="emergency_admissions",
-                                      unit_cost="admission", fixed_share=0.5, source="test"),
+            "beds": CostLineCfg(
+                provider="acute",
+                driver="occupied.acute_beds",
+                unit_cost="bed_day",
+                fixed_share=0.35,
+                semi_fixed_share=0.45,
+                step=28,
+                source="test",
+            ),
+            "admissions": CostLineCfg(
+                provider="acute",
+                driver="emergency_admissions",
+                unit_cost="admission",
+                fixed_share=0.5,
+                source="test",
+            ),
         },
         investments={"staff": investment(1e6, cost="amount")},
-    )  # fmt: skip
+    )
     base_fin = tiny_cfg(unit_costs=fin.unit_costs, costs=fin.costs)
     b = _run(1200.0, 9.0e4, 2.0e4, 20.0, 1000.0, 500.0)
     o = _run(1190.0, 9.0e4 - 100, 2.0e4 - 100, 18.0, 990.0, 495.0)

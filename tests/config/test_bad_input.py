@@ -57,8 +57,13 @@ def test_cli_exits_2_with_one_line_and_writes_nothing(tmp_path, override, expect
 
 def test_any_place_key_can_be_overridden():
     """Overrides reach nested place keys and run keys, as the CLI documents."""
-    cfg = load_config(["run.horizon_years=5", "place.acute.beds=1500",
-                          "place.population.need_by_quintile=[1.3,1.1,1,0.9,0.7]"])  # fmt: skip
+    cfg = load_config(
+        [
+            "run.horizon_years=5",
+            "place.acute.beds=1500",
+            "place.population.need_by_quintile=[1.3,1.1,1,0.9,0.7]",
+        ]
+    )
     assert cfg.run.horizon_years == 5
     assert cfg.place.acute.beds == 1500
     assert cfg.place.population.need_by_quintile[0] == 1.3

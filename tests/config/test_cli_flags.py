@@ -28,10 +28,21 @@ def test_cfg_job_prints_the_composed_config_and_exits_0(tmp_path):
     """`python -m sim --cfg job` (a real process): exit 0, YAML of the job's config with the
     overrides applied and the place file's own values, no Hydra node, nothing written."""
     proc = subprocess.run(
-        [sys.executable, "-m", "sim", "--cfg", "job", "run.horizon_years=3",
-         "place.acute.beds=1500", f"run.output_dir={tmp_path}"],
-        capture_output=True, text=True, timeout=120, cwd=ROOT,
-    )  # fmt: skip
+        [
+            sys.executable,
+            "-m",
+            "sim",
+            "--cfg",
+            "job",
+            "run.horizon_years=3",
+            "place.acute.beds=1500",
+            f"run.output_dir={tmp_path}",
+        ],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        cwd=ROOT,
+    )
     assert proc.returncode == 0, proc.stderr
     cfg = yaml.safe_load(proc.stdout)
     assert set(cfg) >= {"place", "scenario", "run", "finance", "appraisal"}

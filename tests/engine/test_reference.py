@@ -92,8 +92,9 @@ def build(segs: list[Segment], inflow: float) -> Model:
                 m.outflow(f"h{i}.{j}", s, k, to=None, exit="death" if j == 1 else "outflow")
             nxt = s
         elif seg.kind == "delay":
-            stages = m.delay(f"d{i}", seg.mean_days, seg.stages, to=nxt, initial=seg.initial,
-                             series=z)  # fmt: skip
+            stages = m.delay(
+                f"d{i}", seg.mean_days, seg.stages, to=nxt, initial=seg.initial, series=z
+            )
             stocks.extend(stages)
             for j, s in enumerate(stages):
                 m.outflow(f"d{i}.death{j}", s, seg.rates[0] / 10, to=None, exit="death")
@@ -108,14 +109,24 @@ def build(segs: list[Segment], inflow: float) -> Model:
             if seg.per_day:
                 m.capacity(f"c{i}", limit=seg.limit, per_day=True)
             else:
-                m.capacity(f"c{i}", limit=seg.limit, stocks=ward, convention=seg.convention,
-                           fill_time_days=seg.fill_time)  # fmt: skip
+                m.capacity(
+                    f"c{i}",
+                    limit=seg.limit,
+                    stocks=ward,
+                    convention=seg.convention,
+                    fill_time_days=seg.fill_time,
+                )
                 m.describe(f"room{i}", units="places", long_name="Free room")
                 m.report(f"room{i}", room=f"c{i}")
             q = m.stock(f"q{i}", initial=seg.initial, same_step=True)
             stocks.extend([*ward, q])
-            m.transfer(f"admit{i}", capacity=f"c{i}", moves=[(q, ward[0])],
-                       fraction_per_day=seg.fraction, series=z)  # fmt: skip
+            m.transfer(
+                f"admit{i}",
+                capacity=f"c{i}",
+                moves=[(q, ward[0])],
+                fraction_per_day=seg.fraction,
+                series=z,
+            )
             if seg.overflow:
                 m.outflow(f"overflow{i}", q, math.inf, to=nxt)
             m.describe(f"demand{i}", units="people", long_name="Asked for")
@@ -166,9 +177,12 @@ def test_kernel_agrees_with_reference_stepper(case):
         scale[cell[0]] = max(scale.get(cell[0], 1.0), float(np.abs(values).max()))
     for r, cell in enumerate(compiled.report_index):
         np.testing.assert_allclose(
-            out.reports[0, r], ref.reports[cell], rtol=1e-9, atol=1e-9 * scale[cell[0]],
+            out.reports[0, r],
+            ref.reports[cell],
+            rtol=1e-9,
+            atol=1e-9 * scale[cell[0]],
             err_msg=str(cell),
-        )  # fmt: skip
+        )
     for i, s in enumerate(compiled.stock_names):
         assert out.final[0, i] >= 0.0
         assert math.isclose(

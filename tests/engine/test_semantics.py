@@ -194,16 +194,18 @@ def test_fill_time_fills_a_share_of_the_free_room(engine, dt, fill):
     m = Model("fill")
     m.stock("queue", initial=1e6, same_step=True)
     m.stock("unit")
-    m.capacity("places", limit=100.0, stocks=["unit"], convention="start_of_step",
-               fill_time_days=fill)  # fmt: skip
+    m.capacity(
+        "places", limit=100.0, stocks=["unit"], convention="start_of_step", fill_time_days=fill
+    )
     m.transfer("admit", capacity="places", moves=[("queue", "unit")])
     describe(m, "unit_end")
     m.report("unit_end", stocks=["unit"], at="end")
     n = 8
     r = engine(m, n_steps=n, dt_days=dt)
     phi = min(1.0, dt / fill)
-    np.testing.assert_allclose(r["unit_end"], 100 * (1 - (1 - phi) ** np.arange(1, n + 1)),
-                               rtol=1e-13)  # fmt: skip
+    np.testing.assert_allclose(
+        r["unit_end"], 100 * (1 - (1 - phi) ** np.arange(1, n + 1)), rtol=1e-13
+    )
 
 
 @ENGINES
@@ -241,8 +243,9 @@ def test_zero_share_into_a_capacity_limited_stock_is_allowed(engine, share):
     """A routing share of 0 into a bed-limited ward is accepted and moves nobody."""
     r = engine(zero_share_model(share), n_steps=3)
     np.testing.assert_array_equal(r["ward_end"], 0.0)
-    np.testing.assert_allclose(r["home_end"], 100.0 * (1 - np.exp(-0.5 * np.arange(1, 4))),
-                               rtol=1e-13)  # fmt: skip
+    np.testing.assert_allclose(
+        r["home_end"], 100.0 * (1 - np.exp(-0.5 * np.arange(1, 4))), rtol=1e-13
+    )
 
 
 def test_zero_share_made_nonzero_in_a_draw_is_refused():

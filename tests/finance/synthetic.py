@@ -20,8 +20,15 @@ from sim.config.schema import (
 )
 
 START = "2028-04-01"
-SERVICES = ["acute_beds", "reablement", "ic_beds", "virtual_ward", "ucr", "district_nursing",
-            "care_home"]  # fmt: skip
+SERVICES = [
+    "acute_beds",
+    "reablement",
+    "ic_beds",
+    "virtual_ward",
+    "ucr",
+    "district_nursing",
+    "care_home",
+]
 FLOWS = {  # per year, the default place's order of magnitude
     "gp_appointments": 5.2e6,
     "nhs111_calls": 3.2e5,
@@ -39,10 +46,24 @@ FLOWS = {  # per year, the default place's order of magnitude
     "care_home_admissions": 2.0e3,
     "handover_hours_lost": 2.0e4,
 }
-OCCUPIED = {"acute_beds": 1200.0, "reablement": 380.0, "ic_beds": 150.0, "virtual_ward": 130.0,
-            "ucr": 50.0, "district_nursing": 2300.0, "care_home": 5000.0}  # fmt: skip
-CAPACITY = {"acute_beds": 1404.0, "reablement": 420.0, "ic_beds": 165.0, "virtual_ward": 161.0,
-            "ucr": 60.0, "district_nursing": 2500.0, "care_home": 5820.0}  # fmt: skip
+OCCUPIED = {
+    "acute_beds": 1200.0,
+    "reablement": 380.0,
+    "ic_beds": 150.0,
+    "virtual_ward": 130.0,
+    "ucr": 50.0,
+    "district_nursing": 2300.0,
+    "care_home": 5000.0,
+}
+CAPACITY = {
+    "acute_beds": 1404.0,
+    "reablement": 420.0,
+    "ic_beds": 165.0,
+    "virtual_ward": 161.0,
+    "ucr": 60.0,
+    "district_nursing": 2500.0,
+    "care_home": 5820.0,
+}
 
 
 def _per_year(value, n_years: int, n_draws: int) -> np.ndarray:
@@ -85,9 +106,12 @@ def synthetic_results(
 
     ds = xr.Dataset(coords=coords)
     for name, value in flows.items():
-        ds[name] = xr.DataArray(daily(value, True)[:, :, None], dims=("draw", "time", "quintile"),
-                                coords={"quintile": ["q1"]},
-                                attrs={"units": "x", "cell_methods": "time: sum"})  # fmt: skip
+        ds[name] = xr.DataArray(
+            daily(value, True)[:, :, None],
+            dims=("draw", "time", "quintile"),
+            coords={"quintile": ["q1"]},
+            attrs={"units": "x", "cell_methods": "time: sum"},
+        )
     for name, table in (("occupied", occ), ("capacity", cap)):
         ds[name] = xr.DataArray(
             np.stack([daily(table[s], False) for s in SERVICES], axis=-1),
@@ -104,11 +128,19 @@ def synthetic_results(
     pop = daily(population, False)
     shares = np.array([[0.5, 0.3], [0.15, 0.05]])  # (age_band, segment)
     ds["population"] = xr.DataArray(
-        pop[:, :, None, None] * shares, dims=("draw", "time", "age_band", "segment"),
+        pop[:, :, None, None] * shares,
+        dims=("draw", "time", "age_band", "segment"),
         coords={"age_band": ["young", "old"], "segment": ["well", "frail"]},
-        attrs={"cell_methods": "time: point"})  # fmt: skip
-    ds.attrs = {"start_date": start, "n_steps": n_days, "dt_days": 1.0, "period_days": 1.0,
-                "seed": seed, "scenario": "synthetic"}  # fmt: skip
+        attrs={"cell_methods": "time: point"},
+    )
+    ds.attrs = {
+        "start_date": start,
+        "n_steps": n_days,
+        "dt_days": 1.0,
+        "period_days": 1.0,
+        "seed": seed,
+        "scenario": "synthetic",
+    }
     return ds
 
 
@@ -141,7 +173,7 @@ def tiny_cfg(**parts) -> FinanceCfg:
         costs={
             "beds": CostLineCfg(
                 provider="acute", driver="occupied.acute_beds", unit_cost="bed_day", source="test"
-            ),  # fmt: skip
+            ),
         },
         contracts={},
         investments={},
@@ -164,6 +196,10 @@ def investment(central: float, low: float | None = None, high: float | None = No
     """An investment line from the icb to the community provider."""
     kw.setdefault("payer", "icb")
     kw.setdefault("provider", "community")
-    gbp = Uncertain(central=central, low=central if low is None else low,
-                    high=central if high is None else high, source="test")  # fmt: skip
+    gbp = Uncertain(
+        central=central,
+        low=central if low is None else low,
+        high=central if high is None else high,
+        source="test",
+    )
     return InvestmentCfg(gbp_per_year=gbp, **kw)

@@ -67,10 +67,18 @@ def test_bad_finance_input_names_the_key(override, expected):
 def test_cli_refuses_a_negative_cost_and_writes_nothing(tmp_path):
     """`python -m sim finance...gbp=-5` exits 2 with one error line and no results."""
     proc = subprocess.run(
-        [sys.executable, "-m", "sim", "finance.unit_costs.nel_admission.gbp=-5",
-         f"run.output_dir={tmp_path}", "run.name=bad"],
-        capture_output=True, text=True, timeout=120,
-    )  # fmt: skip
+        [
+            sys.executable,
+            "-m",
+            "sim",
+            "finance.unit_costs.nel_admission.gbp=-5",
+            f"run.output_dir={tmp_path}",
+            "run.name=bad",
+        ],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert proc.returncode == 2, proc.stderr
     lines = [line for line in proc.stderr.splitlines() if line.strip()]
     assert len(lines) == 1 and "finance.unit_costs.nel_admission.gbp = -5.0" in lines[0]
@@ -87,18 +95,23 @@ def test_bad_investment_range_names_the_key(default_finance):
 
     cfg = copy.deepcopy(default_finance)
     cfg.investments["cv"] = investment(5.0, low=6.0, high=9.0)
-    with pytest.raises(ConfigError, match=r"finance.investments.cv.gbp_per_year: low 6.0, "
-                       r"central 5.0, high 9.0: must satisfy low <= central <= high"):  # fmt: skip
+    with pytest.raises(
+        ConfigError,
+        match=r"finance.investments.cv.gbp_per_year: low 6.0, "
+        r"central 5.0, high 9.0: must satisfy low <= central <= high",
+    ):
         validate_finance(cfg)
     cfg.investments["cv"] = investment(5.0, provider="care_homes")
-    with pytest.raises(ConfigError, match="finance.investments.cv.provider = 'care_homes': "
-                       "unknown organisation"):  # fmt: skip
+    with pytest.raises(
+        ConfigError, match="finance.investments.cv.provider = 'care_homes': unknown organisation"
+    ):
         validate_finance(cfg)
 
 
 def test_finance_keys_can_be_overridden():
     """Contracts are keyed by name, so one field changes from the command line."""
-    cfg = load_config(["finance.contracts.icb_acute.mechanism=activity",
-                          "finance.price_year=2023/24"])  # fmt: skip
+    cfg = load_config(
+        ["finance.contracts.icb_acute.mechanism=activity", "finance.price_year=2023/24"]
+    )
     assert cfg.finance.contracts["icb_acute"].mechanism == "activity"
     assert cfg.finance.price_year == "2023/24"

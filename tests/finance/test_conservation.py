@@ -57,8 +57,9 @@ def every_mechanism(default_finance):
         shares={"icb": 0.4, "acute": 0.4, "community": 0.2},
     )
     cfg.investments["vw"] = investment(6 * M, 4 * M, 9 * M, ramp_up_years=2)
-    cfg.investments["prevention"] = investment(2 * M, provider="primary_care", cost="amount",
-                                               start_year=2, end_year=2)  # fmt: skip
+    cfg.investments["prevention"] = investment(
+        2 * M, provider="primary_care", cost="amount", start_year=2, end_year=2
+    )
     return cfg
 
 
@@ -66,9 +67,12 @@ def scenario(draws: int = 3) -> xr.Dataset:
     """Fewer admissions and beds, more virtual-ward use, different in every draw."""
     k = np.linspace(0.9, 1.0, draws)[:, None] * np.array([1.0, 0.95, 0.9])[None, :]
     return synthetic_results(
-        draws=draws, flows={"emergency_admissions": 90_000 * k, "conveyances": 72_000 * k},
+        draws=draws,
+        flows={"emergency_admissions": 90_000 * k, "conveyances": 72_000 * k},
         occupied={"acute_beds": 1200 * k, "virtual_ward": 130 / k},
-        capacity={"virtual_ward": 161 / k}, population=[800_000, 808_000, 816_000])  # fmt: skip
+        capacity={"virtual_ward": 161 / k},
+        population=[800_000, 808_000, 816_000],
+    )
 
 
 def assert_conserved(money: xr.Dataset) -> None:
@@ -78,14 +82,18 @@ def assert_conserved(money: xr.Dataset) -> None:
     paid = money["payments"].sum("provider").rename(payer="org")
     provider = money["provider_cost"].sum("cost_type")
     assert np.allclose(money["income"], received.transpose(*money["income"].dims), atol=atol)
-    assert np.allclose(money["payments"].sum(("payer", "provider")), money["income"].sum("org"),
-                       atol=atol), "what payers pay = what providers receive"  # fmt: skip
+    assert np.allclose(
+        money["payments"].sum(("payer", "provider")), money["income"].sum("org"), atol=atol
+    ), "what payers pay = what providers receive"
     assert np.allclose(money["cost"], provider + paid, atol=atol)
     assert np.allclose(money["income"] - money["cost"], money["surplus"], atol=atol)
     assert np.allclose(money["system_cost"], provider.sum("org"), atol=atol)
-    assert np.allclose(money["system_cost"], money["line_cost"].sum(("cost_line", "cost_type"))
-                       + money["provider_cost"].sel(cost_type="investment").sum("org"),
-                       atol=atol)  # fmt: skip
+    assert np.allclose(
+        money["system_cost"],
+        money["line_cost"].sum(("cost_line", "cost_type"))
+        + money["provider_cost"].sel(cost_type="investment").sum("org"),
+        atol=atol,
+    )
     assert np.allclose(money["system_net_cost"], -money["surplus"].sum("org"), atol=atol)
     assert np.allclose(money["system_net_cost"], money["system_cost"], atol=atol)
     assert np.allclose(money["investment_total"], money["investment"].sum("investment_line"))
@@ -99,9 +107,19 @@ def test_money_is_conserved_under_every_mechanism(every_mechanism):
     assert_conserved(money)
     assert (money["investment_total"].isel(draw=0) > 0).all()
     assert np.abs(money["risk_share_transfers"]).max() > 0, "the risk share settled something"
-    assert money.sizes == {"draw": 3, "year": 3, "org": 6, "payer": 6, "provider": 6,
-                           "contract": 10, "cost_line": 15, "cost_type": 4, "investment_line": 2,
-                           "memo": 2, "unit_cost_name": 20}  # fmt: skip
+    assert money.sizes == {
+        "draw": 3,
+        "year": 3,
+        "org": 6,
+        "payer": 6,
+        "provider": 6,
+        "contract": 10,
+        "cost_line": 15,
+        "cost_type": 4,
+        "investment_line": 2,
+        "memo": 2,
+        "unit_cost_name": 20,
+    }
 
 
 def test_risk_share_settlement_moves_money_only_between_its_parties(every_mechanism):
@@ -113,8 +131,9 @@ def test_risk_share_settlement_moves_money_only_between_its_parties(every_mechan
     a = compute_money(scenario(), cfg, plan=plan)
     b = compute_money(scenario(), without, plan=plan)
     parties = ["icb", "acute", "community"]
-    assert np.allclose(a["surplus"].sel(org=parties).sum("org"),
-                       b["surplus"].sel(org=parties).sum("org"))  # fmt: skip
+    assert np.allclose(
+        a["surplus"].sel(org=parties).sum("org"), b["surplus"].sel(org=parties).sum("org")
+    )
     others = ["ambulance", "primary_care", "local_authority"]
     xr.testing.assert_allclose(a["surplus"].sel(org=others), b["surplus"].sel(org=others))
     xr.testing.assert_allclose(a["system_cost"], b["system_cost"])
@@ -128,8 +147,16 @@ def test_a_scenario_that_changes_nothing_changes_no_money(every_mechanism):
     same = synthetic_results(draws=2)
     base = plan_money(plan, cfg)
     money = compute_money(same, cfg, plan=plan)
-    for name in ("income", "cost", "surplus", "payments", "system_cost", "system_net_cost",
-                 "provider_cost", "risk_share_transfers"):  # fmt: skip
+    for name in (
+        "income",
+        "cost",
+        "surplus",
+        "payments",
+        "system_cost",
+        "system_net_cost",
+        "provider_cost",
+        "risk_share_transfers",
+    ):
         xr.testing.assert_equal(money[name], base[name])
     assert float(np.abs(money["risk_share_transfers"]).max()) == 0.0
     assert (commissioner_net_saving(money, base) == 0).all()

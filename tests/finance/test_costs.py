@@ -21,9 +21,15 @@ U = 300.0
 def beds(**kw) -> CostLineCfg:
     """The acute bed line under test."""
     return CostLineCfg(
-        provider="acute", driver="occupied.acute_beds", unit_cost="bed_day",
-        fixed_share=0.35, semi_fixed_share=0.45, step=28, source="t", **kw,
-    )  # fmt: skip
+        provider="acute",
+        driver="occupied.acute_beds",
+        unit_cost="bed_day",
+        fixed_share=0.35,
+        semi_fixed_share=0.45,
+        step=28,
+        source="t",
+        **kw,
+    )
 
 
 def acute_cost(scen, plan=None, line=None) -> np.ndarray:
@@ -60,8 +66,10 @@ def test_semi_fixed_costs_step_down_when_whole_wards_close():
 
 def test_fixed_costs_fall_once_the_scenario_decommissions_beds():
     """Beds taken out in the model (capacity 1,404 -> 1,300 in year 3) release fixed costs."""
-    scen = synthetic_results(occupied={"acute_beds": [1200.0, 1100.0, 1100.0]},
-                             capacity={"acute_beds": [1404.0, 1404.0, 1300.0]})  # fmt: skip
+    scen = synthetic_results(
+        occupied={"acute_beds": [1200.0, 1100.0, 1100.0]},
+        capacity={"acute_beds": [1404.0, 1404.0, 1300.0]},
+    )
     cost = acute_cost(scen, PLAN)
     assert cost[:, 0] == pytest.approx(U * 0.35 * np.array([1404, 1404, 1300]))
 
@@ -77,8 +85,9 @@ def test_finance_decommissioning_releases_fixed_costs_after_its_lag():
 
 def test_flow_fixed_costs_follow_planned_activity():
     """ED staffed for the plan's 240,000 attendances: 200,000 save only the variable half."""
-    line = CostLineCfg(provider="acute", driver="ed_type1_attendances", unit_cost="gp",
-                       fixed_share=0.5, source="t")  # fmt: skip
+    line = CostLineCfg(
+        provider="acute", driver="ed_type1_attendances", unit_cost="gp", fixed_share=0.5, source="t"
+    )
     plan = synthetic_results(flows={"ed_type1_attendances": 240_000})
     scen = synthetic_results(flows={"ed_type1_attendances": 200_000})
     money = compute_money(scen, tiny_cfg(costs={"ed": line}), plan=plan)
@@ -93,8 +102,13 @@ def test_flow_fixed_costs_follow_planned_activity():
 
 def test_share_limits_a_line_to_the_part_the_provider_pays_for():
     """Care homes at 63% publicly funded: 5,000 residents x 0.63 x GBP 100 a day."""
-    line = CostLineCfg(provider="local_authority", driver="occupied.care_home",
-                       unit_cost="ch", share=0.63, source="t")  # fmt: skip
+    line = CostLineCfg(
+        provider="local_authority",
+        driver="occupied.care_home",
+        unit_cost="ch",
+        share=0.63,
+        source="t",
+    )
     cfg = tiny_cfg(costs={"ch": line}, unit_costs={"ch": tiny_cfg().unit_costs["gp"]})
     cfg.unit_costs["ch"].gbp = 100.0
     money = compute_money(synthetic_results(), cfg)

@@ -43,8 +43,9 @@ def test_schedule_pays_part_years_pro_rata():
 
 def test_uncertain_amounts_are_reproducible_and_within_range():
     """Twenty draws stay in [low, high], repeat with the seed, and one draw is central."""
-    cfg = tiny_cfg(investments={"a": investment(8 * M, 5 * M, 12 * M),
-                                "b": investment(8 * M, 5 * M, 12 * M)})  # fmt: skip
+    cfg = tiny_cfg(
+        investments={"a": investment(8 * M, 5 * M, 12 * M), "b": investment(8 * M, 5 * M, 12 * M)}
+    )
     res = synthetic_results(years=1, draws=20)
     one = investment_schedule(cfg, res)
     again = investment_schedule(cfg, res)
@@ -58,11 +59,16 @@ def test_uncertain_amounts_are_reproducible_and_within_range():
 
 def test_investment_costs_rise_by_what_it_buys():
     """GBP 1 m a year buys 1 m / (365 x 250) UCR places; full, they cost back GBP 1 m."""
-    ucr = CostLineCfg(provider="community", driver="occupied.ucr", unit_cost="ucr",
-                      fixed_share=0.8, source="t")  # fmt: skip
-    cfg = tiny_cfg(unit_costs={"ucr": UnitCostCfg(unit="place day", gbp=250.0,
-                                                  price_year="2024/25", source="t")},
-                   costs={"ucr": ucr}, investments={"inv": investment(1 * M)})  # fmt: skip
+    ucr = CostLineCfg(
+        provider="community", driver="occupied.ucr", unit_cost="ucr", fixed_share=0.8, source="t"
+    )
+    cfg = tiny_cfg(
+        unit_costs={
+            "ucr": UnitCostCfg(unit="place day", gbp=250.0, price_year="2024/25", source="t")
+        },
+        costs={"ucr": ucr},
+        investments={"inv": investment(1 * M)},
+    )
     places = places_for_investment(1 * M, "ucr", cfg)
     assert places == pytest.approx(1e6 / (365 * 250))
     base = synthetic_results(occupied={"ucr": 60.0}, capacity={"ucr": 60.0})
@@ -77,8 +83,10 @@ def test_investment_costs_rise_by_what_it_buys():
 def test_annual_contracting_helper_says_whether_an_investment_paid_back_in_year():
     """The icb pays admissions by activity (GBP 1,000) and invests GBP 5 m: 90,000 -> 87,000
     -> 80,000 admissions save 3 m then 10 m, a net -2 m then +5 m: not paid back, then paid."""
-    cfg = tiny_cfg(contracts={"pay": contract(mechanism="activity")},
-                   investments={"inv": investment(5 * M, cost="amount")})  # fmt: skip
+    cfg = tiny_cfg(
+        contracts={"pay": contract(mechanism="activity")},
+        investments={"inv": investment(5 * M, cost="amount")},
+    )
     plan = synthetic_results(years=2)
     scen = synthetic_results(years=2, flows={"emergency_admissions": [87_000, 80_000]})
     saving = commissioner_net_saving(compute_money(scen, cfg, plan=plan), plan_money(plan, cfg))

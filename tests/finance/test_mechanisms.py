@@ -35,8 +35,9 @@ def test_block_from_plan_does_not_move_with_activity():
 def test_block_stated_amount_is_uplifted_and_grown():
     """GBP 50 m at 2023/24 prices, 3% index into 2024/25, grown 2% a year in real terms."""
     index = IndexCfg(growth={"2024/25": 0.03}, source="test")
-    c = contract(mechanism="block", amount_gbp=50 * M, amount_price_year="2023/24",
-                 growth_per_year=0.02)  # fmt: skip
+    c = contract(
+        mechanism="block", amount_gbp=50 * M, amount_price_year="2023/24", growth_per_year=0.02
+    )
     assert pays(c, index=index) == pytest.approx([51.5, 51.5 * 1.02, 51.5 * 1.02**2])
 
 
@@ -54,9 +55,11 @@ def test_api_fixed_element_plus_variable_rate_on_deviation():
 
 def test_blended_earns_the_outcome_pool_in_proportion_to_the_change():
     """10% pool (9 m) earned 0, 1/2, all for 0%, -10%, -20% against a -20% target."""
-    c = contract(mechanism="blended", variable_rate=0.3,
-                 outcome=OutcomeCfg(metric="emergency_admissions", target_change=-0.2,
-                                    pool_share=0.1))  # fmt: skip
+    c = contract(
+        mechanism="blended",
+        variable_rate=0.3,
+        outcome=OutcomeCfg(metric="emergency_admissions", target_change=-0.2, pool_share=0.1),
+    )
     # 81 fixed + 0.3 (V - P) + 9 x achieved
     assert pays(c) == pytest.approx([81 + 0, 81 - 2.7 + 4.5, 81 - 5.4 + 9])
 
@@ -64,9 +67,10 @@ def test_blended_earns_the_outcome_pool_in_proportion_to_the_change():
 def test_blended_pays_no_pool_when_the_metric_moves_the_wrong_way():
     """More admissions than planned earns nothing from the pool."""
     more = synthetic_results(flows={"emergency_admissions": 99_000})
-    c = contract(mechanism="blended",
-                 outcome=OutcomeCfg(metric="emergency_admissions", target_change=-0.1,
-                                    pool_share=0.2))  # fmt: skip
+    c = contract(
+        mechanism="blended",
+        outcome=OutcomeCfg(metric="emergency_admissions", target_change=-0.1, pool_share=0.2),
+    )
     assert pays(c, scen=more) == pytest.approx([72, 72, 72])
 
 
@@ -98,15 +102,25 @@ def test_risk_share_gives_each_party_its_share_of_the_pooled_gain():
     """
     cfg = dict(
         unit_costs={"admission": tiny_cfg().unit_costs["admission"]},
-        costs={"adm": CostLineCfg(provider="acute", driver="emergency_admissions",
-                                  unit_cost="admission", fixed_share=0.5, source="t")},
+        costs={
+            "adm": CostLineCfg(
+                provider="acute",
+                driver="emergency_admissions",
+                unit_cost="admission",
+                fixed_share=0.5,
+                source="t",
+            )
+        },
         contracts={
             "pay": contract(mechanism="activity"),
-            "mya": contract(mechanism="risk_share", provider="",
-                            shares={"icb": 0.5, "acute": 0.3, "community": 0.2}),
+            "mya": contract(
+                mechanism="risk_share",
+                provider="",
+                shares={"icb": 0.5, "acute": 0.3, "community": 0.2},
+            ),
         },
         investments={"inv": investment(5 * M, cost="amount")},
-    )  # fmt: skip
+    )
     money = compute_money(SCEN, tiny_cfg(**cfg), plan=PLAN)
     plan = compute_money(PLAN, tiny_cfg(**cfg), plan=PLAN, investments=None)
     t = money["risk_share_transfers"].sel(payer="icb").isel(draw=0) / M

@@ -13,8 +13,11 @@ from .synthetic import annual_records, synthetic_results
 
 def test_daily_and_annual_records_give_the_same_money(default_finance):
     """The accounts from daily records equal those from 365-day records of the same run."""
-    daily = synthetic_results(draws=2, flows={"emergency_admissions": [90e3, 85e3, 80e3]},
-                              occupied={"acute_beds": [1200.0, 1150.0, 1100.0]})  # fmt: skip
+    daily = synthetic_results(
+        draws=2,
+        flows={"emergency_admissions": [90e3, 85e3, 80e3]},
+        occupied={"acute_beds": [1200.0, 1150.0, 1100.0]},
+    )
     annual = annual_records(daily)
     plan = synthetic_results(draws=2)
     a = compute_money(daily, default_finance, plan=plan)

@@ -23,8 +23,19 @@ import sim.sweep.runner
 
 ROOT = Path(__file__).resolve().parents[2]
 REPO_RESULTS = ROOT / "results"
-ALLOWED_WORDS = ("allowed", "must", "available", "needs", "choose", "check the spelling",
-                 "not a", "no such", "unknown", "use ", "cannot")  # fmt: skip
+ALLOWED_WORDS = (
+    "allowed",
+    "must",
+    "available",
+    "needs",
+    "choose",
+    "check the spelling",
+    "not a",
+    "no such",
+    "unknown",
+    "use ",
+    "cannot",
+)
 
 
 def tree(*folders: Path) -> set[tuple[str, int]]:
@@ -59,12 +70,20 @@ class Refuser:
         def tripwire(*_a, **_k):
             raise AssertionError("work started before the input was refused")
 
-        for module, name in ((sim.cli, "run_appraisal"), (sim.sweep.runner, "run_plan"),
-                             (sim.sweep.multirun, "run_plan")):  # fmt: skip
+        for module, name in (
+            (sim.cli, "run_appraisal"),
+            (sim.sweep.runner, "run_plan"),
+            (sim.sweep.multirun, "run_plan"),
+        ):
             monkeypatch.setattr(module, name, tripwire)
 
-    def __call__(self, argv: list[str], *expect: str, setup: Callable[[], None] | None = None,
-                 extra: Iterable[Path] = ()) -> str:  # fmt: skip
+    def __call__(
+        self,
+        argv: list[str],
+        *expect: str,
+        setup: Callable[[], None] | None = None,
+        extra: Iterable[Path] = (),
+    ) -> str:
         """Refuse ``argv``; every text in ``expect`` must be in the one error line."""
         if setup is not None:
             setup()

@@ -38,8 +38,12 @@ def start(out: Path, name: str, *extra: str) -> subprocess.Popen:
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
     return subprocess.Popen(
         [sys.executable, "-m", "sim", *SMALL, f"run.output_dir={out}", f"run.name={name}", *extra],
-        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env, cwd=out.parent,
-    )  # fmt: skip
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env=env,
+        cwd=out.parent,
+    )
 
 
 def leftovers(out: Path) -> list[str]:
@@ -119,16 +123,26 @@ def small_result():
 @pytest.mark.parametrize(
     ("target", "exc", "reason"),
     [
-        ("write_dataset_atomic", OSError(errno.ENOSPC, "No space left on device", "results.nc"),
-         "No space left on device"),
-        ("write_text_atomic", OSError(errno.EROFS, "Read-only file system", "config.yaml"),
-         "Read-only file system"),
-        ("write_text_atomic", PermissionError(errno.EACCES, "Permission denied", "summary.txt"),
-         "Permission denied"),
+        (
+            "write_dataset_atomic",
+            OSError(errno.ENOSPC, "No space left on device", "results.nc"),
+            "No space left on device",
+        ),
+        (
+            "write_text_atomic",
+            OSError(errno.EROFS, "Read-only file system", "config.yaml"),
+            "Read-only file system",
+        ),
+        (
+            "write_text_atomic",
+            PermissionError(errno.EACCES, "Permission denied", "summary.txt"),
+            "Permission denied",
+        ),
     ],
-)  # fmt: skip
-def test_disk_full_or_read_only_while_writing(tmp_path, monkeypatch, capsys, small_result,
-                                              target, exc, reason):  # fmt: skip
+)
+def test_disk_full_or_read_only_while_writing(
+    tmp_path, monkeypatch, capsys, small_result, target, exc, reason
+):
     """One line (exit 1) naming the file and the reason; no folder and no staging left."""
     cfg, result = small_result
     monkeypatch.setattr(sim.cli, "run_appraisal", lambda *a, **k: result)

@@ -181,8 +181,12 @@ def test_bad_configuration_file(refuse, configs, path, old, new, argv, expect):
 def test_unreadable_binary_yaml(refuse, configs):
     """Bytes that are not text: one line naming the configuration folder."""
     path = configs / "scenario" / "bin.yaml"
-    refuse(["scenario=bin"], "configuration folder", "cannot read",
-           setup=lambda: path.write_bytes(b"\xff\xfe\x00bad"))  # fmt: skip
+    refuse(
+        ["scenario=bin"],
+        "configuration folder",
+        "cannot read",
+        setup=lambda: path.write_bytes(b"\xff\xfe\x00bad"),
+    )
 
 
 ENV_CASES = [
@@ -194,8 +198,11 @@ ENV_CASES = [
 ]
 
 
-@pytest.mark.parametrize(("value", "expect"), [(c[0], c[1:]) for c in ENV_CASES],
-                         ids=[c[0] or "empty" for c in ENV_CASES])  # fmt: skip
+@pytest.mark.parametrize(
+    ("value", "expect"),
+    [(c[0], c[1:]) for c in ENV_CASES],
+    ids=[c[0] or "empty" for c in ENV_CASES],
+)
 def test_bad_config_dir(refuse, tmp_path, monkeypatch, value, expect):
     """SIM_CONFIG_DIR that is empty, missing, a file or a folder without config.yaml."""
     (tmp_path / "file.txt").write_text("x")
@@ -233,8 +240,11 @@ CSV_CASES = [
 ]
 
 
-@pytest.mark.parametrize(("content", "expect"), [(c[0], c[1:]) for c in CSV_CASES],
-                         ids=[c[0][:30].decode(errors="replace") for c in CSV_CASES])  # fmt: skip
+@pytest.mark.parametrize(
+    ("content", "expect"),
+    [(c[0], c[1:]) for c in CSV_CASES],
+    ids=[c[0][:30].decode(errors="replace") for c in CSV_CASES],
+)
 def test_bad_warm_start_csv(refuse, tmp_path, content, expect):
     """Each malformed snapshot: one line naming the file and line, before any work."""
     path = tmp_path / "today.csv"
@@ -253,8 +263,11 @@ def test_huge_warm_start_csv(refuse, tmp_path):
 @pytest.mark.parametrize("value", ["{tmp}/nope.csv", "{tmp}", "stock_flow"])
 def test_missing_warm_start(refuse, tmp_path, value):
     """A path that is not a file (or a misspelt 'stockflow')."""
-    refuse([*PE, f"run.patient.warm_start={value.format(tmp=tmp_path)}"],
-           "run.patient.warm_start", "no such file")  # fmt: skip
+    refuse(
+        [*PE, f"run.patient.warm_start={value.format(tmp=tmp_path)}"],
+        "run.patient.warm_start",
+        "no such file",
+    )
 
 
 def test_event_log_in_a_missing_folder(refuse, tmp_path):
@@ -291,8 +304,11 @@ def test_sweep_folder_holding_something_else(refuse):
     folder = refuse.cwd / "results" / "sweeps" / "other"
     folder.mkdir(parents=True)
     (folder / "notes.txt").write_text("mine")
-    refuse(["sweep=capacity_lhs", "sweep.name=other", "sweep.samples=2"], "sweep.name = 'other'",
-           "choose another name")  # fmt: skip
+    refuse(
+        ["sweep=capacity_lhs", "sweep.name=other", "sweep.samples=2"],
+        "sweep.name = 'other'",
+        "choose another name",
+    )
 
 
 def test_cache_does_not_hide_an_edit(refuse, configs):
@@ -301,6 +317,9 @@ def test_cache_does_not_hide_an_edit(refuse, configs):
 
     load_config([])
     assert _composed
-    refuse([], "default.yaml line", setup=lambda: edit(configs / "run" / "default.yaml", None,
-                                                       "engine: [x\n"))  # fmt: skip
+    refuse(
+        [],
+        "default.yaml line",
+        setup=lambda: edit(configs / "run" / "default.yaml", None, "engine: [x\n"),
+    )
     os.environ.pop("DRAWS", None)

@@ -27,8 +27,10 @@ CASES = [
 ]  # fmt: skip
 
 
-SAMPLE = [pytest.param(*c, id=c[2][:30], marks=[pytest.mark.slow] if i >= 3 else [])
-          for i, c in enumerate(CASES)]  # fmt: skip
+SAMPLE = [
+    pytest.param(*c, id=c[2][:30], marks=[pytest.mark.slow] if i >= 3 else [])
+    for i, c in enumerate(CASES)
+]
 
 
 @pytest.mark.parametrize(("argv", "setup", "expected"), SAMPLE)
@@ -48,8 +50,14 @@ def test_real_process_refuses_in_one_line(tmp_path, argv, setup, expected):
     elif setup == "relative":
         env["SIM_CONFIG_DIR"] = "nowhere"
     before = tree(tmp_path, REPO_RESULTS)
-    proc = subprocess.run([sys.executable, "-m", "sim", *argv], cwd=cwd, env=env,
-                          capture_output=True, text=True, timeout=300)  # fmt: skip
+    proc = subprocess.run(
+        [sys.executable, "-m", "sim", *argv],
+        cwd=cwd,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
     lines = [line for line in proc.stderr.splitlines() if line.strip()]
     assert proc.returncode == 2, proc.stderr[-2000:]
     assert len(lines) == 1 and lines[0].startswith("error: "), proc.stderr[-2000:]

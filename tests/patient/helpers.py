@@ -21,8 +21,9 @@ NON_BINDING = [
 """Capacities far above any demand of the default place."""
 
 
-def run_patient(overrides: list[str], replications: int = 1, workers: int = 1,
-                keep_log: bool = False):  # fmt: skip
+def run_patient(
+    overrides: list[str], replications: int = 1, workers: int = 1, keep_log: bool = False
+):
     """(Dataset, replication results, inputs) of the patient engine for ``overrides``."""
     cfg = load_config(["run.engine=patient", "run.draws=1", "run.record_every_days=1", *overrides])
     inputs = prepare_inputs(cfg)

@@ -51,13 +51,19 @@ def test_zero_cubicles_are_allowed_with_the_corridor_overflow():
     load_config([PE, "run.patient.ed_cubicles=0", "run.patient.ed_overflow=corridor"])
 
 
-@pytest.mark.parametrize(("text", "expected"), [
-    ("services,cohort,patients\n", "needs columns service,cohort,patients"),
-    ("service,cohort,patients\nwards,all,3\n", "line 2: service 'wards'; allowed"),
-    ("service,cohort,patients\nacute_beds,all,-3\n", "line 2: patients = -3.0: must be"),
-    ("service,cohort,patients\nacute_beds,all,many\n", "line 2: patients 'many' is not a number"),
-    ("service,cohort,patients\nacute_beds,old|frail,3\n", "line 2: cohort 'old|frail'"),
-])  # fmt: skip
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("services,cohort,patients\n", "needs columns service,cohort,patients"),
+        ("service,cohort,patients\nwards,all,3\n", "line 2: service 'wards'; allowed"),
+        ("service,cohort,patients\nacute_beds,all,-3\n", "line 2: patients = -3.0: must be"),
+        (
+            "service,cohort,patients\nacute_beds,all,many\n",
+            "line 2: patients 'many' is not a number",
+        ),
+        ("service,cohort,patients\nacute_beds,old|frail,3\n", "line 2: cohort 'old|frail'"),
+    ],
+)
 def test_malformed_snapshot_is_refused_before_any_simulation(tmp_path, text, expected):
     path = tmp_path / "today.csv"
     path.write_text(text)
@@ -69,8 +75,10 @@ def test_malformed_snapshot_is_refused_before_any_simulation(tmp_path, text, exp
 def test_snapshot_warm_start_fills_the_hospital(tmp_path):
     """A snapshot of today's occupancy is where the run starts (not an empty hospital)."""
     path = tmp_path / "today.csv"
-    path.write_text("service,cohort,patients\nacute_beds,all,1100\nawait_p1,all,60\n"
-                    "await_p3,80+|frail|q1,20\ncare_home,all,5000\n")  # fmt: skip
+    path.write_text(
+        "service,cohort,patients\nacute_beds,all,1100\nawait_p1,all,60\n"
+        "await_p3,80+|frail|q1,20\ncare_home,all,5000\n"
+    )
     ds = run_patient(["run.horizon_years=0.01", f"run.patient.warm_start={path}"])[0]
     assert 6100 < float(ds["people_initial"][0]) < 6260
     first = float(ds["occupied_midnight"].sel(service="acute_beds").isel(draw=0, time=0))
@@ -79,10 +87,19 @@ def test_snapshot_warm_start_fills_the_hospital(tmp_path):
 
 def test_cli_refuses_bad_patient_input_with_one_line(tmp_path):
     proc = subprocess.run(
-        [sys.executable, "-m", "sim", PE, "run.patient.ambulance_crews=0",
-         f"run.output_dir={tmp_path}", "run.name=bad"],
-        capture_output=True, text=True, timeout=120,
-    )  # fmt: skip
+        [
+            sys.executable,
+            "-m",
+            "sim",
+            PE,
+            "run.patient.ambulance_crews=0",
+            f"run.output_dir={tmp_path}",
+            "run.name=bad",
+        ],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert proc.returncode == 2, proc.stderr
     lines = [line for line in proc.stderr.splitlines() if line.strip()]
     assert len(lines) == 1 and "run.patient.ambulance_crews = 0" in lines[0]
@@ -92,10 +109,21 @@ def test_cli_refuses_bad_patient_input_with_one_line(tmp_path):
 def test_cli_runs_the_patient_engine(tmp_path):
     """`python -m sim run.engine=patient` runs it and writes the run folder."""
     proc = subprocess.run(
-        [sys.executable, "-m", "sim", PE, "run.draws=1", "run.horizon_years=0.02",
-         "run.charts=false", f"run.output_dir={tmp_path}", "run.name=pe"],
-        capture_output=True, text=True, timeout=300,
-    )  # fmt: skip
+        [
+            sys.executable,
+            "-m",
+            "sim",
+            PE,
+            "run.draws=1",
+            "run.horizon_years=0.02",
+            "run.charts=false",
+            f"run.output_dir={tmp_path}",
+            "run.name=pe",
+        ],
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
     assert proc.returncode == 0, proc.stderr
     import xarray as xr
 

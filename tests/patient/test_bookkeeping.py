@@ -113,11 +113,17 @@ def test_process_mining_shape(month, tmp_path):
     assert df["timestamp"].min() >= first
     assert df["timestamp"].max() <= first + pd.Timedelta(days=int(ds.attrs["n_steps"]))
     # each episode: its start no later than its complete
-    pair = df.pivot_table(index="activity_instance", columns="lifecycle", values="timestamp",
-                          aggfunc="first").dropna()  # fmt: skip
+    pair = df.pivot_table(
+        index="activity_instance", columns="lifecycle", values="timestamp", aggfunc="first"
+    ).dropna()
     assert (pair["start"] <= pair["complete"]).all()
-    path = write_event_log(results, inputs[0].place, tmp_path / "events.csv.gz",
-                           "process_mining", ds.attrs["start_date"])  # fmt: skip
+    path = write_event_log(
+        results,
+        inputs[0].place,
+        tmp_path / "events.csv.gz",
+        "process_mining",
+        ds.attrs["start_date"],
+    )
     back = pd.read_csv(path, parse_dates=["timestamp"])
     assert list(back.columns) == list(PM_COLUMNS) and len(back) == len(df)
 
@@ -127,7 +133,8 @@ def test_pm4py_reads_the_process_mining_shape(month):
     pm4py = pytest.importorskip("pm4py")
     ds, results, inputs = month
     df = process_mining_frame(results, inputs[0].place, ds.attrs["start_date"]).head(5_000)
-    out = pm4py.format_dataframe(df, case_id="case_id", activity_key="activity",
-                                 timestamp_key="timestamp")  # fmt: skip
+    out = pm4py.format_dataframe(
+        df, case_id="case_id", activity_key="activity", timestamp_key="timestamp"
+    )
     assert {"case:concept:name", "concept:name", "time:timestamp"} <= set(out.columns)
     assert out["time:timestamp"].notna().all()

@@ -79,8 +79,11 @@ def check_littles_law_in_steady_state_for_acute_stays(default_run):
     lam = new.sum() / horizon
     first_half = new & (log["start"] < horizon / 2)
     w = float(np.mean(log["end"][first_half] - log["start"][first_half]))
-    in_stay = float((ds["occupied"].sel(service="acute_beds") - ds["nctr"].sum("waiting_for"))
-                    .isel(draw=0).mean())  # fmt: skip
+    in_stay = float(
+        (ds["occupied"].sel(service="acute_beds") - ds["nctr"].sum("waiting_for"))
+        .isel(draw=0)
+        .mean()
+    )
     assert in_stay == pytest.approx(lam * w, rel=0.02)
     # In half a year the other services are too long (district nursing, care homes) or drift
     # from the stock-flow warm start towards the patient engine's own level (reablement,

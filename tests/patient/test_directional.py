@@ -40,8 +40,7 @@ def check_shorter_handovers(p1_capacity):
 def test_more_arrivals_mean_higher_occupancy():
     base = ["run.horizon_years=0.165"]
     low = run_patient(base)[0]
-    high = run_patient(base + ["place.population.size=900000",
-                               "place.care_home.residents=5697"])[0]  # fmt: skip
+    high = run_patient(base + ["place.population.size=900000", "place.care_home.residents=5697"])[0]
     assert float(high["ed_attendances"].sum()) > float(low["ed_attendances"].sum())
     a = float(low["occupied"].sel(service="acute_beds").mean())
     b = float(high["occupied"].sel(service="acute_beds").mean())

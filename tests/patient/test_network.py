@@ -24,8 +24,13 @@ LAM, MEAN, C = 8.0, 1.0, 10  # 8 erlangs on 10 servers (occupancy 0.8)
 HORIZON, WARMUP = 600.0, 30.0
 MMC = Network(LAM, (Station("ward", servers=C, mean_service=MEAN),))
 MMCC = Network(LAM, (Station("ward", servers=C, mean_service=MEAN, buffer=0),))
-TANDEM = Network(3.0, (Station("assess", servers=2, mean_service=0.4, to="treat"),
-                       Station("treat", servers=1, mean_service=0.2, buffer=1)))  # fmt: skip
+TANDEM = Network(
+    3.0,
+    (
+        Station("assess", servers=2, mean_service=0.4, to="treat"),
+        Station("treat", servers=1, mean_service=0.2, buffer=1),
+    ),
+)
 """Assessment (2 servers, 0.4 days) then treatment (1 server, 0.2 days, one waiting place):
 a patient assessed while treatment is full keeps the assessment place (blocking after
 service)."""
@@ -117,8 +122,10 @@ def test_blocking_after_service_happens_and_holds_the_server(tandem):
 @pytest.mark.parametrize("stat", ["mean_wait", "p_wait"])
 def test_mmc_agrees_with_ciw(mmc, stat):
     theirs = ciw_runs(MMC)
-    ok, where = agree([getattr(r.stations["ward"], stat) for r in mmc],
-                      [getattr(r.stations["ward"], stat) for r in theirs])  # fmt: skip
+    ok, where = agree(
+        [getattr(r.stations["ward"], stat) for r in mmc],
+        [getattr(r.stations["ward"], stat) for r in theirs],
+    )
     assert ok, where
 
 

@@ -51,8 +51,7 @@ def test_mmc_littles_law(mmc):
 
 def test_mmcc_blocking_matches_erlang_b():
     """M/M/c/c (no queue): the share turned away matches Erlang B within the 95% interval."""
-    res = [run_ward(LAM, MEAN, C, HORIZON, SEED, r, warmup=WARMUP, queue=False)
-           for r in range(N)]  # fmt: skip
+    res = [run_ward(LAM, MEAN, C, HORIZON, SEED, r, warmup=WARMUP, queue=False) for r in range(N)]
     lo, hi = interval(np.array([r.blocked / (r.blocked + r.served) for r in res]))
     assert lo <= erlang_b(C, LAM * MEAN) <= hi, (lo, erlang_b(C, LAM * MEAN), hi)
 

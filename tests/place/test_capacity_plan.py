@@ -41,8 +41,10 @@ def test_growth_compounds_by_financial_year_and_changes_on_1_april():
     cfg = _with({"acute_beds": PlanServiceCfg(growth_per_year=0.1, source="test")})
     n = (np.datetime64("2028-04-01") - np.datetime64("2025-04-01")).astype(int) + 1
     f = step_factors(cfg.place, "2025-04-01", n, 1.0)["acute_beds"]
-    day = {d: (np.datetime64("2026-03-31") - np.datetime64("2025-04-01")).astype(int) + d
-           for d in (0, 1)}  # fmt: skip
+    day = {
+        d: (np.datetime64("2026-03-31") - np.datetime64("2025-04-01")).astype(int) + d
+        for d in (0, 1)
+    }
     assert f[0] == 1.0 and f[day[0]] == 1.0  # 31 March 2026: still the base year
     assert f[day[1]] == pytest.approx(1.1)  # 1 April 2026
     assert f[-1] == pytest.approx(1.1**3)  # 1 April 2028
@@ -68,8 +70,15 @@ def test_the_engine_runs_the_plan_on_top_of_todays_capacity():
     ds = sim.run(["run.horizon_years=3", "run.draws=1", "run.record_every_days=1"])
     a = ds["capacity"].isel(draw=0).groupby(_fy(ds)).mean()
     growth = {s: e.growth_per_year for s, e in DEFAULT.place.plan.services.items()}
-    today = {"acute_beds": 1404, "reablement": 420, "ic_beds": 165, "virtual_ward": 161,
-             "ucr": 60, "district_nursing": 2500, "care_home": 5820}  # fmt: skip
+    today = {
+        "acute_beds": 1404,
+        "reablement": 420,
+        "ic_beds": 165,
+        "virtual_ward": 161,
+        "ucr": 60,
+        "district_nursing": 2500,
+        "care_home": 5820,
+    }
     for svc, base in today.items():
         expected = base * (1 + growth[svc]) ** np.arange(3)
         np.testing.assert_allclose(a.sel(service=svc).values, expected, rtol=1e-9, err_msg=svc)
@@ -99,8 +108,9 @@ def test_default_plan_holds_occupancy_at_or_below_95_percent_and_do_nothing_does
     assert float(plan.median("draw").max()) <= 95.0, plan.median("draw").values
     central = annual(sim.run(["run.draws=1", "run.record_every_days=365"]))["acute_occupancy"]
     assert float(central.max()) <= 95.0, central.values
-    flat = annual(sim.run(["run.draws=1", "place.plan.case=do_nothing",
-                           "run.record_every_days=365"]))["acute_occupancy"]  # fmt: skip
+    flat = annual(
+        sim.run(["run.draws=1", "place.plan.case=do_nothing", "run.record_every_days=365"])
+    )["acute_occupancy"]
     assert float(flat.max()) > 95.0
 
 
@@ -155,8 +165,13 @@ def test_a_complete_table_is_accepted():
 def test_a_bad_plan_stops_the_command_line_before_any_work(tmp_path):
     from sim.cli import main
 
-    code = main(["place.plan.services.acute_beds.growth_per_year=-2", "run.draws=1",
-                 f"run.output_dir={tmp_path}"])  # fmt: skip
+    code = main(
+        [
+            "place.plan.services.acute_beds.growth_per_year=-2",
+            "run.draws=1",
+            f"run.output_dir={tmp_path}",
+        ]
+    )
     assert code == 2 and not any(tmp_path.iterdir())
     with pytest.raises(ConfigError, match=r"^place\.plan\.case = 'none'"):
         load_config(["place.plan.case=none"])

@@ -11,8 +11,12 @@ import pytest
 
 import sim
 
-YEAR = ["run.draws=1", "run.horizon_years=1", "run.record_every_days=365",
-        "place.plan.case=do_nothing"]  # fmt: skip
+YEAR = [
+    "run.draws=1",
+    "run.horizon_years=1",
+    "run.record_every_days=365",
+    "place.plan.case=do_nothing",
+]
 
 
 def test_fewer_beds_change_boarding_not_deaths():
@@ -21,6 +25,8 @@ def test_fewer_beds_change_boarding_not_deaths():
     assert float(crowded["boarding"].mean()) > 10 * max(float(base["boarding"].mean()), 1.0)
     deaths = float(base["deaths"].sum())
     assert float(crowded["deaths"].sum()) == pytest.approx(deaths, rel=0.003)
-    hospital = {name: float(ds["deaths_by_place"].sel(place_of_death="hospital").sum())
-                for name, ds in (("base", base), ("crowded", crowded))}  # fmt: skip
+    hospital = {
+        name: float(ds["deaths_by_place"].sel(place_of_death="hospital").sum())
+        for name, ds in (("base", base), ("crowded", crowded))
+    }
     assert hospital["crowded"] == pytest.approx(hospital["base"], rel=0.01), hospital

@@ -54,18 +54,27 @@ def test_draw_of_a_batch_equals_single_run_with_its_values():
     values = batch["parameter_draws"]
     assert float(values.std("draw").max()) > 0, "draws should differ"
     i = 2
-    overrides = [f"place.{k}={float(values.sel(draw=i, uncertain_key=k))!r}"
-                 for k in values.uncertain_key.values]  # fmt: skip
+    overrides = [
+        f"place.{k}={float(values.sel(draw=i, uncertain_key=k))!r}"
+        for k in values.uncertain_key.values
+    ]
     single = sim.run(ONE_YEAR + overrides)
     for name in ("people_total", "emergency_admissions", "occupied", "nctr", "deaths"):
-        np.testing.assert_array_equal(batch[name].isel(draw=i).values,
-                                      single[name].isel(draw=0).values, err_msg=name)  # fmt: skip
+        np.testing.assert_array_equal(
+            batch[name].isel(draw=i).values, single[name].isel(draw=0).values, err_msg=name
+        )
 
 
 def test_api_composes_what_the_cli_composes_and_load_reads_it_back(tmp_path):
     """sim.run and `python -m sim` (the main job) give the same numbers; sim.load reads them."""
-    overrides = [*ONE_YEAR, f"run.output_dir={tmp_path}", "run.name=api", "run.charts=false",
-                 "run.draws=1", "appraisal.options=[]"]  # fmt: skip
+    overrides = [
+        *ONE_YEAR,
+        f"run.output_dir={tmp_path}",
+        "run.name=api",
+        "run.charts=false",
+        "run.draws=1",
+        "appraisal.options=[]",
+    ]
     assert main(overrides) == 0
     loaded = sim.load(tmp_path / "api" / "results.nc")
     assert list(loaded["option"].values) == ["baseline", "baseline_do_nothing"]

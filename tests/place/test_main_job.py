@@ -27,15 +27,33 @@ def test_cli_writes_results_appraisal_summary_charts_and_board_pack(tmp_path):
     the run folder: results of every option, the appraisal, charts and the board pack.
     """
     proc = subprocess.run(
-        [sys.executable, "-m", "sim", "run.horizon_years=2", "run.draws=2",
-         "run.record_every_days=365", f"run.output_dir={tmp_path}", "run.name=job"],
-        capture_output=True, text=True, timeout=600,
-    )  # fmt: skip
+        [
+            sys.executable,
+            "-m",
+            "sim",
+            "run.horizon_years=2",
+            "run.draws=2",
+            "run.record_every_days=365",
+            f"run.output_dir={tmp_path}",
+            "run.name=job",
+        ],
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
     assert proc.returncode == 0, proc.stderr
     folder = tmp_path / "job"
     names = {p.name for p in folder.iterdir()}
-    expected = {"results.nc", "appraisal.nc", "config.yaml", "summary.txt", *CHARTS,
-                "board_pack.html", "board_pack.pdf", "appraisal.xlsx"}  # fmt: skip
+    expected = {
+        "results.nc",
+        "appraisal.nc",
+        "config.yaml",
+        "summary.txt",
+        *CHARTS,
+        "board_pack.html",
+        "board_pack.pdf",
+        "appraisal.xlsx",
+    }
     assert expected <= names, expected - names
     assert "G&A bed occupancy (%)" in proc.stdout and "Options against baseline" in proc.stdout
     assert "[1/7] baseline" in proc.stderr and "[7/7] combined" in proc.stderr  # progress

@@ -58,8 +58,9 @@ def test_closed_form_recovers_a_line():
 
     t = Targets(("s", "d"), np.array([1.0, 0.2]), np.array([0.01, 0.01]), np.zeros(2))
     lines = []
-    match = history_match(f, ["a", "b"], [0, 0], [1, 1], t, waves=3, per_wave=512, k=1,
-                          seed=3, progress=lines.append)  # fmt: skip
+    match = history_match(
+        f, ["a", "b"], [0, 0], [1, 1], t, waves=3, per_wave=512, k=1, seed=3, progress=lines.append
+    )
     x, _, _ = match.ensemble()
     assert len(lines) == 3 and "non-implausible" in lines[0]
     assert np.abs(x.mean(0) - [0.6, 0.4]).max() < 0.01
@@ -85,8 +86,17 @@ def test_truth_recovery_on_the_engine(engine):
     z = truth + rng.normal(0, sd)
     t = Targets(FIT, z[:n_fit], sd[:n_fit], np.zeros(n_fit))
     lines = []
-    match = history_match(lambda x: tuple(a[:, :n_fit] for a in f(x)), KEYS, lows, highs, t,
-                          waves=2, per_wave=64, seed=11, progress=lines.append)  # fmt: skip
+    match = history_match(
+        lambda x: tuple(a[:, :n_fit] for a in f(x)),
+        KEYS,
+        lows,
+        highs,
+        t,
+        waves=2,
+        per_wave=64,
+        seed=11,
+        progress=lines.append,
+    )
     print("\n".join(lines))
     imp_truth = implausibility(truth[None, :n_fit], 0.0, t)
     assert kth_max(imp_truth, 2)[0] <= 3.0  # the true set is non-implausible

@@ -30,13 +30,35 @@ def _series(ax) -> int:
 def test_pack_has_every_chart(result):
     """NPV at a glance, fan charts, cash by organisation, waterfall, tornado and equity."""
     keys = [c.key for c in _charts(result)]
-    assert keys == ["npv", "fan_money", "fan_economic", "fan_hospital", "fan_flow", "fan_people",
-                    "cash_by_org", "waterfall", "tornado", "equity"]  # fmt: skip
+    assert keys == [
+        "npv",
+        "fan_money",
+        "fan_economic",
+        "fan_hospital",
+        "fan_flow",
+        "fan_people",
+        "cash_by_org",
+        "waterfall",
+        "tornado",
+        "equity",
+    ]
 
 
-@pytest.mark.parametrize("key", ["npv", "fan_money", "fan_economic", "fan_hospital", "fan_flow",
-                                 "fan_people", "cash_by_org", "waterfall", "tornado",
-                                 "equity"])  # fmt: skip
+@pytest.mark.parametrize(
+    "key",
+    [
+        "npv",
+        "fan_money",
+        "fan_economic",
+        "fan_hospital",
+        "fan_flow",
+        "fan_people",
+        "cash_by_org",
+        "waterfall",
+        "tornado",
+        "equity",
+    ],
+)
 def test_chart_titles_axes_and_legend(result, key):
     """Titles, labelled axes with units, and a legend naming the series."""
     chart = next(c for c in _charts(result) if c.key == key)

@@ -94,8 +94,9 @@ def test_no_year_is_stored_as_a_number(wb):
     for ws in wb.worksheets[1:]:
         header, rows = _rows(ws)
         low = [str(h).lower() for h in header]
-        year_cols = [j for j, h in enumerate(low)
-                     if "year" in h and "years)" not in h and "a year" not in h]  # fmt: skip
+        year_cols = [
+            j for j, h in enumerate(low) if "year" in h and "years)" not in h and "a year" not in h
+        ]
         for r in rows:
             for j in year_cols:
                 v = r[j].value
@@ -131,8 +132,13 @@ def test_money_and_counts_are_numbers_with_formats(wb):
 
 def test_words_where_a_number_is_undefined():
     """A NaN in a table is written as 'n/a' (text), and 'never a net cost' as itself."""
-    df = pd.DataFrame({"Option": ["A", "B"], "Benefit-cost ratio": [1.5, np.nan],
-                       "Payback year": ["never a net cost", "2027/28"]})  # fmt: skip
+    df = pd.DataFrame(
+        {
+            "Option": ["A", "B"],
+            "Benefit-cost ratio": [1.5, np.nan],
+            "Payback year": ["never a net cost", "2027/28"],
+        }
+    )
     ws = _workbook(Table("T", "A table", df))["T"]
     assert [c.value for c in ws[5]] == ["A", 1.5, "never a net cost"]
     assert [c.value for c in ws[6]] == ["B", "n/a", "2027/28"]
@@ -146,8 +152,12 @@ def test_payback_never_a_net_cost_from_the_appraisal(result):
     ws = _workbook(t)["Options - money"]
     header, rows = _rows(ws)
     m = header.index("Measure")
-    cells = [c.value for r in rows if str(r[m].value).startswith("Payback")
-             for c in r[header.index("P10") : header.index("P90") + 1]]  # fmt: skip
+    cells = [
+        c.value
+        for r in rows
+        if str(r[m].value).startswith("Payback")
+        for c in r[header.index("P10") : header.index("P90") + 1]
+    ]
     assert cells and set(cells) == {"never a net cost"}
     d = draws_table(a, option_labels(a)).data
     assert set(d["Payback year, cash (financial year)"]) == {"never a net cost"}

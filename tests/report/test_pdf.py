@@ -13,10 +13,26 @@ from pypdf import PdfReader
 
 from sim.report.pdf import SEPARATORS, _atoms, _wrap, column_widths
 
-SECTIONS = ["Summary", "Options summary", "Results over time", "Who pays and who saves",
-            "Risk and uncertainty", "Equity", "Assumptions", "Methods", "Limitations"]  # fmt: skip
-STRESS = ["1. Objectives", "2. Model logic", "2a. Appraisal definitions (Green Book)", "3. Data",
-          "4. Experimentation", "5. Implementation", "6. Code access"]  # fmt: skip
+SECTIONS = [
+    "Summary",
+    "Options summary",
+    "Results over time",
+    "Who pays and who saves",
+    "Risk and uncertainty",
+    "Equity",
+    "Assumptions",
+    "Methods",
+    "Limitations",
+]
+STRESS = [
+    "1. Objectives",
+    "2. Model logic",
+    "2a. Appraisal definitions (Green Book)",
+    "3. Data",
+    "4. Experimentation",
+    "5. Implementation",
+    "6. Code access",
+]
 
 
 @pytest.fixture(scope="module")
@@ -57,8 +73,14 @@ def _breaks_inside_a_part(lines: list[str], word: str) -> bool:
         last = line.split()[-1] if line.split() else ""
         rest = after.split()[0] if after.split() else ""
         joined = last + rest
-        if (last and rest and last != word and word.startswith(last) and len(last) not in bounds
-                and (word.startswith(joined) or joined.startswith(word))):  # fmt: skip
+        if (
+            last
+            and rest
+            and last != word
+            and word.startswith(last)
+            and len(last) not in bounds
+            and (word.startswith(joined) or joined.startswith(word))
+        ):
             return True
     return False
 
@@ -68,9 +90,14 @@ def test_pdf_keeps_identifiers_whole(reader, result):
     from sim.report.content import TableBlock, build_pack
 
     pack = build_pack(result)
-    words = {w for b in pack.blocks if isinstance(b, TableBlock)
-             for v in b.table.display.to_numpy().ravel() for w in str(v).split()
-             if "_" in w and len(w) > 8}  # fmt: skip
+    words = {
+        w
+        for b in pack.blocks
+        if isinstance(b, TableBlock)
+        for v in b.table.display.to_numpy().ravel()
+        for w in str(v).split()
+        if "_" in w and len(w) > 8
+    }
     assert len(words) > 10
     lines = [ln for p in reader.pages for ln in p.extract_text().splitlines()]
     split = sorted(w for w in words if _breaks_inside_a_part(lines, w))
@@ -84,12 +111,17 @@ def _join(parts: list[str], seps: list[str]) -> str:
     return "".join(p + s for p, s in zip(parts, seps[: len(parts)], strict=True))[:-1]
 
 
-identifier = st.builds(_join, st.lists(name_part, min_size=1, max_size=6),
-                       st.lists(st.sampled_from("_./"), min_size=6, max_size=6))  # fmt: skip
+identifier = st.builds(
+    _join,
+    st.lists(name_part, min_size=1, max_size=6),
+    st.lists(st.sampled_from("_./"), min_size=6, max_size=6),
+)
 
 
-@given(st.lists(st.one_of(identifier, name_part), min_size=1, max_size=12),
-       st.integers(min_value=8, max_value=40))  # fmt: skip
+@given(
+    st.lists(st.one_of(identifier, name_part), min_size=1, max_size=12),
+    st.integers(min_value=8, max_value=40),
+)
 def test_wrap_breaks_at_spaces_or_after_separators(words, width):
     """Lines fit; joining them gives the text back; every break is at a space or after a
     separator, except inside a part longer than a whole line."""

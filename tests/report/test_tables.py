@@ -33,8 +33,10 @@ def test_money_table_matches_appraisal(result):
     t = options_money_table(a, labels)
     for o in a["option"].values:
         for v in ("cash", "economic"):
-            row = t.data[(t.data["Option"] == labels[str(o)])
-                         & t.data["Measure"].str.startswith(f"Net present value, {v}")]  # fmt: skip
+            row = t.data[
+                (t.data["Option"] == labels[str(o)])
+                & t.data["Measure"].str.startswith(f"Net present value, {v}")
+            ]
             npv = float(a["npv"].sel(option=o, view=v).median()) / 1e6
             assert row["P50"].item() == pytest.approx(npv)
     assert list(t.display.columns[:2]) == ["Measure", "Units"]
@@ -48,16 +50,19 @@ def test_who_pays_system_row_is_minus_net_cost(result):
     t = who_pays_table(a, labels)
     col = [c for c in t.data.columns if c.startswith("P50")][0]
     for o in a["option"].values:
-        sys_row = t.data[(t.data["Option"] == labels[str(o)])
-                         & t.data["Organisation"].str.startswith("Whole system")]  # fmt: skip
+        sys_row = t.data[
+            (t.data["Option"] == labels[str(o)])
+            & t.data["Organisation"].str.startswith("Whole system")
+        ]
         total = -a["net_cost_change"].sel(option=o).sum("year").median()
         assert sys_row[col].item() == pytest.approx(float(total) / 1e6, rel=1e-6, abs=1e-6)
 
 
 def test_no_options_is_refused(result, tmp_path):
     """A pack needs at least one option; nothing is written otherwise."""
-    empty = Appraisal(None, {"baseline": result.runs["baseline"]},
-                      {"baseline": result.configs["baseline"]})  # fmt: skip
+    empty = Appraisal(
+        None, {"baseline": result.runs["baseline"]}, {"baseline": result.configs["baseline"]}
+    )
     with pytest.raises(ValueError, match="at least one option"):
         write_board_pack(empty, tmp_path / "pack")
     assert not (tmp_path / "pack").exists()

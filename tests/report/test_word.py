@@ -14,8 +14,17 @@ from sim.report.content import TableBlock, build_pack
 from sim.report.stats import option_labels
 from sim.report.tables import options_money_table
 
-SECTIONS = ["Summary", "Options summary", "Results over time", "Who pays and who saves",
-            "Risk and uncertainty", "Equity", "Assumptions", "Methods", "Limitations"]  # fmt: skip
+SECTIONS = [
+    "Summary",
+    "Options summary",
+    "Results over time",
+    "Who pays and who saves",
+    "Risk and uncertainty",
+    "Equity",
+    "Assumptions",
+    "Methods",
+    "Limitations",
+]
 
 
 @pytest.fixture(scope="module")
@@ -42,8 +51,11 @@ def test_word_report_holds_the_options_table(document, result):
     labels = option_labels(a)
     want = options_money_table(a, labels).display
     header = ["Measure", "Units", *labels.values()]
-    found = [t for t in document.tables if _cells(t)[0] == header
-             and _cells(t)[1][0] == "Investment paid (total)"]  # fmt: skip
+    found = [
+        t
+        for t in document.tables
+        if _cells(t)[0] == header and _cells(t)[1][0] == "Investment paid (total)"
+    ]
     assert len(found) == 1
     rows = _cells(found[0])
     assert rows[1:] == [[str(v) for v in r] for r in want.itertuples(index=False)]

@@ -167,8 +167,16 @@ def test_effect_sizes_have_their_own_streams_so_adding_an_effect_changes_no_othe
 
 @pytest.mark.parametrize("scenario", [s for s in options("scenario") if s != "baseline"])
 def test_every_scenario_runs_from_the_command_line(tmp_path, scenario):
-    code = main([f"scenario={scenario}", "run.horizon_years=2", "run.charts=false", "run.draws=1",
-                 f"run.output_dir={tmp_path}", "run.name=t"])  # fmt: skip
+    code = main(
+        [
+            f"scenario={scenario}",
+            "run.horizon_years=2",
+            "run.charts=false",
+            "run.draws=1",
+            f"run.output_dir={tmp_path}",
+            "run.name=t",
+        ]
+    )
     assert code == 0
     ds = sim.load(tmp_path / "t" / "results.nc")
     assert list(ds["option"].values) == ["baseline", "baseline_do_nothing", scenario]

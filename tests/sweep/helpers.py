@@ -7,9 +7,14 @@ from pathlib import Path
 import numpy as np
 import xarray as xr
 
-SMALL = ["run.horizon_years=0.5", "run.draws=1", "sweep.record_every_days=30",
-         "sweep.progress=false", "sweep.outputs=[emergency_admissions,occupied,nctr]",
-         "sweep.sum_dims=[quintile]"]  # fmt: skip
+SMALL = [
+    "run.horizon_years=0.5",
+    "run.draws=1",
+    "sweep.record_every_days=30",
+    "sweep.progress=false",
+    "sweep.outputs=[emergency_admissions,occupied,nctr]",
+    "sweep.sum_dims=[quintile]",
+]
 
 
 def grid(tmp: Path, name: str, *extra: str) -> list[str]:

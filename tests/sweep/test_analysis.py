@@ -48,8 +48,9 @@ def test_mser_finds_the_end_of_an_initial_transient():
     rng = np.random.default_rng(1)
     t = np.arange(1000)
     y = 50 + 40 * np.exp(-t / 20.0) + rng.normal(0, 1, (5, 1000))
-    da = xr.DataArray(y, dims=("draw", "time"),
-                      coords={"time": pd.date_range("2025-04-01", periods=1000)})  # fmt: skip
+    da = xr.DataArray(
+        y, dims=("draw", "time"), coords={"time": pd.date_range("2025-04-01", periods=1000)}
+    )
     w = warmup_mser(da)
     assert 60 <= int(w["truncation"]) <= 160 and bool(w["settled"])
     flat = warmup_mser(da.isel(time=slice(200, None)))

@@ -22,8 +22,15 @@ def _free_port() -> int:
 
 
 def lhs(tmp, params: str, *extra: str) -> list[str]:
-    return [*SMALL, "sweep.method=lhs", "sweep.samples=4", f"++sweep.params={params}",
-            f"sweep.output_dir={tmp}", "sweep.name=bad", *extra]  # fmt: skip
+    return [
+        *SMALL,
+        "sweep.method=lhs",
+        "sweep.samples=4",
+        f"++sweep.params={params}",
+        f"sweep.output_dir={tmp}",
+        "sweep.name=bad",
+        *extra,
+    ]
 
 
 @pytest.mark.parametrize(

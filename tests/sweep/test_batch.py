@@ -21,9 +21,17 @@ from .helpers import SMALL
 
 @pytest.mark.parametrize(
     "overrides",
-    [[], ["scenario=homefirst"], ["scenario=combined", "place.follow_up.stages=2",
-                                  "place.acute.max_stages=2", "place.reablement.stages=2"]],
-)  # fmt: skip
+    [
+        [],
+        ["scenario=homefirst"],
+        [
+            "scenario=combined",
+            "place.follow_up.stages=2",
+            "place.acute.max_stages=2",
+            "place.reablement.stages=2",
+        ],
+    ],
+)
 def test_value_only_declaration_equals_the_full_build(overrides):
     """Names, values and lookup tables of the cheap declaration are the full build's."""
     cfg = load_config(overrides)

@@ -20,13 +20,20 @@ def _fake_multirun(folder, n=600, draws=2, seed=5):
     npv = np.where((beds[:, None] > 1500) & (u < 0.5), 1e6, -1e6)
     npv[3, :] = np.nan  # a failed variant
     ds = xr.Dataset(
-        {"npv": (("variant", "draw"), npv),
-         "parameter_draws": (("variant", "draw", "uncertain_key"), u[:, :, None]),
-         "design_value": (("variant", "design_key"), np.stack([beds, np.full(n, np.nan)], 1))},
-        coords={"variant": np.arange(n), "draw": np.arange(draws),
-                "design_key": ["place.acute.beds", "scenario"], "uncertain_key": ["u"],
-                "place.acute.beds": ("variant", beds), "scenario": ("variant", option)},
-    )  # fmt: skip
+        {
+            "npv": (("variant", "draw"), npv),
+            "parameter_draws": (("variant", "draw", "uncertain_key"), u[:, :, None]),
+            "design_value": (("variant", "design_key"), np.stack([beds, np.full(n, np.nan)], 1)),
+        },
+        coords={
+            "variant": np.arange(n),
+            "draw": np.arange(draws),
+            "design_key": ["place.acute.beds", "scenario"],
+            "uncertain_key": ["u"],
+            "place.acute.beds": ("variant", beds),
+            "scenario": ("variant", option),
+        },
+    )
     folder.mkdir()
     ds.to_netcdf(folder / "results.nc")
     return ds
@@ -43,8 +50,9 @@ def test_cases_are_variant_by_draw_with_sampled_inputs(tmp_path):
 
 def test_discover_command_finds_the_box_and_writes_charts(tmp_path, capsys):
     _fake_multirun(tmp_path / "mr")
-    code = main([str(tmp_path / "mr"), "--metric", "npv", "--threshold", "0",
-                 "--min-density", "0.95"])  # fmt: skip
+    code = main(
+        [str(tmp_path / "mr"), "--metric", "npv", "--threshold", "0", "--min-density", "0.95"]
+    )
     assert code == 0, capsys.readouterr().err
     out = tmp_path / "mr" / "discovery" / "npv"
     info = json.loads((out / "discovery.json").read_text())

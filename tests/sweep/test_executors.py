@@ -20,8 +20,7 @@ def sequential(tmp_path_factory):
 
 def test_local_processes_equal_sequential(sequential, tmp_path):
     """Two worker processes, one Numba thread each: identical Dataset."""
-    got = load_sweep(run_sweep(grid(tmp_path, "p", "sweep.executor=processes",
-                                    "sweep.workers=2")))  # fmt: skip
+    got = load_sweep(run_sweep(grid(tmp_path, "p", "sweep.executor=processes", "sweep.workers=2")))
     xr.testing.assert_identical(got, sequential)
 
 
@@ -29,9 +28,11 @@ def test_dask_local_cluster_equals_sequential(sequential, tmp_path):
     """A Dask LocalCluster reached by its scheduler address: identical Dataset."""
     from dask.distributed import LocalCluster
 
-    with LocalCluster(n_workers=2, threads_per_worker=1, processes=True,
-                      dashboard_address=None) as cluster:  # fmt: skip
+    with LocalCluster(
+        n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None
+    ) as cluster:
         address = cluster.scheduler_address
-        got = load_sweep(run_sweep(grid(tmp_path, "d", "sweep.executor=dask",
-                                        f"sweep.scheduler={address}")))  # fmt: skip
+        got = load_sweep(
+            run_sweep(grid(tmp_path, "d", "sweep.executor=dask", f"sweep.scheduler={address}"))
+        )
     xr.testing.assert_identical(got, sequential)

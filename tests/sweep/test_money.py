@@ -57,8 +57,7 @@ def test_batched_sweep_has_npv_equal_to_the_main_job(batched):
         ref = _main_job(beds, "homefirst")
         for m in METRICS:
             got = _like(ds[m].sel(variant=v), ref[m])
-            np.testing.assert_allclose(got, ref[m].values, rtol=1e-9,
-                                       err_msg=m)  # fmt: skip
+            np.testing.assert_allclose(got, ref[m].values, rtol=1e-9, err_msg=m)
     assert ds["system_net_cost"].dims[:3] == ("variant", "draw", "year")
 
 
@@ -74,24 +73,38 @@ def test_batched_sweep_stores_each_draws_sampled_inputs(batched):
 
 
 def test_multirun_has_npv_and_real_swept_values(tmp_path, capsys):
-    code = main(["-m", "scenario=baseline,virtual_wards", *RUN, "sweep.executor=sequential",
-                 OUTPUTS, "sweep.progress=false", f"sweep.output_dir={tmp_path}/sweeps",
-                 "sweep.name=mr"])  # fmt: skip
+    code = main(
+        [
+            "-m",
+            "scenario=baseline,virtual_wards",
+            *RUN,
+            "sweep.executor=sequential",
+            OUTPUTS,
+            "sweep.progress=false",
+            f"sweep.output_dir={tmp_path}/sweeps",
+            "sweep.name=mr",
+        ]
+    )
     assert code == 0, capsys.readouterr().err
     ds = xr.open_dataset(tmp_path / "multirun" / "mr" / "results.nc")
     assert list(ds["scenario"].values) == ["baseline", "virtual_wards"]
     assert (ds["npv"].sel(variant=0) == 0).all()
     ref = _main_job(1404, "virtual_wards")
     for m in METRICS:
-        np.testing.assert_allclose(_like(ds[m].sel(variant=1), ref[m]), ref[m].values, rtol=1e-9,
-                                   err_msg=m)  # fmt: skip
+        np.testing.assert_allclose(
+            _like(ds[m].sel(variant=1), ref[m]), ref[m].values, rtol=1e-9, err_msg=m
+        )
     assert ds["parameter_draws"].sizes["draw"] == 2
 
 
 def test_a_lever_that_is_not_swept_is_refused(tmp_path):
-    overrides = [*RUN, "sweep.method=grid", "sweep.levers=[place.ic_beds.capacity]",
-                 "++sweep.params={place.acute.beds:{values:[1300,1500]}}",
-                 f"sweep.output_dir={tmp_path}"]  # fmt: skip
+    overrides = [
+        *RUN,
+        "sweep.method=grid",
+        "sweep.levers=[place.ic_beds.capacity]",
+        "++sweep.params={place.acute.beds:{values:[1300,1500]}}",
+        f"sweep.output_dir={tmp_path}",
+    ]
     with pytest.raises(ConfigError, match=r"sweep.levers: 'place.ic_beds.capacity' is not"):
         run_sweep(overrides)
 
@@ -120,14 +133,15 @@ def test_one_draw_variants_share_one_money_computation_with_the_same_numbers(tmp
         ref = _main_job(beds, "combined", one)
         for m in METRICS:
             got = _like(ds[m].sel(variant=v), ref[m])
-            np.testing.assert_allclose(got, ref[m].values, rtol=1e-9,
-                                       err_msg=f"{m} of variant {v}")  # fmt: skip
+            np.testing.assert_allclose(got, ref[m].values, rtol=1e-9, err_msg=f"{m} of variant {v}")
 
 
 def test_a_number_set_on_a_range_makes_it_a_decision():
     from sim.sweep.apply import apply_values
 
-    cfg = apply_values(load_config(["scenario=combined"]),
-                       {"scenario.investments.community_services.gbp_per_year": 5e6})  # fmt: skip
+    cfg = apply_values(
+        load_config(["scenario=combined"]),
+        {"scenario.investments.community_services.gbp_per_year": 5e6},
+    )
     g = cfg.scenario.investments["community_services"].gbp_per_year
     assert (g.low, g.central, g.high) == (5e6, 5e6, 5e6)

@@ -21,9 +21,17 @@ def test_expand_follows_hydra_sweep_syntax():
 def test_multirun_gathers_variants_equal_to_single_runs(tmp_path, capsys):
     """Every variant in results.nc equals the run of its own overrides (money included)."""
     common = ["run.horizon_years=0.5", "run.draws=1", "run.record_every_days=30"]
-    code = main(["-m", "scenario=baseline,virtual_wards", *common, "sweep.executor=sequential",
-                 "sweep.progress=false", f"sweep.output_dir={tmp_path}/sweeps",
-                 "sweep.name=mr"])  # fmt: skip
+    code = main(
+        [
+            "-m",
+            "scenario=baseline,virtual_wards",
+            *common,
+            "sweep.executor=sequential",
+            "sweep.progress=false",
+            f"sweep.output_dir={tmp_path}/sweeps",
+            "sweep.name=mr",
+        ]
+    )
     assert code == 0, capsys.readouterr().err
     ds = xr.open_dataset(tmp_path / "multirun" / "mr" / "results.nc")
     assert ds.sizes["variant"] == 2

@@ -21,10 +21,17 @@ REPO = Path(__file__).resolve().parents[2]
 
 
 def overrides(tmp: Path, name: str) -> list[str]:
-    return [*SMALL, "sweep.method=lhs", "sweep.samples=12", "sweep.chunk_size=2",
-            "sweep.executor=sequential", "++sweep.params={place.acute.beds:{low:1250,high:1550},"
-            "place.ic_beds.capacity:{low:130,high:200}}",
-            f"sweep.output_dir={tmp}", f"sweep.name={name}"]  # fmt: skip
+    return [
+        *SMALL,
+        "sweep.method=lhs",
+        "sweep.samples=12",
+        "sweep.chunk_size=2",
+        "sweep.executor=sequential",
+        "++sweep.params={place.acute.beds:{low:1250,high:1550},"
+        "place.ic_beds.capacity:{low:130,high:200}}",
+        f"sweep.output_dir={tmp}",
+        f"sweep.name={name}",
+    ]
 
 
 def test_killed_sweep_resumes_to_identical_results(tmp_path):
@@ -32,9 +39,13 @@ def test_killed_sweep_resumes_to_identical_results(tmp_path):
     folder = tmp_path / "killed"
     chunks = folder / "chunks"
     code = "import sys; from sim.sweep import run_sweep; run_sweep(sys.argv[1:])"
-    proc = subprocess.Popen([sys.executable, "-c", code, *overrides(tmp_path, "killed")],
-                            cwd=REPO, env={**os.environ, "PYTHONPATH": str(REPO)},
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)  # fmt: skip
+    proc = subprocess.Popen(
+        [sys.executable, "-c", code, *overrides(tmp_path, "killed")],
+        cwd=REPO,
+        env={**os.environ, "PYTHONPATH": str(REPO)},
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     deadline = time.monotonic() + 120
     while time.monotonic() < deadline and not list(chunks.glob("chunk-*.nc")):
         assert proc.poll() is None, "the sweep ended before it could be killed"

@@ -51,8 +51,9 @@ def test_morris_on_the_model_ranks_beds_first_for_boarding_and_draws_a_chart(tmp
     ds = load_sweep(run_sweep(overrides))
     ix = analyse_sweep(ds, ["boarding", "nctr"])
     mu = ix["mu_star"].sel(metric="boarding")
-    assert mu.sel(parameter="place.acute.beds") > mu.sel(parameter="place.care_home."
-                                                           "deaths_per_1000_year")  # fmt: skip
+    assert mu.sel(parameter="place.acute.beds") > mu.sel(
+        parameter="place.care_home.deaths_per_1000_year"
+    )
     fig = plot_sensitivity(ix, "boarding", tmp_path / "tornado.png")
     ax = fig.axes[0]
     assert ax.get_title() and "mu*" in ax.get_xlabel() and ax.get_ylabel()
