@@ -116,9 +116,10 @@ def test_the_visible_plot_check_reads_sources():
 
 @pytest.mark.slow
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=[p.stem for p in NOTEBOOKS])
-def test_notebook_runs_and_every_chart_is_shown(path: Path):
+def test_notebook_runs_and_every_chart_is_shown(path: Path, tmp_path: Path):
     """Every cell executes without error; no outputs are stored in the repository; every
-    cell that makes a Figure shows an image."""
+    cell that makes a Figure shows an image. Each runs in a folder of its own, so its
+    results/ never touch the repository's (which other tests watch)."""
     nb = nbformat.read(path, as_version=4)
     assert all(not c.get("outputs") for c in nb.cells if c.cell_type == "code"), (
         f"{path.name} has stored outputs"
@@ -126,7 +127,7 @@ def test_notebook_runs_and_every_chart_is_shown(path: Path):
     code = [c for c in nb.cells if c.cell_type == "code"]
     nb.cells.insert(0, nbformat.v4.new_code_cell(HOOK))
     client = NotebookClient(
-        nb, timeout=600, kernel_name="python3", resources={"metadata": {"path": str(ROOT)}}
+        nb, timeout=600, kernel_name="python3", resources={"metadata": {"path": str(tmp_path)}}
     )
     client.execute()
     helpers = _plotting_helpers([c.source for c in code])

@@ -64,6 +64,7 @@ def main_job_files(tmp_path_factory):
 
 
 @pytest.mark.slow
+@pytest.mark.xdist_group("main_job_files")  # one worker runs the main job once for all three
 def test_main_job_results_are_cf_and_within_precision(main_job_files):
     result, folder = main_job_files
     path = folder / "results.nc"
@@ -93,12 +94,14 @@ def test_main_job_results_are_cf_and_within_precision(main_job_files):
 
 
 @pytest.mark.slow
+@pytest.mark.xdist_group("main_job_files")  # one worker runs the main job once for all three
 def test_main_job_results_fit_the_size_budget(main_job_files):
     _, folder = main_job_files
     assert Path(folder / "results.nc").stat().st_size <= MAIN_JOB_BUDGET_BYTES
 
 
 @pytest.mark.slow
+@pytest.mark.xdist_group("main_job_files")  # one worker runs the main job once for all three
 def test_main_job_results_keep_the_ledger_exact(main_job_files):
     from sim.results.checks import check_conservation
 

@@ -13,6 +13,7 @@ in ``overrides``).
 from __future__ import annotations
 
 import itertools
+import sys
 from pathlib import Path
 
 from hydra.core.override_parser.overrides_parser import OverridesParser
@@ -69,7 +70,7 @@ def plan_multirun(overrides: list[str]) -> tuple[SweepSpec, Config]:
         base = load_config(fixed)  # the configuration without the swept keys
     except ConfigError as exc:
         raise ConfigError(f"{exc} (multirun overrides {' '.join(fixed)})") from None
-    show = base.sweep.progress
+    show = base.sweep.progress and sys.stderr.isatty()  # a refusal stays one line in logs
     with progress_bar(len(rows), 0, show, desc="composing", unit="variant") as bar:
         for row in rows:
             variant = [*fixed, *(f"{k}={v}" for k, v in zip(keys, row, strict=True))]
