@@ -140,10 +140,10 @@ def timed(fn, repeats: int) -> list[float]:
 
 def measure_engine(n_draws: int, repeats: int, single_repeats: int) -> dict[str, object]:
     """Single 10-year run and a batch of draws, both after compilation."""
-    from sim.jobs.load import load_config
     from sim.engines.stockflow import compile_model, run_arrays
-    from sim.place.stockflow.declare import build_model, series_values
+    from sim.jobs.load import load_config
     from sim.place.cohorts import build_place
+    from sim.place.stockflow.declare import build_model, series_values
 
     cfg = load_config([])
     place = build_place(cfg.place)

@@ -63,10 +63,10 @@ print("SWEEP_JSON " + json.dumps({"wall_s": wall, "coordinator_peak_mib": me,
 
 def engine_rate(draws: int) -> dict[str, float]:
     """Stock-updates/s of one compiled call on a batch of the default place (10 years)."""
-    from sim.jobs.load import load_config
     from sim.engines.stockflow import compile_model, run_arrays
-    from sim.place.stockflow.declare import build_model, series_values
+    from sim.jobs.load import load_config
     from sim.place.cohorts import build_place
+    from sim.place.stockflow.declare import build_model, series_values
 
     cfg = load_config([])
     place = build_place(cfg.place)
