@@ -22,6 +22,8 @@ import pytest
 
 from sim.engines.stockflow import Model, run
 
+pytestmark = pytest.mark.slow  # PySD translates and runs each Vensim model
+
 pysd = pytest.importorskip("pysd")
 
 VENSIM = Path(__file__).parent / "vensim"

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import matplotlib
 import numpy as np
+import pytest
 
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
@@ -22,6 +23,7 @@ from sim.results.checks import check_conservation  # noqa: E402
 ROOT = Path(__file__).resolve().parents[2]
 
 
+@pytest.mark.slow
 def test_cli_writes_results_appraisal_summary_charts_and_board_pack(tmp_path):
     """`python -m sim` runs the options appraisal, prints the summary and writes every file of
     the run folder: results of every option, the appraisal, charts and the board pack.
