@@ -323,3 +323,9 @@ def test_cache_does_not_hide_an_edit(refuse, configs):
         setup=lambda: edit(configs / "run" / "default.yaml", None, "engine: [x\n"),
     )
     os.environ.pop("DRAWS", None)
+
+
+@pytest.mark.parametrize("where", ["/tmp/episodes.csv.gz", "../episodes.csv.gz"])
+def test_event_log_outside_the_results_folder(refuse, where):
+    """The event log, like every output, is written inside the results folder only."""
+    refuse([*PE, f"run.patient.event_log={where}"], "run.patient.event_log")

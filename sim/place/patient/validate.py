@@ -68,6 +68,12 @@ def validate_patient(cfg: Config) -> None:
         )
     if p.warm_start != "stockflow":  # every row checked here, before any progress line
         read_snapshot(Path(p.warm_start), build_place(cfg.place), {})
+    results = Path(cfg.run.output_dir).resolve()
+    if p.event_log is not None and not Path(p.event_log).resolve().is_relative_to(results):
+        raise ConfigError(  # runs write inside their results folder only
+            f"{key}.event_log = {p.event_log!r}: outside the results folder; allowed a file "
+            f"inside run.output_dir, e.g. {cfg.run.output_dir}/episodes.csv.gz"
+        )
     if p.event_log is not None and not Path(p.event_log).parent.is_dir():
         raise ConfigError(
             f"{key}.event_log = {p.event_log!r}: its folder does not exist; allowed a file in "
