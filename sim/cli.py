@@ -101,6 +101,21 @@ def version_line() -> str:
     return f"sim ({DIST_NAME}) {_dist_version(DIST_NAME)}, Hydra {hydra.__version__}"
 
 
+class _StderrHandler(logging.StreamHandler):
+    """A handler writing to whatever ``sys.stderr`` is when a message is logged (not the
+    stream of the moment it was made), so in-process callers that swap stderr (tests, notebooks)
+    never log into a closed stream.
+    """
+
+    @property
+    def stream(self):  # noqa: D102
+        return sys.stderr
+
+    @stream.setter
+    def stream(self, value) -> None:
+        pass
+
+
 def setup_logging(level: int = logging.INFO) -> None:
     """Show ``sim.*`` log messages on stderr, one plain line each; other libraries (Dask,
     distributed, numba) only from WARNING. Dask workers inherit the quiet setting.
@@ -109,7 +124,7 @@ def setup_logging(level: int = logging.INFO) -> None:
     logger = logging.getLogger("sim")
     for old in [h for h in logger.handlers if getattr(h, "_sim_cli", False)]:
         logger.removeHandler(old)
-    handler = logging.StreamHandler(sys.stderr)
+    handler = _StderrHandler()
     handler.setFormatter(logging.Formatter("%(message)s"))
     handler._sim_cli = True  # type: ignore[attr-defined]
     logger.addHandler(handler)
@@ -140,6 +155,20 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _handlers() -> dict[str, list[logging.Handler]]:
+    """The handlers of the root logger and of every named logger."""
+    names = ["", *logging.Logger.manager.loggerDict]
+    return {n: list(logging.getLogger(n).handlers) for n in names}
+
+
+def _restore_handlers(before: dict[str, list[logging.Handler]]) -> None:
+    """Remove the handlers added since ``before`` (Hydra's, bound to this call's streams)."""
+    for name, now in _handlers().items():
+        for handler in now:
+            if handler not in before.get(name, []):
+                logging.getLogger(name).removeHandler(handler)
+
+
 def _hydra_command(ns: argparse.Namespace, parser: argparse.ArgumentParser) -> None:
     """Carry out ``--help``, ``--hydra-help``, ``--cfg`` or ``--info`` with Hydra itself, on
     the same configuration folder and schema the job composes.
@@ -149,6 +178,7 @@ def _hydra_command(ns: argparse.Namespace, parser: argparse.ArgumentParser) -> N
         group="hydra/help", name="sim", node={"app_name": "sim", "template": HELP_TEMPLATE}
     )
     GlobalHydra.instance().clear()
+    handlers = _handlers()
     try:
         with initialize_config_dir(
             config_dir=str(config_dir()), version_base="1.3", job_name="sim"
@@ -174,6 +204,7 @@ def _hydra_command(ns: argparse.Namespace, parser: argparse.ArgumentParser) -> N
         raise ConfigError(_one_line(exc, ns.overrides)) from None
     finally:
         GlobalHydra.instance().clear()
+        _restore_handlers(handlers)  # Hydra configured logging on the streams of the moment
 
 
 def _check_flags(ns: argparse.Namespace) -> None:
