@@ -19,12 +19,12 @@ from typing import Any
 # (the command line does: sim.cli.setup_logging).
 logging.getLogger("sim").addHandler(logging.NullHandler())
 
-__all__ = ["appraise", "financial_years", "load", "run"]
+__all__ = ["appraise", "financial_years", "load", "main_job", "run"]
 
 
 def __getattr__(name: str) -> Any:
-    """``sim.run``, ``sim.appraise``, ``sim.load`` and ``sim.financial_years`` (:mod:`sim.api`),
-    imported on first use.
+    """``sim.run``, ``sim.appraise``, ``sim.main_job``, ``sim.load`` and ``sim.financial_years``
+    (:mod:`sim.api`), imported on first use.
     """
     if name in __all__:
         # Lazy, so that importing one layer (e.g. sim.config) does not import the engines.

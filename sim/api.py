@@ -2,11 +2,15 @@
 
 ``run`` composes the configuration exactly as ``python -m sim`` does and returns the results
 Dataset; ``appraise`` runs the main job (baseline and options) and returns the appraisal;
+``main_job`` runs it as ``python -m sim`` does and writes the run folder;
 ``load`` reads a saved results file; ``financial_years`` aggregates results over NHS financial
 years.
 """
 
 from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
 
 import xarray as xr
 
@@ -14,10 +18,11 @@ from sim.appraisal.result import Appraisal
 from sim.finance.years import FinancialYears
 from sim.jobs.appraise import run_appraisal
 from sim.jobs.load import load_config
+from sim.jobs.main import run_main_job
 from sim.jobs.simulate import simulate
 from sim.results.io import load
 
-__all__ = ["appraise", "financial_years", "load", "run"]
+__all__ = ["appraise", "financial_years", "load", "main_job", "run"]
 
 HOW = {"time: sum": "sum", "time: mean": "mean", "time: point": "last"}
 
@@ -50,6 +55,22 @@ def appraise(overrides: list[str] | None = None, draws: int = 1) -> Appraisal:
     """
     overrides = _with_draws(overrides, draws)
     return run_appraisal(load_config(overrides), overrides)
+
+
+def main_job(
+    overrides: list[str] | None = None,
+    draws: int = 1,
+    progress: Callable[[str], None] = lambda message: None,
+) -> Path:
+    """The main job exactly as ``python -m sim`` runs it: the run folder is claimed before
+    the work (a taken ``run.name`` or an unwritable results folder is refused at once), then
+    the baseline and options are run, appraised and written with the board pack.
+
+    Returns the run folder. ``overrides`` and ``draws`` work as in :func:`run`; ``progress``
+    is called with a line of text at each stage.
+    """
+    overrides = _with_draws(overrides, draws)
+    return run_main_job(load_config(overrides), overrides, progress)
 
 
 def financial_years(

@@ -36,10 +36,8 @@ from omegaconf.errors import OmegaConfBaseException
 from sim.config.compose import _one_line, config_dir, options, search_dirs
 from sim.config.errors import ConfigError
 from sim.config.store import register
-from sim.jobs.appraise import run_appraisal
 from sim.jobs.load import load_config
-from sim.jobs.save import claim_run_folder, save_appraisal
-from sim.results.checks import check_conservation
+from sim.jobs.main import run_main_job
 from sim.results.provenance import DIST_NAME, _dist_version
 from sim.sweep.cli import sweep_main, wants_sweep
 
@@ -275,24 +273,11 @@ def os_error_line(exc: OSError) -> str:
 
 
 def _run(cfg, overrides: list[str]) -> int:
-    """The main job: run, check, appraise and save; prints the summary. The run folder is
-    claimed first: a taken name or an unwritable folder stops here, before the work.
+    """The main job (:func:`sim.jobs.main.run_main_job`); prints its progress on stderr and
+    the summary on stdout.
     """
-    claimed = claim_run_folder(cfg)
-    try:
-        start = time.perf_counter()
-        print(
-            f"place {cfg.place.name}: {cfg.run.draws} draw(s) x {cfg.run.horizon_years:g} years",
-            file=sys.stderr,
-        )
-        result = run_appraisal(cfg, overrides, progress=lambda m: print(m, file=sys.stderr))
-        for ds in result.runs.values():
-            check_conservation(ds)
-        print("writing results and the board pack", file=sys.stderr)
-        folder = save_appraisal(result, cfg, folder=claimed)
-    except BaseException:
-        claimed.abandon()
-        raise
+    start = time.perf_counter()
+    folder = run_main_job(cfg, overrides, progress=lambda m: print(m, file=sys.stderr))
     print((folder / "summary.txt").read_text())
     print(f"results written to {folder} in {time.perf_counter() - start:.1f} s")
     return 0

@@ -17,6 +17,7 @@ from pathlib import Path
 import pytest
 
 import sim.cli
+import sim.jobs.main
 import sim.sweep.cli
 import sim.sweep.multirun
 import sim.sweep.runner
@@ -71,7 +72,7 @@ class Refuser:
             raise AssertionError("work started before the input was refused")
 
         for module, name in (
-            (sim.cli, "run_appraisal"),
+            (sim.jobs.main, "run_appraisal"),
             (sim.sweep.runner, "run_plan"),
             (sim.sweep.multirun, "run_plan"),
         ):

@@ -23,8 +23,11 @@ from pathlib import Path
 import pytest
 import xarray as xr
 
+import sim.api
 import sim.cli
+import sim.jobs.main
 import sim.jobs.save
+from sim.config.errors import ConfigError
 from sim.jobs.appraise import run_appraisal
 from sim.jobs.load import load_config
 from sim.results.folder import STAGING
@@ -145,7 +148,7 @@ def test_disk_full_or_read_only_while_writing(
 ):
     """One line (exit 1) naming the file and the reason; no folder and no staging left."""
     cfg, result = small_result
-    monkeypatch.setattr(sim.cli, "run_appraisal", lambda *a, **k: result)
+    monkeypatch.setattr(sim.jobs.main, "run_appraisal", lambda *a, **k: result)
 
     def fail(*_a, **_k):
         raise exc
@@ -160,6 +163,29 @@ def test_disk_full_or_read_only_while_writing(
     assert "Traceback" not in stderr
     assert reason in errors[0] and str(exc.filename) in errors[0]
     assert list(out.iterdir()) == []
+
+
+def test_api_main_job_claims_the_name_before_the_work(tmp_path, monkeypatch, small_result):
+    """``sim.api.main_job`` is the CLI's path: it writes the run folder, and a taken name is
+    refused at once, before any simulation, leaving the first run's folder as it was.
+    """
+    cfg, result = small_result
+    out = tmp_path / "results"
+    argv = [*SMALL, f"run.output_dir={out}", "run.name=taken"]
+    monkeypatch.setattr(sim.jobs.main, "run_appraisal", lambda *a, **k: result)
+    folder = sim.api.main_job(argv)
+    assert folder == out / "taken"
+    assert {"config.yaml", "results.nc", "summary.txt"} <= {p.name for p in folder.iterdir()}
+    before = {p.name: p.stat().st_mtime_ns for p in folder.iterdir()}
+
+    def must_not_run(*_a, **_k):
+        raise AssertionError("the simulation ran although the name was taken")
+
+    monkeypatch.setattr(sim.jobs.main, "run_appraisal", must_not_run)
+    with pytest.raises(ConfigError, match="run.name"):
+        sim.api.main_job(argv)
+    assert {p.name: p.stat().st_mtime_ns for p in folder.iterdir()} == before
+    assert [p.name for p in out.iterdir()] == ["taken"]  # no staging folder left
 
 
 def children(pid: int) -> list[int]:
@@ -187,11 +213,15 @@ def alive(pid: int) -> bool:
 
 @pytest.mark.slow
 @pytest.mark.skipif(not Path("/proc").is_dir(), reason="reads /proc (Linux)")
-def test_sweep_workers_stop_when_the_coordinator_is_killed(tmp_path):
-    """SIGKILL the coordinator of a process-pool sweep: every worker exits within seconds."""
+@pytest.mark.parametrize("executor", ["processes", "dask"])
+def test_sweep_workers_stop_when_the_coordinator_is_killed(tmp_path, executor):
+    """SIGKILL the coordinator of a sweep on local worker processes (a process pool, or a
+    Dask LocalCluster whose workers watch their parent through Dask's own pipe): every worker
+    exits within seconds.
+    """
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
     argv = [sys.executable, "-m", "sim", "sweep=capacity_lhs", "sweep.samples=40",
-            "sweep.chunk_size=1", "sweep.workers=2", "sweep.executor=processes",
+            "sweep.chunk_size=1", "sweep.workers=2", f"sweep.executor={executor}",
             "sweep.progress=false", "run.horizon_years=2", f"sweep.output_dir={tmp_path}",
             "sweep.name=orphans"]  # fmt: skip
     proc = subprocess.Popen(argv, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env)
