@@ -9,26 +9,7 @@ import openpyxl
 import pytest
 from pypdf import PdfReader
 
-SECTIONS = [
-    "Summary",
-    "Options summary",
-    "Results over time",
-    "Who pays and who saves",
-    "Risk and uncertainty",
-    "Equity",
-    "Assumptions",
-    "Methods",
-    "Limitations",
-]
-STRESS = [
-    "1. Objectives",
-    "2. Model logic",
-    "2a. Appraisal definitions (Green Book)",
-    "3. Data",
-    "4. Experimentation",
-    "5. Implementation",
-    "6. Code access",
-]
+from .expected import SECTIONS, STRESS
 
 
 @pytest.fixture(scope="module")

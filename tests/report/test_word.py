@@ -14,17 +14,7 @@ from sim.report.content import TableBlock, build_pack
 from sim.report.stats import option_labels
 from sim.report.tables import options_money_table
 
-SECTIONS = [
-    "Summary",
-    "Options summary",
-    "Results over time",
-    "Who pays and who saves",
-    "Risk and uncertainty",
-    "Equity",
-    "Assumptions",
-    "Methods",
-    "Limitations",
-]
+from .expected import SECTIONS
 
 
 @pytest.fixture(scope="module")
