@@ -166,6 +166,18 @@ class CareHomeCfg:
     residents: float = MISSING
     community_admissions_per_1000_year: float = MISSING  # of frail people at home
     deaths_per_1000_year: float = MISSING
+    # Residents' urgent care (residents of the age bands below; 0: none). The national
+    # per-head rates of the front doors include these, so people at home make the rest.
+    urgent_care_age_bands: list[str] = field(default_factory=list)
+    ambulance_incidents_per_resident_year: float = 0.0
+    conveyed_share: float = 0.0  # of residents' 999 incidents, conveyed to type 1 ED
+    ed_attendances_per_resident_year: float = 0.0  # type 1, every route (incl. conveyed)
+    emergency_admissions_per_resident_year: float = 0.0  # all through ED
+    # The market: self-funded share of residents (the rest council- or NHS-funded), and
+    # places that follow occupancy toward a target with a lag (0 days: fixed places).
+    self_funded_share: float = 0.0
+    target_occupancy: float = 1.0
+    capacity_lag_days: float = 0.0
 
 
 @dataclass

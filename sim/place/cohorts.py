@@ -8,14 +8,18 @@ A :class:`Place` is what both engines run. It is built from a validated
    rescaled so that the population mean equals the national rate at the start;
 3. works out the *direct* rate of each front door so that, with the routes between them
    (unmet GP demand -> NHS 111 -> 999 / ED; 999 -> conveyance to ED), each door's total equals
-   its cited national figure at the start (see :func:`front_door_rates`).
+   its cited national figure at the start (see :func:`front_door_rates`);
+4. gives care-home residents their own urgent care (999 incidents, type 1 attendances,
+   emergency admissions at the published rates for residents) and takes it out of the
+   national totals before they are spread over people at home, since England's per-head
+   figures count residents too (see :func:`resident_urgent_care`).
 
 All rates are per person per day; shares are fractions of a flow.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from itertools import product
 
 import numpy as np
@@ -112,6 +116,8 @@ def build_place(cfg: PlaceCfg) -> Place:
     )
     in_care_home = ch.residents * ch_weight / ch_weight.sum()
     at_home = people - in_care_home
+    eligible = np.array([c.age in ch.urgent_care_age_bands for c in cohorts])
+    res = resident_urgent_care(cfg, float(in_care_home[eligible].sum()))
 
     def spread(per_head_year: float, rel: RelativeUse) -> np.ndarray:
         """Per-cohort daily hazards for people at home, whose mean use is ``per_head_year``
@@ -121,7 +127,25 @@ def build_place(cfg: PlaceCfg) -> Place:
         rr = np.asarray(rel.age)[ai] * np.asarray(rel.segment)[si] * need
         return per_head_year * people.sum() * rr / np.sum(at_home * rr) / DAYS_PER_YEAR
 
-    fd = front_door_rates(cfg)
+    n_people = float(people.sum())
+    fd0 = front_door_rates(cfg)
+    # People at home make the national totals less what residents make (their 999 incidents
+    # and their type 1 attendances that did not come by ambulance).
+    other = (res.attendances - res.conveyed) / n_people
+    walk_in = fd0.ed_walk_in - other
+    type1_walk_in = fd0.ed_walk_in * fd0.walk_in_type1_share - other
+    if walk_in <= 0 or type1_walk_in < 0 or fd0.ambulance_direct < res.incidents / n_people:
+        raise ConfigError(
+            f"place.care_home.ed_attendances_per_resident_year = "
+            f"{ch.ed_attendances_per_resident_year}: residents would make more 999 incidents "
+            f"or type 1 attendances than the place's national totals; allowed: less than them"
+        )
+    fd = replace(
+        fd0,
+        ambulance_direct=fd0.ambulance_direct - res.incidents / n_people,
+        ed_walk_in=walk_in,
+        walk_in_type1_share=type1_walk_in / walk_in,
+    )
 
     ed, amb, gp = cfg.ed, cfg.ambulance, cfg.primary_care
     deaths = np.array([pop.deaths_per_1000_year[a] for a in ages])[ai, si] * need / 1000
@@ -144,13 +168,20 @@ def build_place(cfg: PlaceCfg) -> Place:
     # admitted share averages to its national figure over the real attendance mix.
     type1_weight = at_home * (
         spread(fd.ed_walk_in * fd.walk_in_type1_share, ed.relative_use)
-        + spread(amb.incidents_per_head_year * amb.see_and_convey, amb.relative_use)
+        + spread(
+            (amb.incidents_per_head_year - res.incidents / n_people) * amb.see_and_convey,
+            amb.relative_use,
+        )
         + spread(cfg.nhs111.calls_per_head_year * cfg.nhs111.to_ed, gp.relative_use)
     )
-    admitted = (
-        ed.type1_admitted_share * admit_rr / (np.sum(type1_weight * admit_rr) / type1_weight.sum())
+    # Residents' attendances and admissions count in the national admitted share too.
+    per_day = 1.0 / DAYS_PER_YEAR  # type1_weight is attendances a day
+    scale = (
+        ed.type1_admitted_share * (type1_weight.sum() + res.attendances * per_day)
+        - res.admissions * per_day
     )
-    if admitted.max() > 0.95:
+    admitted = max(scale, 0.0) * admit_rr / np.sum(type1_weight * admit_rr)
+    if admitted.max() > 0.95 or scale <= 0:
         worst = cohorts[int(admitted.argmax())].label
         raise ConfigError(
             f"place.ed.relative_admission: gives cohort {worst} an admitted share of "
@@ -158,7 +189,7 @@ def build_place(cfg: PlaceCfg) -> Place:
         )
     vw = cfg.virtual_ward
     dn = cfg.district_nursing
-    per_day = 1.0 / (1000 * DAYS_PER_YEAR)
+    per_day = 1.0 / (1000 * DAYS_PER_YEAR)  # per 1,000 a year -> per person a day
     rate = {
         "gp_demand": spread(fd.gp_demand, gp.relative_use),
         "nhs111": spread(fd.nhs111_direct, gp.relative_use),
@@ -173,6 +204,10 @@ def build_place(cfg: PlaceCfg) -> Place:
             ch.community_admissions_per_1000_year * per_day,
             0.0,
         ),
+        # care-home residents' 999 calls and their type 1 attendances by other routes
+        "ch_call_999": np.where(eligible, ch.ambulance_incidents_per_resident_year, 0.0)
+        / DAYS_PER_YEAR,
+        "ch_ed_other": np.where(eligible, res.other_per_resident, 0.0) / DAYS_PER_YEAR,
         "dn_referral": np.where(
             np.array([c.segment in dn.segments for c in cohorts]),
             dn.referrals_per_1000_year * per_day,
@@ -185,6 +220,8 @@ def build_place(cfg: PlaceCfg) -> Place:
             np.array([c.segment in vw.step_up_segments for c in cohorts]), vw.step_up_share, 0.0
         ),
         "acute_death": np.asarray(cfg.acute.death_share)[ai],
+        "ch_conveyed": np.where(eligible, ch.conveyed_share, 0.0),
+        "ch_admitted": np.where(eligible, res.admitted_share, 0.0),
     }
     los = np.asarray(cfg.acute.los_days)[ai] * np.asarray(cfg.acute.los_segment_ratio)[si]
     pathway = np.array([cfg.acute.pathway_shares[a] for a in ages])[ai]
@@ -211,6 +248,40 @@ def build_place(cfg: PlaceCfg) -> Place:
         births_per_day=births,
         migration_per_day=migration,
         front_door=fd,
+    )
+
+
+@dataclass(frozen=True)
+class ResidentUrgentCare:
+    """Care-home residents' urgent care a year at the configured number of residents in the
+    urgent-care age bands, and the shares that route it.
+    """
+
+    incidents: float  # 999 incidents a year
+    conveyed: float  # of which conveyed to type 1 ED
+    attendances: float  # type 1 attendances a year, every route
+    admissions: float  # emergency admissions a year (all through ED)
+    other_per_resident: float  # type 1 attendances not by ambulance, per resident a year
+    admitted_share: float  # of residents' type 1 attendances
+
+
+def resident_urgent_care(cfg: PlaceCfg, residents: float) -> ResidentUrgentCare:
+    """What ``residents`` care-home residents make a year at the place's per-resident rates.
+
+    Attendances not by ambulance are the attendance rate less conveyances (the published
+    rates count every route, EVIDENCE 10.2); every emergency admission comes through ED, so
+    the admitted share is admissions over attendances.
+    """
+    ch = cfg.care_home
+    conveyed = ch.ambulance_incidents_per_resident_year * ch.conveyed_share
+    att, adm = ch.ed_attendances_per_resident_year, ch.emergency_admissions_per_resident_year
+    return ResidentUrgentCare(
+        incidents=residents * ch.ambulance_incidents_per_resident_year,
+        conveyed=residents * conveyed,
+        attendances=residents * att,
+        admissions=residents * adm,
+        other_per_resident=max(att - conveyed, 0.0),
+        admitted_share=adm / att if att > 0 else 0.0,
     )
 
 

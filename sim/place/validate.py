@@ -109,6 +109,7 @@ def validate_place(place: PlaceCfg) -> None:
         ch.residents,
         "must be below the population",
     )
+    _validate_care_home(place)
     check(place.follow_up.days > 0, "place.follow_up.days", place.follow_up.days, "must be > 0")
     check(
         place.follow_up.stages >= 1,
@@ -223,6 +224,58 @@ def _validate_acute(place: PlaceCfg) -> None:
     for i, v in enumerate(ac.pressure_discharge_speed):
         check(v > 0, f"place.acute.pressure_discharge_speed.{i}", v, "must be > 0")
     check(ac.max_stages >= 1, "place.acute.max_stages", ac.max_stages, "must be >= 1")
+
+
+MAX_PER_RESIDENT_YEAR = 365.0  # assumption: nobody uses urgent care more than once a day
+
+
+def _validate_care_home(place: PlaceCfg) -> None:
+    """Residents' urgent care and the market: known age bands, shares, rates a resident can
+    make, admissions within attendances, a target occupancy in (0, 1].
+    """
+    ch, key = place.care_home, "place.care_home"
+    bands = list(place.population.age_bands)
+    unknown = sorted(set(ch.urgent_care_age_bands) - set(bands))
+    if unknown:
+        raise ConfigError(
+            f"{key}.urgent_care_age_bands = {list(ch.urgent_care_age_bands)}: unknown "
+            f"{unknown}; allowed {bands}"
+        )
+    for name in ("conveyed_share", "self_funded_share"):
+        share(getattr(ch, name), f"{key}.{name}")
+    for name in (
+        "ambulance_incidents_per_resident_year",
+        "ed_attendances_per_resident_year",
+        "emergency_admissions_per_resident_year",
+    ):
+        value = getattr(ch, name)
+        check(
+            value <= MAX_PER_RESIDENT_YEAR,
+            f"{key}.{name}",
+            value,
+            f"must be <= {MAX_PER_RESIDENT_YEAR:g} a resident a year (daily use)",
+        )
+    att = ch.ed_attendances_per_resident_year
+    check(
+        ch.emergency_admissions_per_resident_year <= att,
+        f"{key}.emergency_admissions_per_resident_year",
+        ch.emergency_admissions_per_resident_year,
+        f"must be <= ed_attendances_per_resident_year ({att:g}): every admission comes through ED",
+    )
+    conveyed = ch.ambulance_incidents_per_resident_year * ch.conveyed_share
+    check(
+        conveyed <= att,
+        f"{key}.ed_attendances_per_resident_year",
+        att,
+        f"must be >= the conveyances it includes (ambulance_incidents_per_resident_year x "
+        f"conveyed_share = {conveyed:g})",
+    )
+    check(
+        0 < ch.target_occupancy <= 1,
+        f"{key}.target_occupancy",
+        ch.target_occupancy,
+        "must be in (0, 1]",
+    )
 
 
 def _validate_service(svc: ServiceCfg, key: str) -> None:

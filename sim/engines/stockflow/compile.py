@@ -220,6 +220,12 @@ def compile_model(model: Model) -> CompiledModel:
         "cap_fill": np.array(
             [idx(p_ix, model.capacities[c].fill_param) for c in caps], dtype=np.int64
         ),
+        "cap_follow": np.array(
+            [idx(p_ix, model.capacities[c].follow_param) for c in caps], dtype=np.int64
+        ),
+        "cap_lag": np.array(
+            [idx(p_ix, model.capacities[c].lag_param) for c in caps], dtype=np.int64
+        ),
         "cap_series": np.array(
             [z_ix[model.capacities[c].series] if model.capacities[c].series else 0 for c in caps],
             dtype=np.int64,

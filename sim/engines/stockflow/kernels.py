@@ -121,6 +121,8 @@ def simulate_draw(
     cap_param,
     cap_series,
     cap_fill,
+    cap_follow,
+    cap_lag,
     lk_t0,
     lk_t1,
     lk_stock,
@@ -165,6 +167,14 @@ def simulate_draw(
     level_acc = np.zeros(n_stocks)
     lk_acc = np.zeros(n_lk)
     limit_acc = np.zeros(n_caps)
+    # A capacity that follows its occupancy (a market): its places move toward occupancy /
+    # target with a first-order lag, from the limit parameter at the start.
+    follow = np.zeros(n_caps)
+    follow_step = np.zeros(n_caps)
+    for c in range(n_caps):
+        follow[c] = P[b, cap_param[c]]
+        if cap_follow[c] >= 0:
+            follow_step[c] = -math.expm1(-dt / P[b, cap_lag[c]])
     # Reports that are linear in what is accumulated anyway (flow totals, mean or end levels,
     # mean lookups and limits) are evaluated once per period; the others step by step.
     rep_stepwise = np.zeros(n_rep, dtype=np.bool_)
@@ -221,7 +231,7 @@ def simulate_draw(
     for t in range(n_steps):
         # Capacities: limits this step and occupancy at its start (room is set at first use).
         for c in range(n_caps):
-            limit[c] = P[b, cap_param[c]] * Z[zb, cap_series[c], t]
+            limit[c] = follow[c] * Z[zb, cap_series[c], t]
             level[c] = level_next[c]
             room_ready[c] = False
             free = limit[c] - level[c]
@@ -343,6 +353,9 @@ def simulate_draw(
             avail[s] = v
         for s in capped:
             level_next[stock_cap[s]] += x[s]
+        for c in range(n_caps):
+            if cap_follow[c] >= 0:
+                follow[c] += follow_step[c] * (level_next[c] / P[b, cap_follow[c]] - follow[c])
         for s in acc_stocks:
             level_acc[s] += x[s]
         for f in acc_arcs:
@@ -616,6 +629,8 @@ def simulate_batch(
     cap_param,
     cap_series,
     cap_fill,
+    cap_follow,
+    cap_lag,
     lk_t0,
     lk_t1,
     lk_stock,
@@ -666,6 +681,8 @@ def simulate_batch(
             cap_param,
             cap_series,
             cap_fill,
+            cap_follow,
+            cap_lag,
             lk_t0,
             lk_t1,
             lk_stock,
@@ -716,6 +733,8 @@ def simulate_serial(
     cap_param,
     cap_series,
     cap_fill,
+    cap_follow,
+    cap_lag,
     lk_t0,
     lk_t1,
     lk_stock,
@@ -768,6 +787,8 @@ def simulate_serial(
             cap_param,
             cap_series,
             cap_fill,
+            cap_follow,
+            cap_lag,
             lk_t0,
             lk_t1,
             lk_stock,
@@ -792,7 +813,7 @@ KERNEL_ARRAYS = (
     "op_kind", "op_src", "op_param", "op_scale", "op_series", "op_lookup", "op_cap",
     "op_arc0", "op_arc1", "op_group_end",
     "arc_src", "arc_dst", "arc_share", "arc_cap_out", "arc_cap_in",
-    "cap_per_day", "cap_param", "cap_series", "cap_fill",
+    "cap_per_day", "cap_param", "cap_series", "cap_fill", "cap_follow", "cap_lag",
     "lk_t0", "lk_t1", "lk_stock", "lk_weight", "lk_cap", "lk_p0", "lk_p1", "lk_xs", "lk_ys",
     "rep_kind", "rep_stat", "rep_t0", "rep_t1", "rep_target", "rep_weight", "rep_lookup",
 )  # fmt: skip

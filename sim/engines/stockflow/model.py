@@ -38,6 +38,10 @@ Conventions (all times in days; ``dt`` is the step):
   places freed in the step can be refilled in the same step; with ``"start_of_step"`` (Vensim,
   PySD) the occupancy is the one at the start of the step. With ``fill_time_days=T`` transfers
   fill at most ``min(1, dt / T)`` of the free room per step (Vensim's ``MAX(0, cap - occ) / T``).
+- A capacity that *follows its occupancy* (``follow_occupancy=target, lag_days=L``, a market
+  whose places respond to demand) starts at its limit parameter and after each step moves
+  toward ``occupancy / target`` by ``1 - exp(-dt / L)`` of the gap (exact first-order smoothing
+  of the end-of-step occupancy); its series multiplies the followed value.
 - Inflows to a ``same_step`` stock can leave it in the same step (queues and routing hubs);
   otherwise people stay at least one step in a stock.
 """
@@ -133,6 +137,8 @@ class Capacity:
     stocks: tuple[str, ...]
     convention: str = "same_step"
     fill_param: str | None = None
+    follow_param: str | None = None  # target occupancy: the limit follows occupancy / target
+    lag_param: str | None = None  # days of the first-order lag of a following limit
 
 
 @dataclass(frozen=True)
@@ -438,6 +444,8 @@ class Model:
         series: str | None = None,
         convention: str = "same_step",
         fill_time_days: Value | None = None,
+        follow_occupancy: Value | None = None,
+        lag_days: Value | None = None,
     ) -> str:
         """A limit on the total of ``stocks`` (beds, places), or with ``per_day`` on the people
         moved per day by the transfers that use it (appointments, assessments).
@@ -445,7 +453,9 @@ class Model:
         For an occupancy capacity, ``convention`` is ``"same_step"`` (places freed in a step
         can be refilled in it) or ``"start_of_step"`` (free room measured at the start of the
         step, as Vensim and PySD); ``fill_time_days`` (> 0) limits the transfers into it to
-        ``min(1, dt / fill_time_days)`` of the free room per step.
+        ``min(1, dt / fill_time_days)`` of the free room per step. With ``follow_occupancy``
+        (a target occupancy in (0, 1]) and ``lag_days`` (> 0) the limit follows the occupancy
+        (see the module docstring).
         """
         self._new_name(name, self.capacities, "capacity")
         if name in self.stocks:
@@ -467,6 +477,20 @@ class Model:
                     f"capacity {name!r}: fill time parameter {fill!r} must be declared with "
                     f"kind='positive'"
                 )
+        follow = lag = None
+        if (follow_occupancy is None) != (lag_days is None):
+            raise ModelError(f"capacity {name!r}: give both follow_occupancy and lag_days")
+        if follow_occupancy is not None:
+            if per_day:
+                raise ModelError(f"capacity {name!r}: a per-day capacity cannot follow occupancy")
+            follow = self._value(follow_occupancy, f"{name}.follow_occupancy", kind="positive")
+            lag = self._value(lag_days, f"{name}.lag_days", kind="positive")
+            for pname in (follow, lag):
+                if self.params[pname].kind != "positive":
+                    raise ModelError(
+                        f"capacity {name!r}: parameter {pname!r} must be declared with "
+                        f"kind='positive'"
+                    )
         members = tuple(stocks)
         if per_day and members:
             raise ModelError(f"capacity {name!r}: a per-day capacity takes no stocks")
@@ -479,7 +503,9 @@ class Model:
                     raise ModelError(f"stock {s!r} is in capacities {other.name!r} and {name!r}")
         if series is not None and series not in self.series_names:
             raise ModelError(f"capacity {name!r}: unknown series {series!r}")
-        self.capacities[name] = Capacity(name, lim, per_day, series, members, convention, fill)
+        self.capacities[name] = Capacity(
+            name, lim, per_day, series, members, convention, fill, follow, lag
+        )
         return name
 
     def lookup(

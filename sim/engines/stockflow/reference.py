@@ -133,6 +133,8 @@ class _Stepper:
         self.x = {name: s.initial_weight * p[s.initial_param] for name, s in model.stocks.items()}
         self.order = [model.operations[n] for n in _operation_order(model)]
         self.cap_of = {s: c.name for c in model.capacities.values() for s in c.stocks}
+        # limits that follow occupancy (a market) start at their limit parameter
+        self.follow = {c.name: p[c.limit_param] for c in model.capacities.values()}
 
     def _series(self, name: str | None, t: int) -> float:
         return 1.0 if name is None else float(self.z[name][t])
@@ -141,7 +143,7 @@ class _Stepper:
         """Advance one step; return what reports read (state, flows, demands, lookups...)."""
         m, p, dt = self.m, self.p, self.dt
         limit = {
-            c.name: p[c.limit_param] * self._series(c.series, t) for c in m.capacities.values()
+            c.name: self.follow[c.name] * self._series(c.series, t) for c in m.capacities.values()
         }
         occ = {c.name: sum(self.x[s] for s in c.stocks) for c in m.capacities.values()}
         lookup = {}
@@ -167,6 +169,11 @@ class _Stepper:
                 rate = p[op.rate_param] * self._series(op.series, t) * dt  # type: ignore[index]
                 self._route(op, rate * (lookup[op.lookup] if op.lookup else 1.0), st)
         self.x = st.new
+        for c in m.capacities.values():
+            if c.follow_param is not None:
+                occupied = sum(self.x[s] for s in c.stocks)
+                gap = occupied / p[c.follow_param] - self.follow[c.name]
+                self.follow[c.name] += -math.expm1(-dt / p[c.lag_param]) * gap  # type: ignore[index]
         return {
             "x": dict(self.x),
             "flow": st.flow,

@@ -10,6 +10,10 @@ cohort they came from. A person is always in exactly one stock:
 Also ``vw`` (virtual ward, step-up from ``admit``, step-down from the last stage of ``acute``),
 ``ucr`` (urgent community response, from 999) and ``dn`` (district nursing caseload).
 
+Care-home residents (cohorts of ``care_home.urgent_care_age_bands``) have urgent care of their
+own: ``care_home`` -> ``ch_amb`` (999) or ``ch_ed`` (type 1 ED by other routes) -> ``ch_admit``
+-> ``ch_board`` -> ``ch_acute`` (a stay in an acute bed) -> back to ``care_home``, or death.
+
 The feedback loop at the heart of the model: pathway capacity limits how fast people leave
 ``await_*``; waiting there deconditions them (P1 -> P2 -> P3) and fills beds; full beds keep
 decided admissions ``boarding`` in ED; bed pressure lengthens ambulance handovers.
@@ -65,7 +69,9 @@ def build_model(
     m = PlaceModel(f"place:{place.cfg.name}")
     sto = declare_place(m, place, dt_days, levers)
     m.cohort_stocks = {
-        c.label: {kind: tuple(_as_list(names[c.label])) for kind, names in sto.items()}
+        c.label: {
+            kind: tuple(_as_list(names[c.label])) for kind, names in sto.items() if c.label in names
+        }
         for c in place.cohorts
     }
     return m
@@ -145,7 +151,22 @@ def _declare_stocks(m: Model, place: Place, labels: list[str]) -> dict:
         one(hub, same_step=True)
     for p in AWAITS:
         one(f"await_{p}")
+    for hub in RESIDENT_HUBS:  # care-home residents' urgent care, in their age bands only
+        sto[hub] = {lab: m.stock(f"{hub}[{lab}]", same_step=True) for lab in resident_labels(place)}
     return sto
+
+
+RESIDENT_HUBS = ("ch_amb", "ch_ed", "ch_admit", "ch_board", "ch_return")
+"""Same-day hubs of care-home residents' urgent care: 999, type 1 ED, admission (these three
+hold the resident's care-home place), boarding and the return after a stay or from ED."""
+RESIDENT_KINDS = (*RESIDENT_HUBS, "ch_acute")
+"""Stock kinds of care-home residents away from the home (they stay residents)."""
+
+
+def resident_labels(place: Place) -> list[str]:
+    """Cohorts whose care-home residents make urgent-care demand (their age bands)."""
+    bands = set(place.cfg.care_home.urgent_care_age_bands)
+    return [c.label for c in place.cohorts if c.age in bands]
 
 
 HOME_RATES = (
@@ -336,16 +357,18 @@ def _declare_hospital(
             exit="death",
             lookup="discharge_speed",
         )
+    _declare_resident_stays(m, place, sto, dt)
     beds = m.capacity(
         "acute_beds",
         m.param("acute.beds", ac.beds, units="beds"),
         stocks=[s for lab in labels for s in sto["acute"][lab]]
-        + [a[lab] for a in awaits for lab in labels],
+        + [a[lab] for a in awaits for lab in labels]
+        + _all(sto["ch_acute"]),
         series=lv.series("acute.beds", _plan("acute_beds")),
     )
     # Bed pressure: acute patients (incl. those awaiting a pathway) plus ED boarders per bed.
     # It speeds discharges (a balancing loop) and lengthens ambulance handovers.
-    pressure = {beds: 1.0} | {b: 1.0 for b in boarding.values()}
+    pressure = {beds: 1.0} | {b: 1.0 for b in (*boarding.values(), *sto["ch_board"].values())}
     m.lookup(
         "discharge_speed",
         pressure,
@@ -452,8 +475,12 @@ def _declare_admission(m: Model, place: Place, labels: list[str], sto: dict, lv:
             np.inf,
             {sto["follow"][lab][0]: zero, boarding[lab]: stay},
         )
+    _declare_resident_urgent_care(m, place, sto)
     m.transfer(
-        "admit_to_bed", "acute_beds", [(boarding[lab], sto["acute"][lab][0]) for lab in labels]
+        "admit_to_bed",
+        "acute_beds",
+        [(boarding[lab], sto["acute"][lab][0]) for lab in labels]
+        + [(sto["ch_board"][lab], stages[0]) for lab, stages in sto["ch_acute"].items()],
     )
     sent_home = m.param("acute.boarding_discharge_per_day", ac.boarding_discharge_per_day)
     # Still no bed after a night: some are treated in ED and sent home. They carry the death
@@ -467,6 +494,95 @@ def _declare_admission(m: Model, place: Place, labels: list[str], sto: dict, lv:
             sent_home,
             {sto["follow"][lab][0]: 1.0 - float(died[i]), None: float(died[i])},
             exit="death",
+        )
+    for lab in sto["ch_board"]:  # residents too, back to their home
+        i = labels.index(lab)
+        m.outflow(
+            f"ch_sent_home[{lab}]",
+            sto["ch_board"][lab],
+            sent_home,
+            {
+                k: v
+                for k, v in {
+                    sto["ch_return"][lab]: 1.0 - float(died[i]),
+                    None: float(died[i]),
+                }.items()
+                if v > 0
+            },
+            exit="death",
+        )
+
+
+def _declare_resident_stays(m: Model, place: Place, sto: dict, dt: float) -> None:
+    """Care-home residents' acute stays (the cohort's length of stay, sped up under bed
+    pressure as everyone's): death in hospital at the cohort's share, or back to the home.
+    """
+    ac = place.cfg.acute
+    index = {c.label: i for i, c in enumerate(place.cohorts)}
+    sto["ch_acute"] = {}
+    for lab in resident_labels(place):
+        i = index[lab]
+        died = float(place.share["acute_death"][i])
+        routes = {None: died, sto["ch_return"][lab]: 1.0 - died}
+        sto["ch_acute"][lab] = m.delay(
+            f"ch_acute[{lab}]",
+            float(place.los_days[i]),
+            stage_count(place.los_days[i], ac.max_stages, dt),
+            {k: v for k, v in routes.items() if v > 0},
+            exit="death",
+            lookup="discharge_speed",
+        )
+
+
+def _declare_resident_urgent_care(m: Model, place: Place, sto: dict) -> None:
+    """Care-home residents' 999 calls and type 1 attendances (EVIDENCE 10.1, 10.2, 10.17):
+    conveyed or treated at the home; admitted or back home from ED; same-day discharge or a
+    bed (boarding while none is free, some treated in ED and sent back). They return to their
+    home, whose place is kept for them (returns are not limited by its capacity).
+    """
+    ch, ac = place.cfg.care_home, place.cfg.acute
+    labs = resident_labels(place)
+    if not labs:
+        return
+    index = {c.label: i for i, c in enumerate(place.cohorts)}
+    call = m.param(
+        "care_home.ambulance_incidents_per_day",
+        ch.ambulance_incidents_per_resident_year / DAYS_PER_YEAR,
+        units="1/day",
+    )
+    other = m.param(
+        "care_home.ed_other_per_day",
+        float(place.rate["ch_ed_other"][index[labs[0]]]),
+        units="1/day",
+    )
+    conv = m.param("care_home.conveyed_share", ch.conveyed_share, kind="share")
+    treated = m.param("care_home.treated_at_home_share", 1 - ch.conveyed_share, kind="share")
+    adm_value = float(place.share["ch_admitted"][index[labs[0]]])
+    adm = m.param("care_home.ed_admitted_share", adm_value, kind="share")
+    back = m.param("care_home.ed_discharged_share", 1 - adm_value, kind="share")
+    zero = m_param(m, "acute.zero_los_share", ac.zero_los_share)
+    stay = m_param(m, "acute.overnight_share", 1 - ac.zero_los_share)
+    home = sto["care_home"]
+    for lab in labs:
+        m.outflow(f"ch_call_999[{lab}]", home[lab], call, sto["ch_amb"][lab])
+        m.outflow(f"ch_ed_other[{lab}]", home[lab], other, sto["ch_ed"][lab])
+        m.outflow(
+            f"ch_amb_outcome[{lab}]",
+            sto["ch_amb"][lab],
+            np.inf,
+            {home[lab]: treated, sto["ch_ed"][lab]: conv},
+        )
+        m.outflow(
+            f"ch_ed_outcome[{lab}]",
+            sto["ch_ed"][lab],
+            np.inf,
+            {sto["ch_admit"][lab]: adm, home[lab]: back},
+        )
+        m.outflow(
+            f"ch_admission_route[{lab}]",
+            sto["ch_admit"][lab],
+            np.inf,
+            {home[lab]: zero, sto["ch_board"][lab]: stay},
         )
 
 
@@ -540,12 +656,35 @@ def _declare_community(m: Model, place: Place, labels: list[str], sto: dict, lv:
             stocks=[s for lab in labels for s in sto[kind][lab]],
             series=lv.series(capacity_lever[key], _plan(key)),
         )
+    ch = cfg.care_home
+    market = {}
+    if ch.capacity_lag_days > 0:  # places follow occupied places toward the target occupancy
+        market = {
+            "follow_occupancy": m.param(
+                "care_home.target_occupancy", ch.target_occupancy, kind="positive"
+            ),
+            "lag_days": m.param(
+                "care_home.capacity_lag_days", ch.capacity_lag_days, kind="positive", units="days"
+            ),
+        }
     m.capacity(
         "care_home",
-        m.param("care_home.beds", cfg.care_home.beds, units="beds"),
-        stocks=list(sto["care_home"].values()),
+        m.param("care_home.beds", ch.beds, units="beds"),
+        stocks=list(sto["care_home"].values())
+        + [sto[h][lab] for h in RESIDENT_HUBS[:3] for lab in sto[h]],
         series=_plan("care_home"),
+        **market,
     )
+    if sto["ch_return"]:  # residents back from hospital: their place, if the home has room
+        m.transfer(
+            "care_home_return",
+            "care_home",
+            [(sto["ch_return"][lab], sto["care_home"][lab]) for lab in sto["ch_return"]],
+        )
+        for lab in sto["ch_return"]:  # no room (places cut while away): home instead
+            m.outflow(
+                f"care_home_return_full[{lab}]", sto["ch_return"][lab], np.inf, sto["home"][lab]
+            )
     for p, (key, kind) in enumerate((("reablement", "reab"), ("ic_beds", "ic_bed"))):
         m.transfer(
             f"start_p{p + 1}",
@@ -622,7 +761,7 @@ def _declare_reports(m: Model, place: Place, labels: list[str], sto: dict) -> No
     ages = place.labels("age")
 
     def cohort_stocks(lab: str) -> list[str]:
-        return [s for table in sto.values() for s in _as_list(table[lab])]
+        return [s for table in sto.values() if lab in table for s in _as_list(table[lab])]
 
     _describe(m, "population")
     for c, lab in zip(place.cohorts, labels, strict=True):
@@ -635,7 +774,8 @@ def _declare_reports(m: Model, place: Place, labels: list[str], sto: dict) -> No
 
     service_stocks = {
         "acute_beds": [s for lab in labels for s in sto["acute"][lab]]
-        + [sto[f"await_{p}"][lab] for p in AWAITS for lab in labels],
+        + [sto[f"await_{p}"][lab] for p in AWAITS for lab in labels]
+        + _all(sto["ch_acute"]),
         "reablement": _all(sto["reab"]),
         "ic_beds": _all(sto["ic_bed"]),
         "virtual_ward": _all(sto["vw"]),
@@ -652,7 +792,7 @@ def _declare_reports(m: Model, place: Place, labels: list[str], sto: dict) -> No
     for p in AWAITS:
         m.report("nctr", stocks=list(sto[f"await_{p}"].values()), coords={"waiting_for": p.upper()})
     _describe(m, "boarding")
-    m.report("boarding", stocks=list(sto["boarding"].values()))
+    m.report("boarding", stocks=[*sto["boarding"].values(), *sto["ch_board"].values()])
     _describe(m, "acute_patients")
     for a in ages:
         cells = [lab for c, lab in zip(place.cohorts, labels, strict=True) if c.age == a]
@@ -660,7 +800,8 @@ def _declare_reports(m: Model, place: Place, labels: list[str], sto: dict) -> No
             "acute_patients",
             coords={"age_band": a},
             stocks=[s for lab in cells for s in sto["acute"][lab]]
-            + [sto[f"await_{p}"][lab] for p in AWAITS for lab in cells],
+            + [sto[f"await_{p}"][lab] for p in AWAITS for lab in cells]
+            + [s for lab in cells for s in sto["ch_acute"].get(lab, [])],
         )
 
     a = cfg.ambulance
@@ -673,15 +814,15 @@ def _declare_reports(m: Model, place: Place, labels: list[str], sto: dict) -> No
         "gp_appointments": {"gp_appointment:gp[{c}]->home[{c}]": 1},
         "gp_unmet": {"gp_unmet[{c}]": 1},
         "nhs111_calls": {"nhs111_call[{c}]": 1, "gp_unmet[{c}]->nhs111[{c}]": 1},
-        "ambulance_incidents": {"ambulance_outcome[{c}]": 1},
-        "hear_and_treat": {"ambulance_outcome[{c}]->home[{c}]": hear},
-        "see_and_treat": {"ambulance_outcome[{c}]->home[{c}]": 1 - hear, "ucr_start:ucr_hub[{c}]->ucr[{c}][1]": 1},
-        "conveyances": {"ambulance_outcome[{c}]->ed[{c}]": 1, "ucr_full[{c}]": 1},
+        "ambulance_incidents": {"ambulance_outcome[{c}]": 1, "ch_amb_outcome[{c}]": 1},
+        "hear_and_treat": {"ambulance_outcome[{c}]->home[{c}]": hear, "ch_amb_outcome[{c}]->care_home[{c}]": hear},
+        "see_and_treat": {"ambulance_outcome[{c}]->home[{c}]": 1 - hear, "ucr_start:ucr_hub[{c}]->ucr[{c}][1]": 1, "ch_amb_outcome[{c}]->care_home[{c}]": 1 - hear},
+        "conveyances": {"ambulance_outcome[{c}]->ed[{c}]": 1, "ucr_full[{c}]": 1, "ch_amb_outcome[{c}]->ch_ed[{c}]": 1},
         "ucr_starts": {"ucr_start:ucr_hub[{c}]->ucr[{c}][1]": 1},
-        "ed_attendances": {"walk_in[{c}]": 1, "ambulance_outcome[{c}]->ed[{c}]": 1, "ucr_full[{c}]": 1, "nhs111_outcome[{c}]->ed[{c}]": 1, "ucr[{c}].stage1->ed[{c}]": 1},
-        "ed_type1_attendances": {"ed_outcome[{c}]": 1},
-        "ed_admissions": {"ed_outcome[{c}]->admit[{c}]": 1},
-        "emergency_admissions": {"admission_route[{c}]": 1, "vw[{c}].stage1->boarding[{c}]": 1},
+        "ed_attendances": {"walk_in[{c}]": 1, "ambulance_outcome[{c}]->ed[{c}]": 1, "ucr_full[{c}]": 1, "nhs111_outcome[{c}]->ed[{c}]": 1, "ucr[{c}].stage1->ed[{c}]": 1, "ch_ed_outcome[{c}]": 1},
+        "ed_type1_attendances": {"ed_outcome[{c}]": 1, "ch_ed_outcome[{c}]": 1},
+        "ed_admissions": {"ed_outcome[{c}]->admit[{c}]": 1, "ch_ed_outcome[{c}]->ch_admit[{c}]": 1},
+        "emergency_admissions": {"admission_route[{c}]": 1, "vw[{c}].stage1->boarding[{c}]": 1, "ch_admission_route[{c}]": 1},
         "vw_step_up": {},
         "vw_step_down": {},
         "readmissions": {"readmission[{c}][{k}]": 1},
@@ -747,6 +888,11 @@ def _declare_reports(m: Model, place: Place, labels: list[str], sto: dict) -> No
                 ref = f"acute[{lab}].stage{last}->" + pathway_dst[pw].format(c=lab)
                 if _flow_exists(m, ref):
                     flows[ref] = 1.0
+                if pw == "P0" and lab in sto["ch_acute"]:  # residents back to their home
+                    stages = sto["ch_acute"][lab]
+                    ref = f"ch_acute[{lab}].stage{len(stages)}->ch_return[{lab}]"
+                    if _flow_exists(m, ref):
+                        flows[ref] = 1.0
                 if pw == "P0":
                     for vref in m.arcs_of("vw_step_down"):
                         if f"acute[{lab}][" in vref:
@@ -755,11 +901,16 @@ def _declare_reports(m: Model, place: Place, labels: list[str], sto: dict) -> No
     _describe(m, "handover_hours_lost")
     conv = {f"ambulance_outcome[{lab}]->ed[{lab}]": 1 / 60 for lab in labels}
     conv.update({f"ucr_full[{lab}]": 1 / 60 for lab in labels})
+    conv.update({f"ch_amb_outcome[{lab}]->ch_ed[{lab}]": 1 / 60 for lab in sto["ch_amb"]})
     m.report("handover_hours_lost", flows=conv, lookup="handover_minutes")
     _declare_deaths_by_place(m, place, labels)
     _describe(m, "hospital_deaths")
     hd = {f"acute[{lab}].stage{len(sto['acute'][lab])}->death": 1.0 for lab in labels}
     hd.update({f"waiting_death:{sto[f'await_{p}'][lab]}": 1.0 for p in AWAITS for lab in labels})
+    hd.update(
+        {f"ch_acute[{lab}].stage{len(st)}->death": 1.0 for lab, st in sto["ch_acute"].items()}
+    )
+    hd.update({f"ch_sent_home[{lab}]->death": 1.0 for lab in sto["ch_board"]})
     m.report("hospital_deaths", flows={k: v for k, v in hd.items() if _flow_exists(m, k)})
 
 
@@ -770,7 +921,10 @@ def _describe(m: Model, var: str) -> None:
 
 PLACES_OF_DEATH = ("hospital", "care_home", "home", "hospice")
 """Where people die, as ONS counts it (EVIDENCE 10.74-10.78; "other places" count as home)."""
-_HOSPITAL_KINDS = ("acute", "await_p1", "await_p2", "await_p3", "boarding_sent_home", "ic_bed")
+_HOSPITAL_KINDS = (
+    "acute", "await_p1", "await_p2", "await_p3", "boarding_sent_home", "ic_bed", "ch_acute",
+    "ch_sent_home",
+)  # fmt: skip
 
 
 def _death_place(arc_name: str) -> str:

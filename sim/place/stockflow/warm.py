@@ -12,7 +12,7 @@ import numpy as np
 
 from sim.engines.stockflow import run_arrays
 from sim.engines.stockflow.compile import CompiledModel
-from sim.place.stockflow.declare import PlaceModel
+from sim.place.stockflow.declare import RESIDENT_KINDS, PlaceModel
 
 WARMUP_DAYS = 365.0
 """Days simulated before the start date so services begin in their usual state."""
@@ -68,9 +68,10 @@ def warm_start(
             others = sorted(
                 s_index[s]
                 for k, names in kinds.items()
-                if k not in ("home", "care_home")
+                if k not in ("home", "care_home", *RESIDENT_KINDS)
                 for s in names
             )
+            away = [s_index[s] for k in RESIDENT_KINDS for s in kinds.get(k, ())]
             doors = [
                 p_index[f"{d}[{label}].rate_per_day"]
                 for d in FRONT_DOORS
@@ -78,7 +79,8 @@ def warm_start(
             ]
             for b in range(len(x)):  # per draw, so a draw never depends on the batch size
                 residents = x0[b, home]
-                x[b, care] = x0[b, care]
+                # residents away from the home (in ED or hospital) count among its residents
+                x[b, care] = max(x0[b, care] - float(np.sum(x[b, away])), 0.0)
                 x[b, home] = max(residents - float(np.sum(x[b, others])), 0.0)
                 at_home = x[b, home] / residents if residents > 0 else 1.0
                 for j in doors:
