@@ -20,7 +20,10 @@ A patient's journey (times in days; each step reads its own column of the patien
 - ``community``: reablement, intermediate care, virtual ward, urgent community response and
   district nursing episodes, ending at home, in hospital, in a care home or in death;
 - ``follow_up``: 91 days at home after discharge, with readmissions and deaths;
-- ``care_home_stay``: long-term residents until death.
+- ``care_home_stay``: long-term residents until death, with urgent care of their own (999
+  calls and type 1 attendances at the place's rates for residents): the journey above, but
+  never to a virtual ward or a discharge pathway; after ED or a stay they return to their home
+  (their place is free while they are away, taken again on return) unless they die.
 """
 
 from __future__ import annotations
@@ -121,6 +124,11 @@ class PlaceSim:
         self.beds = Pool(env, self.bed_base + inputs.escalation_beds[0])
         self.svc = {k: Pool(env, float(getattr(cfg, k).capacity)) for k in COMMUNITY}
         self.svc["care_home"] = Pool(env, float(cfg.care_home.beds))
+        # The market: places follow occupied places toward the target, lagged (0: fixed).
+        lag = float(cfg.care_home.capacity_lag_days)
+        self.ch_follow = float(cfg.care_home.beds)
+        self.ch_follow_step = -math.expm1(-1.0 / lag) if lag > 0 else 0.0
+        self.ch_target = float(cfg.care_home.target_occupancy)
         self.cubicles = Pool(env, float(p.ed_cubicles))
         self.crews = Pool(env, float(p.ambulance_crews))
         # Today's capacities; the capacity plan (place.plan) scales them day by day.
@@ -189,7 +197,15 @@ class PlaceSim:
             ).tolist()
             for k in COMMUNITY
         }
-        self.ch_death_rate = cfg.care_home.deaths_per_1000_year / 1000.0 / DAYS_PER_YEAR
+        ch = cfg.care_home
+        self.ch_death_rate = ch.deaths_per_1000_year / 1000.0 / DAYS_PER_YEAR
+        self.ch_call = place.rate["ch_call_999"].tolist()
+        self.ch_other = place.rate["ch_ed_other"].tolist()
+        self.ch_admit = place.share["ch_admitted"].tolist()
+        self.ch_conveyed = float(ch.conveyed_share)
+        amb = cfg.ambulance
+        seen = amb.hear_and_treat + amb.see_and_treat
+        self.hear_share = amb.hear_and_treat / seen if seen > 0 else 0.0
         fu = cfg.follow_up
         self.fu_days = float(fu.days)
         self.fu_readmit = fu.readmissions_per_1000_day / 1000.0
@@ -321,6 +337,10 @@ class PlaceSim:
             self.rec.read_day(day)
             self.days_read = env_day
             if env_day < self.n_days:
+                if self.ch_follow_step > 0:  # the care-home market, as the stock-flow engine's
+                    occupied = self.svc["care_home"].value
+                    gap = occupied / self.ch_target - self.ch_follow
+                    self.ch_follow += self.ch_follow_step * gap
                 self._set_planned(env_day)
 
     def _set_planned(self, day: int) -> None:
@@ -332,6 +352,8 @@ class PlaceSim:
         beds = self.bed_base * float(plan["acute_beds"][day])
         self.beds.set_capacity(round(beds) + float(inputs.escalation_beds[day]))
         for key, (pool, today) in self.planned.items():
+            if key == "care_home" and self.ch_follow_step > 0:
+                today = self.ch_follow
             cap = round(today * float(plan[key][day]))
             if cap != pool.capacity:
                 pool.set_capacity(cap)
@@ -532,7 +554,7 @@ class PlaceSim:
             self.env.process(self.community(pt, "district_nursing"))
 
     # -- ambulance and ED ----------------------------------------------------------------------
-    def crew_job(self, pt: Patient, kind: int):
+    def crew_job(self, pt: Patient, kind: int, admitted: bool | None = None):
         """A crew attends: 0 see-and-treat, 1 refer to UCR (or convey if full), 2 convey.
 
         Every incident ends in exactly one outcome: see-and-treat (at home, or referred to a
@@ -540,7 +562,8 @@ class PlaceSim:
         for a crew, on scene or travelling at the horizon are open rows of the log.
         """
         env, row, d, rec = self.env, pt.row, self.durations, self.rec
-        self.enter()
+        if not pt.resident:
+            self.enter()
         t_call = env.now
         tok = rec.begin(pt.pid, pt.c, "ambulance", t_call)
         ev = self.crews.acquire()
@@ -555,7 +578,8 @@ class PlaceSim:
             self.count("see_and_treat", pt.q)
             self.crews.release()
             rec.end(tok, env.now, "home", scene)
-            self.leave_home()
+            if not pt.resident:
+                self.leave_home()
             return
         if kind == 1 and self.svc["ucr"].try_acquire():
             self.count("see_and_treat", pt.q)
@@ -580,7 +604,9 @@ class PlaceSim:
         self.count_day("handover_hours_lost", lost / 60.0)
         turn = d["turnaround"] * row[self.dur_col["turnaround"]]
         env.timeout(turn).callbacks.append(self._crew_back)
-        yield from self.treat_in_ed(pt, t_arr, (self.handover_min + delay) / MIN_PER_DAY, ed)
+        yield from self.treat_in_ed(
+            pt, t_arr, (self.handover_min + delay) / MIN_PER_DAY, ed, admitted
+        )
 
     def _crew_back(self, _event) -> None:
         self.crews.release()
@@ -614,13 +640,18 @@ class PlaceSim:
         yield from self.take_cubicle(pt)
         yield from self.treat_in_ed(pt, t_arr, 0.0, tok)
 
-    def treat_in_ed(self, pt: Patient, t_arr: float, before: float, tok: int):
+    def treat_in_ed(
+        self, pt: Patient, t_arr: float, before: float, tok: int, admitted: bool | None = None
+    ):
         """Assessment and treatment; then home, or (admission decided) on to admission.
-        ``before`` is the time already spent in a cubicle (handover), ``tok`` the log's token.
+        ``before`` is the time already spent in a cubicle (handover), ``tok`` the log's token;
+        ``admitted`` overrides the cohort's admitted share (care-home residents).
         """
         env, row = self.env, pt.row
         self.rec.start(tok, env.now - before)
-        if row[self.L.ADMIT] < self.admit_share[pt.c]:
+        if admitted is None:
+            admitted = row[self.L.ADMIT] < self.admit_share[pt.c]
+        if admitted:
             dur = self.durations["ed_decision"] * row[self.dur_col["ed_decision"]]
             yield env.timeout(dur)
             self.count("ed_admissions", pt.q)  # the decision to admit, at its time
@@ -631,7 +662,8 @@ class PlaceSim:
             yield env.timeout(dur)
             self.rec.end(tok, env.now, "home", dur + before)
             self.leave_ed(pt)
-            self.leave_home()
+            if not pt.resident:
+                self.leave_home()
 
     def leave_ed(self, pt: Patient) -> None:
         """The patient leaves ED: free the cubicle, record the time spent there."""
@@ -653,7 +685,7 @@ class PlaceSim:
     def admission(self, pt: Patient):
         """A decided admission: step-up to a virtual ward, same-day discharge, or a bed."""
         row, c = pt.row, pt.c
-        if self.step_up[c] > 0 and row[self.L.STEP_UP] < self.step_up[c]:
+        if not pt.resident and self.step_up[c] > 0 and row[self.L.STEP_UP] < self.step_up[c]:
             if self.svc["virtual_ward"].try_acquire():
                 self.count("vw_step_up", pt.q)
                 self.leave_ed(pt)
@@ -664,7 +696,8 @@ class PlaceSim:
             now = self.env.now
             self.rec.episode(pt.pid, c, "same_day", now, now, now, "home", 0.0)
             self.leave_ed(pt)
-            yield from self.follow_up(pt)
+            if not pt.resident:
+                yield from self.follow_up(pt)
             return
         yield from self.board(pt)
 
@@ -689,9 +722,11 @@ class PlaceSim:
                 self.rec.end(tok, env.now, "sent_home", env.now - t0)
                 self.leave_ed(pt)
                 if pt.row[self.L.OUTCOME] < self.outcome_cum[pt.c][0]:
+                    pt.alive = False
                     self.die()  # the death risk of the stay they would have had, as in a bed
                     return
-                yield from self.follow_up(pt)
+                if not pt.resident:
+                    yield from self.follow_up(pt)
                 return
             self.rec.end(tok, env.now, "bed", env.now - t0)
         self.leave_ed(pt)
@@ -734,7 +769,13 @@ class PlaceSim:
             self.rec.end(tok, env.now, "death", los)
             self._free_bed(pt)
             self.count_day("hospital_deaths")
+            pt.alive = False
             self.die()
+            return
+        if pt.resident:  # back to their care home (counted as P0: usual place of residence)
+            self.count("discharges_P0", pt.q)
+            self.rec.end(tok, env.now, "care_home", los)
+            self._free_bed(pt)
             return
         k = 0 if u < cum[1] else (1 if u < cum[2] else (2 if u < cum[3] else 3))
         self.count(f"discharges_P{k}", pt.q)
@@ -883,16 +924,63 @@ class PlaceSim:
             self.die()
 
     def care_home_stay(self, pt: Patient):
-        """A long-term care-home resident (bed already taken), until death."""
-        env = self.env
-        t0 = env.now
-        tok = self.rec.begin(pt.pid, pt.c, "care_home", t0, t0)
-        stay = (
+        """A long-term care-home resident (bed already taken), until death: in the home,
+        with spells of urgent care (999 or type 1 ED, maybe a stay) from which they return.
+        Deaths in the home are an Exp(1) clock of the patient's row run only while there.
+        """
+        env, c = self.env, pt.c
+        death_left = (
             pt.row[self.L.CARE_HOME_DEATH] / self.ch_death_rate if self.ch_death_rate > 0 else INF
         )
-        if stay == INF:
+        call, other = self.ch_call[c], self.ch_other[c]
+        urgent = call + other
+        rng = self.streams["care_home.urgent"]
+        while True:
+            t0 = env.now
+            tok = self.rec.begin(pt.pid, c, "care_home", t0, t0)
+            nxt = rng.exponential(1.0 / urgent) if urgent > 0 else INF
+            first = min(death_left, nxt)
+            if first == INF:
+                return
+            yield env.timeout(first)
+            if first == death_left:
+                self.svc["care_home"].release()
+                self.rec.end(tok, env.now, "death", first)
+                self.die()
+                return
+            death_left -= first
+            self.rec.end(tok, env.now, "urgent_care", first)
+            self.svc["care_home"].release()
+            yield from self.resident_urgent_care(pt, rng.random() * urgent < call)
+            if not pt.alive:
+                return
+            if not self.svc["care_home"].try_acquire():  # places cut while away: home
+                self.leave_home()
+                return
+
+    def resident_urgent_care(self, pt: Patient, by_999: bool):
+        """One urgent-care spell of a care-home resident: a 999 incident (conveyed, or
+        treated at the home by phone or at scene) or a type 1 attendance by another route,
+        with the resident's own admitted share; ends back at the home or in death.
+        """
+        pt.resident = True
+        pt.row = row = self.rows("care_home_urgent").next()
+        t1 = self.L.ADMIT  # the residents' admitted share replaces the cohort's
+        admitted = row[t1] < self.ch_admit[pt.c]
+        if by_999:
+            self.count("ambulance_incidents", pt.q)
+            if row[self.L.ROUTE] >= self.ch_conveyed:
+                hear = (
+                    row[self.L.ROUTE] < self.ch_conveyed + (1 - self.ch_conveyed) * self.hear_share
+                )
+                if hear:
+                    self.count("hear_and_treat", pt.q)
+                    return
+                yield from self.crew_job(pt, 0)
+                return
+            yield from self.crew_job(pt, 2, admitted)
             return
-        yield env.timeout(stay)
-        self.svc["care_home"].release()
-        self.rec.end(tok, env.now, "death", stay)
-        self.die()
+        t_arr = self.env.now
+        tok = self.arrive_ed(pt)
+        yield from self.take_cubicle(pt)
+        yield from self.treat_in_ed(pt, t_arr, 0.0, tok, admitted)
