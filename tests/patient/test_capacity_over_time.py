@@ -48,7 +48,8 @@ def test_patients_queueing_for_a_full_care_home_can_die_waiting():
 
 def test_the_capacity_plan_steps_up_on_1_april_in_the_patient_engine():
     """place.plan on the patient engine: today's capacity until 31 March, then x (1 + g)
-    (whole beds and places), for beds, community services and care homes alike."""
+    (whole beds and places), for beds, community services and care homes alike (care-home
+    places held to the plan: the market rule off)."""
     ds = run_patient(
         [
             "run.start_date=2026-03-25",
@@ -56,10 +57,11 @@ def test_the_capacity_plan_steps_up_on_1_april_in_the_patient_engine():
             "place.plan.services.acute_beds.growth_per_year=0.1",
             "place.plan.services.reablement.growth_per_year=0.1",
             "place.plan.services.care_home.growth_per_year=0.1",
+            "place.care_home.capacity_lag_days=0",
         ]
     )[0]
     cap = ds["capacity"].isel(draw=0)
-    for svc, today in (("acute_beds", 1404), ("reablement", 420), ("care_home", 5820)):
+    for svc, today in (("acute_beds", 1404), ("reablement", 420), ("care_home", 5890)):
         series = cap.sel(service=svc).to_series()
         assert np.allclose(series[:"2026-03-31"], today), (svc, series)
         assert np.allclose(series["2026-04-01":], round(today * 1.1)), (svc, series)

@@ -744,7 +744,7 @@ class PlaceSim:
             los = self.los_days[c] * row[self.los_col[c]] / self.speed(self.pressure())
         else:
             los = residual
-        if self.step_down_rate > 0:
+        if self.step_down_rate > 0 and not pt.resident:  # residents go back to their home
             # Step-down is decided once a day (at the midnight board round, as the stock-flow
             # engine moves its daily fraction) for patients in the last stage of their stay.
             first = math.floor(t_bed + los - los / self.stages[c]) + 1.0
@@ -774,7 +774,7 @@ class PlaceSim:
             return
         if pt.resident:  # back to their care home (counted as P0: usual place of residence)
             self.count("discharges_P0", pt.q)
-            self.rec.end(tok, env.now, "care_home", los)
+            self.rec.end(tok, env.now, "P0", los)
             self._free_bed(pt)
             return
         k = 0 if u < cum[1] else (1 if u < cum[2] else (2 if u < cum[3] else 3))
