@@ -788,6 +788,14 @@ def _declare_reports(m: Model, place: Place, labels: list[str], sto: dict) -> No
     for svc in SERVICES:
         m.report("occupied", stocks=service_stocks[svc], coords={"service": svc})
         m.report("capacity", capacity=svc, coords={"service": svc})
+    _describe(m, "care_home_residents")  # who pays (EVIDENCE 10.33): the finance's LA share
+    self_funded = cfg.care_home.self_funded_share
+    for funder, w in (("council", 1.0 - self_funded), ("self_funded", self_funded)):
+        m.report(
+            "care_home_residents",
+            stocks={s: w for s in sto["care_home"].values()},
+            coords={"funder": funder},
+        )
     _describe(m, "nctr")
     for p in AWAITS:
         m.report("nctr", stocks=list(sto[f"await_{p}"].values()), coords={"waiting_for": p.upper()})
