@@ -132,12 +132,12 @@ def rows(ds) -> list[tuple]:
          / age.sum()), 0.54, (0.45, 0.65), False, "emergent", "EVIDENCE 2.9 (54% of bed days)",
          False),
         ("Deaths in a care home", float(dp.sel(place_of_death="care_home")) / deaths, 0.205,
-         (0.17, 0.24), False, "emergent", "EVIDENCE 10.76 (20.5%)", False),
+         (0.17, 0.24), True, "calibrated", "EVIDENCE 10.76 (20.5%)", False),
         ("Care-home admissions per 100,000 aged 65+", ch_rate, 584 / (1 - 0.489), (0.75, 1.25),
-         False, "emergent", "EVIDENCE 3.17 (584 council-funded, 2019/20) / (1 - 10.33 "
+         True, "calibrated", "EVIDENCE 3.17 (584 council-funded, 2019/20) / (1 - 10.33 "
          "self-funders 48.9%)", True),
         ("Care-home occupancy", float(y["occupancy"].sel(service="care_home").mean()), 0.86,
-         (0.82, 0.90), False, "emergent", "EVIDENCE 10.29 (86.0%, July 2025)", False),
+         (0.82, 0.90), True, "calibrated", "EVIDENCE 10.29 (86.0%, July 2025)", False),
         ("Decided admissions boarding in ED overnight (share of admissions)",
          float(y["boarding"].mean()) * 365 / tot["emergency_admissions"], 0.082, (0.04, 0.15),
          False, "emergent", "EVIDENCE 10.53 (12-h decision-to-admit waits, 8.2% of admissions)",

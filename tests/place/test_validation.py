@@ -31,3 +31,17 @@ def test_required_rows_are_within_their_bands_and_the_document_is_current():
     assert len(rows) == len(text.splitlines()) - 2  # every row names its source
     committed = (ROOT / "docs" / "validation.md").read_text()
     assert committed == fv.document(text, inside), "run python scripts/face_validity.py"
+
+
+def test_the_care_home_rows_are_required():
+    """Issue 11 part 2: care-home deaths, admissions per 100,000 aged 65+ and occupancy are
+    required rows of the committed document (inside their bands: the test above)."""
+    committed = (ROOT / "docs" / "validation.md").read_text().splitlines()
+    for name in (
+        "Deaths in a care home",
+        "Care-home admissions per 100,000 aged 65+",
+        "Care-home occupancy",
+    ):
+        (row,) = [line for line in committed if line.startswith(f"| {name} |")]
+        cells = [c.strip() for c in row.strip("|").split("|")]
+        assert cells[4] == "yes" and "(yes)" in cells[3], row
