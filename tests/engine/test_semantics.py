@@ -291,6 +291,30 @@ def test_inflow_scaled_by_a_lookup(engine, dt):
     np.testing.assert_allclose(r["arrived"], np.diff(x), rtol=1e-13)
 
 
+@ENGINES
+def test_transfer_scaled_by_a_lookup(engine):
+    """A queue of 1,000 whose transfer asks f(x) of what waits, f = 1 - x / 2,000 of the
+    queue itself at the start of the step (room never binds): x' = x (1 - (1 - x / 2,000)),
+    i.e. x' = x^2 / 2,000, step by step (issue 11: boarders find a bed at a share that falls
+    as beds fill).
+    """
+    m = Model("transfer lookup")
+    m.stock("queue", initial=1000.0)
+    m.stock("done")
+    m.capacity("slots", limit=1e9, stocks=["done"])
+    m.lookup("found", of=["queue"], xs=[0.0, 2000.0], ys=[1.0, 0.0])
+    m.transfer("go", capacity="slots", moves=[("queue", "done")], lookup="found")
+    describe(m, "queue_end", "moved")
+    m.report("queue_end", stocks=["queue"], at="end")
+    m.report("moved", flows=["go"])
+    x = [1000.0]
+    for _ in range(5):
+        x.append(x[-1] ** 2 / 2000.0)
+    r = engine(m, n_steps=5)
+    np.testing.assert_allclose(r["queue_end"], x[1:], rtol=1e-13)
+    np.testing.assert_allclose(r["moved"], -np.diff(x), rtol=1e-13)
+
+
 # -- reports: max/min over a period and intermediate quantities ----------------------------------
 
 

@@ -260,6 +260,8 @@ def simulate_draw(
                     Z,
                     op_cap,
                     op_series,
+                    op_lookup,
+                    lk_val,
                     op_arc0,
                     op_arc1,
                     arc_src,
@@ -532,6 +534,8 @@ def _transfer(
     Z,
     op_cap,
     op_series,
+    op_lookup,
+    lk_val,
     op_arc0,
     op_arc1,
     arc_src,
@@ -552,10 +556,13 @@ def _transfer(
     room_ready,
 ):
     """A capacity-limited transfer: each move asks ``1 - (1 - f z)^dt`` of what is available
-    in its source; together they get at most the capacity's room, rationed in proportion.
+    in its source (``z`` the series times the transfer's lookup, if any); together they get
+    at most the capacity's room, rationed in proportion.
     """
     c = op_cap[o]
     zt = Z[zb, op_series[o], t]
+    if op_lookup[o] >= 0:
+        zt *= lk_val[op_lookup[o]]
     a0 = op_arc0[o]
     a1 = op_arc1[o]
     demand = 0.0

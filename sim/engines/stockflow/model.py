@@ -354,9 +354,11 @@ class Model:
         *,
         fraction_per_day: Value = 1.0,
         series: str | None = None,
+        lookup: str | None = None,
     ) -> str:
         """Capacity-limited moves ``(src, dst[, fraction])``: each asks for its fraction ``f``
-        per day (default ``fraction_per_day``) x series(t), at most 1, of what is available in
+        per day (default ``fraction_per_day``) x series(t) x lookup (when given; a table of
+        stocks at the start of the step), at most 1, of what is available in
         its source: ``1 - (1 - f)^dt`` of it per step, so the same after a day for any ``dt``.
         All moves share the free capacity in proportion to demand. A fraction below 1 makes a
         process wait (geometric, ``1 / f`` days on average at ``dt = 1``) before capacity is even
@@ -378,7 +380,9 @@ class Model:
             arcs.append(Arc(arc_name, src, dst, own))
         if not arcs:
             raise ModelError(f"transfer {name!r} has no moves")
-        self._store(Operation(name, "transfer", None, None, series, None, capacity, tuple(arcs)))
+        self._store(
+            Operation(name, "transfer", None, None, series, lookup, capacity, tuple(arcs))
+        )
         return name
 
     def _operation(

@@ -162,7 +162,7 @@ class _Stepper:
                     done.add(op.src)  # type: ignore[arg-type]
                     self._competing(op.src, t, lookup, st)  # type: ignore[arg-type]
             elif op.kind == "transfer":
-                self._transfer(op, t, limit, occ, st)
+                self._transfer(op, t, limit, occ, st, lookup)
             elif op.kind == "drain":
                 self._route(op, st.avail[op.src], st)  # type: ignore[index]
             else:  # inflow
@@ -237,10 +237,13 @@ class _Stepper:
             if self.m.stocks[dst].same_step:
                 st.avail[dst] += amount
 
-    def _transfer(self, op: Operation, t: int, limit: dict, occ: dict, st: _StepState) -> None:
-        """Moves ask ``1 - (1 - f z)^dt`` of what is available; they share the room."""
+    def _transfer(
+        self, op: Operation, t: int, limit: dict, occ: dict, st: _StepState, lookup: dict
+    ) -> None:
+        """Moves ask ``1 - (1 - f z)^dt`` of what is available (``z`` the series times the
+        lookup); they share the room."""
         cap = self.m.capacities[op.capacity]  # type: ignore[index]
-        zt = self._series(op.series, t)
+        zt = self._series(op.series, t) * (lookup[op.lookup] if op.lookup else 1.0)
         wants = []
         for arc in op.arcs:
             f = min(1.0, self.p[arc.share_param] * zt)
