@@ -123,6 +123,11 @@ class AcuteCfg:
     pressure_bed_pressure: list[float] = MISSING  # (acute patients + boarders) / beds
     pressure_discharge_speed: list[float] = MISSING  # multiplier on the speed of stays
     boarding_discharge_per_day: float = MISSING  # boarders sent home from ED, per day
+    # crowding below full (sim/place/crowding.py): decided admissions find no bed on the day
+    # when the day's G&A occupancy plus a normal variation (sd crowding_spread) exceeds
+    # crowding_full_occupancy; spread 0 means boarding only when beds are truly full
+    crowding_full_occupancy: float = 1.0
+    crowding_spread: float = 0.0
 
 
 @dataclass

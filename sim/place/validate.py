@@ -6,6 +6,8 @@ per-band and per-segment lists have the right length; lookups increase; uncertai
 
 from __future__ import annotations
 
+import math
+
 from sim.config.errors import ConfigError
 from sim.config.keys import resolve_key
 from sim.config.schema import PlaceCfg, ServiceCfg
@@ -224,6 +226,18 @@ def _validate_acute(place: PlaceCfg) -> None:
     for i, v in enumerate(ac.pressure_discharge_speed):
         check(v > 0, f"place.acute.pressure_discharge_speed.{i}", v, "must be > 0")
     check(ac.max_stages >= 1, "place.acute.max_stages", ac.max_stages, "must be >= 1")
+    check(
+        math.isfinite(ac.crowding_full_occupancy) and ac.crowding_full_occupancy > 0,
+        "place.acute.crowding_full_occupancy",
+        ac.crowding_full_occupancy,
+        "must be a finite bed pressure > 0",
+    )
+    check(
+        math.isfinite(ac.crowding_spread) and 0 <= ac.crowding_spread <= 1,
+        "place.acute.crowding_spread",
+        ac.crowding_spread,
+        "must be between 0 and 1 (a standard deviation of bed pressure)",
+    )
 
 
 MAX_PER_RESIDENT_YEAR = 365.0  # assumption: nobody uses urgent care more than once a day

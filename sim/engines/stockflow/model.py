@@ -380,9 +380,7 @@ class Model:
             arcs.append(Arc(arc_name, src, dst, own))
         if not arcs:
             raise ModelError(f"transfer {name!r} has no moves")
-        self._store(
-            Operation(name, "transfer", None, None, series, lookup, capacity, tuple(arcs))
-        )
+        self._store(Operation(name, "transfer", None, None, series, lookup, capacity, tuple(arcs)))
         return name
 
     def _operation(

@@ -48,6 +48,7 @@ from sim.engines.des.sampling import (
     poisson_counts,
     row_block,
 )
+from sim.place import crowding
 from sim.place.patient.inputs import PlaceInputs
 from sim.place.patient.layout import Layout
 from sim.place.patient.patient import Patient
@@ -183,6 +184,12 @@ class PlaceSim:
         self.factor_by_dow = [factor_by_dow.get(k, 1.0) for k in range(7)]
         self.dow0 = int(inputs.day_of_week[0])
         self.speed = Table(ac.pressure_bed_pressure, ac.pressure_discharge_speed)
+        # Crowding below full: the share of decided admissions finding no suitable bed on the
+        # day, the stock-flow engine's lookup (sim/place/crowding.py), drawn from its own stream.
+        xs, found = crowding.bed_found_table(ac.crowding_full_occupancy, ac.crowding_spread)
+        self.bed_found = Table(xs, found)
+        self.crowd_rng = self.streams["crowding"]
+        self.crowding_on = min(found) < 1.0
         amb = cfg.ambulance
         self.handover_table = Table(amb.handover_bed_pressure, amb.handover_minutes_lost)
         self.routes_999 = np.cumsum(
@@ -701,37 +708,69 @@ class PlaceSim:
             return
         yield from self.board(pt)
 
+    def no_bed_today(self) -> bool:
+        """Crowding below full: whether a decided admission finds no suitable bed today, with
+        the chance the stock-flow engine's lookup gives at the bed pressure of the moment.
+        """
+        if not self.crowding_on:
+            return False
+        cap = self.beds.capacity
+        occupancy = self.beds.value / cap if cap > 0 else NO_BEDS_PRESSURE
+        return self.crowd_rng.random() >= self.bed_found(occupancy)
+
     def board(self, pt: Patient):
-        """Wait for a bed (boarding); after a while some are treated in ED and sent home."""
+        """Wait for a bed (boarding): below full, some find no suitable bed on the day and
+        try again once during each following day (crowding, as the stock-flow engine's
+        ``bed_found`` lookup moves boarders day by day); when every bed is taken they wait for
+        one, and after a while some are treated in ED and sent home.
+        """
         env = self.env
         t0 = env.now
-        if not self.beds.try_acquire():
+        crowded = self.no_bed_today()
+        if crowded or not self.beds.try_acquire():
             self.boarding.add(1)
             tok = self.rec.begin(pt.pid, pt.c, "boarding", t0, t0)
-            ev = self.beds.wait()
-            give_up = (
-                pt.row[self.L.SENT_HOME] / self.sent_home_rate if self.sent_home_rate > 0 else INF
-            )
-            if give_up < INF:
-                yield ev | env.timeout(give_up)
-            else:
-                yield ev
-            self.boarding.add(-1)
-            if self.beds.cancel(ev):
-                self.count_day("boarders_sent_home")
-                self.rec.end(tok, env.now, "sent_home", env.now - t0)
-                self.leave_ed(pt)
-                if pt.row[self.L.OUTCOME] < self.outcome_cum[pt.c][0]:
-                    pt.alive = False
-                    self.die()  # the death risk of the stay they would have had, as in a bed
+            if crowded:
+                while True:  # a bed is found at a moment of a following day, at its odds
+                    yield env.timeout(math.floor(env.now) + 1.0 + self.crowd_rng.random() - env.now)
+                    if not self.no_bed_today():
+                        break
+            if not (crowded and self.beds.try_acquire()):
+                sent_home = yield from self.wait_for_bed(pt)
+                if sent_home:
+                    self.rec.end(tok, env.now, "sent_home", env.now - t0)
+                    self.leave_ed(pt)
+                    if pt.row[self.L.OUTCOME] < self.outcome_cum[pt.c][0]:
+                        pt.alive = False
+                        self.die()  # the death risk of the stay they would have had
+                        return
+                    if not pt.resident:
+                        yield from self.follow_up(pt)
                     return
-                if not pt.resident:
-                    yield from self.follow_up(pt)
-                return
+            self.boarding.add(-1)
             self.rec.end(tok, env.now, "bed", env.now - t0)
         self.leave_ed(pt)
         self.acute_age[pt.age].add(1)
         yield from self.acute_stay(pt, t0)
+
+    def wait_for_bed(self, pt: Patient):
+        """Every bed is taken: wait for one; treated in ED and sent home after an exponential
+        time (``acute.boarding_discharge_per_day``), as the stock-flow engine sends boarders
+        home only while the hospital is full. Returns whether the patient was sent home.
+        """
+        env = self.env
+        ev = self.beds.wait()
+        rate = self.sent_home_rate
+        give_up = pt.row[self.L.SENT_HOME] / rate if rate > 0 else INF
+        if give_up < INF:
+            yield ev | env.timeout(give_up)
+        else:
+            yield ev
+        if self.beds.cancel(ev):
+            self.boarding.add(-1)
+            self.count_day("boarders_sent_home")
+            return True
+        return False
 
     def acute_stay(self, pt: Patient, t_request: float, residual: float = -1.0):
         """A stay in an acute bed (already taken), then death or a discharge pathway;

@@ -27,7 +27,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from sim.engines.stockflow.model import Model
-from sim.place import capacity_plan
+from sim.place import capacity_plan, crowding
 from sim.place.cohorts import Place
 from sim.place.levers import LEVERS, Targets, series_name
 from sim.place.vocabulary import DAYS_PER_YEAR, PATHWAYS, SERVICES, WAITED_PATHWAYS
@@ -376,6 +376,10 @@ def _declare_hospital(
         ac.pressure_discharge_speed,
         per_capacity=beds,
     )
+    xs, ys = crowding.bed_found_table(ac.crowding_full_occupancy, ac.crowding_spread)
+    m.lookup("bed_found", [beds], xs, ys, per_capacity=beds)  # of G&A occupancy
+    xs, ys = crowding.FULL_TABLE
+    m.lookup("hospital_full", pressure, xs, ys, per_capacity=beds)
     amb = cfg.ambulance
     m.lookup(
         "handover_minutes",
@@ -476,14 +480,18 @@ def _declare_admission(m: Model, place: Place, labels: list[str], sto: dict, lv:
             {sto["follow"][lab][0]: zero, boarding[lab]: stay},
         )
     _declare_resident_urgent_care(m, place, sto)
+    # Crowding below full (sim/place/crowding.py): a share of decided admissions finds no
+    # suitable bed on the day even when the daily average has room, and boards overnight.
     m.transfer(
         "admit_to_bed",
         "acute_beds",
         [(boarding[lab], sto["acute"][lab][0]) for lab in labels]
         + [(sto["ch_board"][lab], stages[0]) for lab, stages in sto["ch_acute"].items()],
+        lookup="bed_found",
     )
     sent_home = m.param("acute.boarding_discharge_per_day", ac.boarding_discharge_per_day)
-    # Still no bed after a night: some are treated in ED and sent home. They carry the death
+    # Still no bed after a night in a full hospital: some are treated in ED and sent home
+    # (below full, a boarder waits for a suitable bed: crowding.FULL_TABLE). They carry the death
     # risk of the stay they would have had (the cohort's in-hospital death share), so crowding
     # never lowers deaths (issue 11: boarders sent home must not escape that risk).
     died = place.share["acute_death"]
@@ -494,6 +502,7 @@ def _declare_admission(m: Model, place: Place, labels: list[str], sto: dict, lv:
             sent_home,
             {sto["follow"][lab][0]: 1.0 - float(died[i]), None: float(died[i])},
             exit="death",
+            lookup="hospital_full",
         )
     for lab in sto["ch_board"]:  # residents too, back to their home
         i = labels.index(lab)
@@ -510,6 +519,8 @@ def _declare_admission(m: Model, place: Place, labels: list[str], sto: dict, lv:
                 if v > 0
             },
             exit="death",
+            exit="death",
+            lookup="hospital_full",
         )
 
 
