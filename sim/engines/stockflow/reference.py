@@ -241,7 +241,8 @@ class _Stepper:
         self, op: Operation, t: int, limit: dict, occ: dict, st: _StepState, lookup: dict
     ) -> None:
         """Moves ask ``1 - (1 - f z)^dt`` of what is available (``z`` the series times the
-        lookup); they share the room."""
+        lookup); they share the room.
+        """
         cap = self.m.capacities[op.capacity]  # type: ignore[index]
         zt = self._series(op.series, t) * (lookup[op.lookup] if op.lookup else 1.0)
         wants = []
