@@ -99,6 +99,10 @@ def rows(ds) -> list[tuple]:
         ("Handover hours lost per conveyance", tot["handover_hours_lost"] / tot["conveyances"],
          1.6e6 / (8.8e6 * 0.59), (0.7, 1.3), True, "emergent",
          "EVIDENCE 1.16, 1.11, 1.14 (1.6 m h / 5.2 m conveyances)", True),
+        ("Decided admissions boarding in ED overnight (share of admissions)",
+         float(y["boarding"].mean()) * 365 / tot["emergency_admissions"], 0.082, (0.04, 0.15),
+         True, "emergent", "EVIDENCE 10.53 (12-h decision-to-admit waits, 8.2% of admissions)",
+         False),
         ("Urgent community response episodes a day", tot["ucr_starts"] / 365,
          45_000 * 12 / 365 * scale, (0.7, 1.3), True, "emergent",
          "EVIDENCE 3.1 (45,000 referrals a month)", True),
@@ -138,10 +142,6 @@ def rows(ds) -> list[tuple]:
          "self-funders 48.9%)", True),
         ("Care-home occupancy", float(y["occupancy"].sel(service="care_home").mean()), 0.86,
          (0.82, 0.90), True, "calibrated", "EVIDENCE 10.29 (86.0%, July 2025)", False),
-        ("Decided admissions boarding in ED overnight (share of admissions)",
-         float(y["boarding"].mean()) * 365 / tot["emergency_admissions"], 0.082, (0.04, 0.15),
-         False, "emergent", "EVIDENCE 10.53 (12-h decision-to-admit waits, 8.2% of admissions)",
-         False),
     ]  # fmt: skip
 
 

@@ -22,7 +22,8 @@ YEAR = [
 def test_fewer_beds_change_boarding_not_deaths():
     base = sim.run([*YEAR, "place.acute.beds=1404"])
     crowded = sim.run([*YEAR, "place.acute.beds=1150"])
-    assert float(crowded["boarding"].mean()) > 10 * max(float(base["boarding"].mean()), 1.0)
+    # the default place boards below full too (crowding, sim/place/crowding.py): ~12 a night
+    assert float(crowded["boarding"].mean()) > 3 * max(float(base["boarding"].mean()), 1.0)
     deaths = float(base["deaths"].sum())
     assert float(crowded["deaths"].sum()) == pytest.approx(deaths, rel=0.003)
     hospital = {

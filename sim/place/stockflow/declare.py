@@ -519,7 +519,6 @@ def _declare_admission(m: Model, place: Place, labels: list[str], sto: dict, lv:
                 if v > 0
             },
             exit="death",
-            exit="death",
             lookup="hospital_full",
         )
 

@@ -76,7 +76,7 @@ class ValueModel(Model):
         self._routes(f"{name}.stage{stages}", to, exit)
         return names
 
-    def transfer(self, name, capacity, moves, *, fraction_per_day=1.0, series=None):  # noqa: D102
+    def transfer(self, name, capacity, moves, *, fraction_per_day=1.0, series=None, lookup=None):  # noqa: D102
         frac = self._value(fraction_per_day, f"{name}.fraction_per_day")
         del frac
         for move in moves:
