@@ -51,3 +51,36 @@ def check_time_weighted_bed_days_within_2_percent(both):
     a = float(sf["occupied"].sel(service="acute_beds").sum())
     b = float(pe["occupied"].sel(service="acute_beds").sum())
     assert b == pytest.approx(a, rel=0.02), (a, b)
+
+
+def test_engines_agree_on_the_default_place_with_crowding():
+    """The default place as declared (91% occupancy, boarding below full): both engines read
+    one crowding curve (sim/place/crowding.py), so boarding agrees by construction; admissions,
+    bed days, occupancy and conveyances within 2%. NCTR and handover hours lost are within 5%
+    (docs/cross_engine.md says why they are not yet within 2%)."""
+    sf = sim.run(YEAR)
+    pe = run_patient(YEAR, replications=2)[0]
+    n = pe.sizes["draw"]
+
+    def pair(a: float, b: float) -> tuple[float, float]:
+        return a, b / n
+
+    checks = {
+        "admissions": (pair(float(sf["emergency_admissions"].sum()),
+                            float(pe["emergency_admissions"].sum())), 0.02),
+        "bed days": (pair(float(sf["occupied"].sel(service="acute_beds").sum()),
+                          float(pe["occupied_midnight"].sel(service="acute_beds").sum())), 0.02),
+        "conveyances": (pair(float(sf["conveyances"].sum()), float(pe["conveyances"].sum())),
+                        0.02),
+        "boarding": ((float(sf["boarding"].mean()), float(pe["boarding"].mean())), 0.10),
+        "nctr": ((float(sf["nctr"].sum("waiting_for").mean()),
+                  float(pe["nctr"].sum("waiting_for").mean())), 0.05),
+        "handover hours lost": (pair(float(sf["handover_hours_lost"].sum()),
+                                     float(pe["handover_hours_lost"].sum())), 0.05),
+    }  # fmt: skip
+    occ = float(sf["occupancy"].sel(service="acute_beds").mean())
+    pe_occ = float((pe["occupied_midnight"] / pe["capacity"]).sel(service="acute_beds").mean())
+    assert pe_occ == pytest.approx(occ, rel=0.02), (occ, pe_occ)
+    assert float(sf["boarding"].mean()) > 5, "the default place boards below full"
+    for name, ((a, b), rel) in checks.items():
+        assert b == pytest.approx(a, rel=rel), (name, a, b)
