@@ -56,6 +56,7 @@ VARIABLES: dict[str, Variable] = {
     "occupancy": V(("service",), "1", "Occupancy (occupied / capacity)", MEAN),
     "nctr": V(("waiting_for",), "patients", "Patients with no criteria to reside, waiting in an acute bed for their discharge pathway", MEAN),
     "boarding": V((), "patients", "Decided admissions waiting in ED for a bed", MEAN),
+    "decision_to_admit_over_12h": V((), "patients", "Decided admissions waiting more than 12 hours in ED from the decision to admit (stock-flow: boarding overnight below full)", SUM),
     "acute_patients": V(("age_band",), "patients", "Patients in acute beds by age band", MEAN),
     "bed_pressure_handover_minutes": V((), "minutes", "Handover minutes lost beyond 15 per conveyance at current bed pressure", MEAN),
     # -- activity, by deprivation quintile -----------------------------------------------------

@@ -72,6 +72,7 @@ BY_DAY = (
     "deaths",
     "ed_over_4h",
     "ed_over_12h",
+    "decision_to_admit_over_12h",
     "ed_corridor",
     "boarders_sent_home",
     "bed_pressure_handover_minutes",
@@ -737,6 +738,8 @@ class PlaceSim:
                         break
             if not (crowded and self.beds.try_acquire()):
                 sent_home = yield from self.wait_for_bed(pt)
+                if env.now - t0 > 0.5:
+                    self.count_day("decision_to_admit_over_12h")
                 if sent_home:
                     self.rec.end(tok, env.now, "sent_home", env.now - t0)
                     self.leave_ed(pt)
@@ -747,6 +750,8 @@ class PlaceSim:
                     if not pt.resident:
                         yield from self.follow_up(pt)
                     return
+            elif env.now - t0 > 0.5:
+                self.count_day("decision_to_admit_over_12h")
             self.boarding.add(-1)
             self.rec.end(tok, env.now, "bed", env.now - t0)
         self.leave_ed(pt)

@@ -378,6 +378,7 @@ def _declare_hospital(
     )
     xs, ys = crowding.bed_found_table(ac.crowding_full_occupancy, ac.crowding_spread)
     m.lookup("bed_found", [beds], xs, ys, per_capacity=beds)  # of G&A occupancy
+    m.lookup("no_bed_today", [beds], xs, [1.0 - y for y in ys], per_capacity=beds)
     xs, ys = crowding.FULL_TABLE
     m.lookup("hospital_full", pressure, xs, ys, per_capacity=beds)
     amb = cfg.ambulance
@@ -916,6 +917,9 @@ def _declare_reports(m: Model, place: Place, labels: list[str], sto: dict) -> No
                         if f"acute[{lab}][" in vref:
                             flows[vref] = 1.0
             m.report("discharges", flows=flows, coords={"pathway": pw, "quintile": q})
+    _describe(m, "decision_to_admit_over_12h")
+    into_boarding = {a.name: 1.0 for a in m.arcs.values() if a.dst in set(sto["boarding"].values())}
+    m.report("decision_to_admit_over_12h", flows=into_boarding, lookup="no_bed_today")
     _describe(m, "handover_hours_lost")
     conv = {f"ambulance_outcome[{lab}]->ed[{lab}]": 1 / 60 for lab in labels}
     conv.update({f"ucr_full[{lab}]": 1 / 60 for lab in labels})
