@@ -81,3 +81,23 @@ def test_bad_crowding_parameters_are_refused_naming_the_key(override, expected):
         load_config([override])
     assert expected in str(err.value)
     assert "\n" not in str(err.value)
+
+
+def test_no_option_changes_deaths_through_crowding():
+    """HomeFirst and virtual wards lower boarding; their deaths against the plan are the same
+    with crowding below full and without it (deaths are not linked to waits: docs/validation.md
+    notes, EVIDENCE 10.109-10.121)."""
+    three = ["run.draws=1", "run.horizon_years=3", "run.record_every_days=1095"]
+    change = {}
+    for spread in ("0.10", "0"):
+        common = [*three, f"place.acute.crowding_spread={spread}"]
+        base = sim.run(common)
+        for option in ("homefirst", "virtual_wards"):
+            ds = sim.run([*common, f"scenario={option}"])
+            deaths = float(ds["deaths"].sum() - base["deaths"].sum())
+            boarding = float(ds["boarding"].mean() - base["boarding"].mean())
+            change[option, spread] = (deaths, boarding)
+    for option in ("homefirst", "virtual_wards"):
+        with_crowding, without = change[option, "0.10"], change[option, "0"]
+        assert with_crowding[1] < -1.0, (option, with_crowding)
+        assert with_crowding[0] == pytest.approx(without[0], abs=3.0), (option, change)
