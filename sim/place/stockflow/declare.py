@@ -918,7 +918,8 @@ def _declare_reports(m: Model, place: Place, labels: list[str], sto: dict) -> No
                             flows[vref] = 1.0
             m.report("discharges", flows=flows, coords={"pathway": pw, "quintile": q})
     _describe(m, "decision_to_admit_over_12h")
-    into_boarding = {a.name: 1.0 for a in m.arcs.values() if a.dst in set(sto["boarding"].values())}
+    boarders = {*sto["boarding"].values(), *sto["ch_board"].values()}
+    into_boarding = {a.name: 1.0 for a in m.arcs.values() if a.dst in boarders}
     m.report("decision_to_admit_over_12h", flows=into_boarding, lookup="no_bed_today")
     _describe(m, "handover_hours_lost")
     conv = {f"ambulance_outcome[{lab}]->ed[{lab}]": 1 / 60 for lab in labels}

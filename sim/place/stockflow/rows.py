@@ -97,8 +97,14 @@ class ValueModel(Model):
             if not isinstance(share, str):
                 self.values[f"{name}->{label}.share"] = float(share)
 
-    def capacity(self, name, limit, *, stocks=(), per_day=False, series=None):  # noqa: D102
+    def capacity(  # noqa: D102
+        self, name, limit, *, stocks=(), per_day=False, series=None, follow_occupancy=None,
+        lag_days=None, **_kw,
+    ):  # fmt: skip
         self._value(limit, f"{name}.limit")
+        for value, part in ((follow_occupancy, "follow_occupancy"), (lag_days, "lag_days")):
+            if value is not None:
+                self._value(value, f"{name}.{part}")
         return name
 
     def lookup(self, name, of, xs, ys, *, per_capacity=None):  # noqa: D102
