@@ -98,13 +98,26 @@ class ValueModel(Model):
                 self.values[f"{name}->{label}.share"] = float(share)
 
     def capacity(  # noqa: D102
-        self, name, limit, *, stocks=(), per_day=False, series=None, follow_occupancy=None,
-        lag_days=None, **_kw,
-    ):  # fmt: skip
+        self,
+        name,
+        limit,
+        *,
+        stocks=(),
+        per_day=False,
+        series=None,
+        convention="same_step",
+        fill_time_days=None,
+        follow_occupancy=None,
+        lag_days=None,
+    ):
         self._value(limit, f"{name}.limit")
-        for value, part in ((follow_occupancy, "follow_occupancy"), (lag_days, "lag_days")):
+        for value, suffix in (
+            (fill_time_days, "fill_time_days"),
+            (follow_occupancy, "follow_occupancy"),
+            (lag_days, "lag_days"),
+        ):
             if value is not None:
-                self._value(value, f"{name}.{part}")
+                self._value(value, f"{name}.{suffix}")
         return name
 
     def lookup(self, name, of, xs, ys, *, per_capacity=None):  # noqa: D102
