@@ -45,32 +45,41 @@ def run(overrides: list[str] | None = None, draws: int = 1) -> xr.Dataset:
     return simulate(load_config(_with_draws(overrides, draws)))
 
 
-def appraise(overrides: list[str] | None = None, draws: int = 1) -> Appraisal:
+def appraise(
+    overrides: list[str] | None = None,
+    draws: int = 1,
+    progress: Callable[[str], None] | None = None,
+    option_overrides: dict[str, list[str]] | None = None,
+) -> Appraisal:
     """The main job from a notebook: baseline and options, and the appraisal of them.
 
     Returns an :class:`~sim.appraisal.result.Appraisal` with ``.appraisal`` (the metrics
     Dataset: dims ``option, draw, year``), ``.runs`` (each run's results Dataset,
     ``"baseline"`` first) and ``.configs``. ``overrides`` and ``draws`` work as in :func:`run`;
-    with ``scenario=X`` only X is appraised.
+    with ``scenario=X`` only X is appraised. ``progress`` receives one line per run (as the
+    command line prints them); ``option_overrides`` adds overrides to one option only
+    (``{"homefirst": ["scenario.effects.reablement_places.size.central=400"]}``), each option
+    validated as the command line validates it.
     """
     overrides = _with_draws(overrides, draws)
-    return run_appraisal(load_config(overrides), overrides)
+    return run_appraisal(load_config(overrides), overrides, progress, option_overrides)
 
 
 def main_job(
     overrides: list[str] | None = None,
     draws: int = 1,
     progress: Callable[[str], None] = lambda message: None,
+    option_overrides: dict[str, list[str]] | None = None,
 ) -> Path:
     """The main job exactly as ``python -m sim`` runs it: the run folder is claimed before
     the work (a taken ``run.name`` or an unwritable results folder is refused at once), then
     the baseline and options are run, appraised and written with the board pack.
 
     Returns the run folder. ``overrides`` and ``draws`` work as in :func:`run`; ``progress``
-    is called with a line of text at each stage.
+    is called with a line of text at each stage; ``option_overrides`` as in :func:`appraise`.
     """
     overrides = _with_draws(overrides, draws)
-    return run_main_job(load_config(overrides), overrides, progress)
+    return run_main_job(load_config(overrides), overrides, progress, option_overrides)
 
 
 def financial_years(

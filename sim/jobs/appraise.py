@@ -28,12 +28,25 @@ from sim.scenarios.money import changes_anything, plan_config
 log = logging.getLogger(__name__)
 
 
-def option_configs(cfg: Config, overrides: list[str]) -> dict[str, Config]:
-    """The options to appraise: the scenario named in ``cfg``, else ``appraisal.options``."""
+def option_configs(
+    cfg: Config, overrides: list[str], option_overrides: dict[str, list[str]] | None = None
+) -> dict[str, Config]:
+    """The options to appraise: the scenario named in ``cfg``, else ``appraisal.options``.
+
+    ``option_overrides`` adds overrides to one option only (``{"homefirst":
+    ["scenario.effects.reablement_places.size.central=400"]}``: an effect size that the other
+    options do not have); each option is composed and validated by :func:`load_config`.
+    """
+    extra = option_overrides or {}
     if changes_anything(cfg.scenario):
-        return {cfg.scenario.name: cfg}
+        if not extra.get(cfg.scenario.name):
+            return {cfg.scenario.name: cfg}
+        return {cfg.scenario.name: load_config([*overrides, *extra[cfg.scenario.name]])}
     rest = [o for o in overrides if not o.strip().startswith("scenario=")]
-    return {name: load_config([*rest, f"scenario={name}"]) for name in cfg.appraisal.options}
+    return {
+        name: load_config([*rest, *extra.get(name, []), f"scenario={name}"])
+        for name in cfg.appraisal.options
+    }
 
 
 def baseline_config(cfg: Config) -> Config:
@@ -61,14 +74,19 @@ def do_nothing_config(cfg: Config) -> Config | None:
 
 
 def run_appraisal(
-    cfg: Config, overrides: list[str], progress: Callable[[str], None] | None = None
+    cfg: Config,
+    overrides: list[str],
+    progress: Callable[[str], None] | None = None,
+    option_overrides: dict[str, list[str]] | None = None,
 ) -> Appraisal:
-    """Run the baseline and the options of ``cfg`` (composed from ``overrides``)."""
+    """Run the baseline and the options of ``cfg`` (composed from ``overrides``);
+    ``option_overrides`` as in :func:`option_configs`.
+    """
     say = progress or log.info
     if cfg.run.engine != "stockflow":  # operational detail of one scenario, no money
         say(f"{cfg.scenario.name} on the {cfg.run.engine} engine (no options appraisal)")
         return Appraisal(None, {cfg.scenario.name: simulate(cfg)}, {cfg.scenario.name: cfg})
-    options = option_configs(cfg, overrides)
+    options = option_configs(cfg, overrides, option_overrides)
     do_nothing = do_nothing_config(cfg)
     extra = {} if do_nothing is None else {DO_NOTHING: do_nothing}
     n = len(options) + 1 + len(extra)
