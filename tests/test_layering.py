@@ -1,7 +1,8 @@
 """The folders are the architecture: each layer imports only the layers above it.
 
 Layers, top down (DESIGN.md): config -> evidence -> results -> engines -> place -> finance ->
-scenarios -> appraisal -> report -> jobs -> sweep -> app -> the API and the command line.
+scenarios -> appraisal -> report -> jobs -> sweep -> the API and the command line -> the web
+app (``sim.app``, a client of the API beside the command line: nothing in ``sim`` imports it).
 The generic engines import nothing of ``sim`` outside their own package and the results
 schema; there is no import cycle among the modules of ``sim`` (imports inside functions
 included); at most a handful of imports sit inside functions, each with a comment saying why;
@@ -30,8 +31,8 @@ LAYERS = (
     "sim.report",
     "sim.jobs",
     "sim.sweep",
-    "sim.app",
-    "sim",  # sim/__init__.py, api.py, cli.py, __main__.py: the top
+    "sim",  # sim/__init__.py, api.py, cli.py, __main__.py
+    "sim.app",  # the web app: calls the API as the notebooks do
 )
 MAX_FUNCTION_IMPORTS = 5
 
@@ -82,7 +83,10 @@ def _known(name: str) -> str:
 
 
 def _layer(module: str) -> int:
-    return next(i for i, top in enumerate(LAYERS) if module == top or module.startswith(top + "."))
+    """The layer of ``module``: its longest matching package in :data:`LAYERS`."""
+    found = [(len(top), i) for i, top in enumerate(LAYERS)
+             if module == top or module.startswith(top + ".")]  # fmt: skip
+    return max(found)[1]
 
 
 @pytest.mark.parametrize("module", sorted(MODULES))
