@@ -54,26 +54,22 @@ if st.session_state.get("refused"):
     _show_errors(st.session_state["refused"])
 
 
-@st.fragment(run_every=1.0)
 def progress() -> None:
-    """The job's progress, refreshed every second while it runs."""
+    """The job's progress, redrawn every second while it runs; the whole page once it ends."""
     job = jobs.JOBS.get(st.session_state.get("job", ""))
-    if job is None:
+    if job is None or job.state != "running":
+        st.rerun(scope="app")  # the page below shows the outcome
         return
-    if job.state == "running":
-        st.progress(job.fraction, text=f"Running: {job.lines[-1] if job.lines else 'starting'}"
-                    f" ({job.seconds:.0f} s)")  # fmt: skip
-        if st.button("Cancel the run", icon=":material/stop:"):
-            jobs.cancel(job)
-            st.rerun(scope="app")
-        st.code("\n".join(job.lines) or "starting the worker", language=None)
-        return
-    if st.session_state.get("shown") != (job.id, job.state):
-        st.session_state["shown"] = (job.id, job.state)
-        st.rerun(scope="app")  # the page below the fragment shows the outcome
+    st.progress(job.fraction, text=f"Running: {job.lines[-1] if job.lines else 'starting'}"
+                f" ({job.seconds:.0f} s)")  # fmt: skip
+    if st.button("Cancel the run", icon=":material/stop:"):
+        jobs.cancel(job)
+        st.rerun(scope="app")
+    st.code("\n".join(job.lines) or "starting the worker", language=None)
 
 
-progress()
+if running:
+    st.fragment(progress, run_every=1.0)()
 if job is not None and job.state == "done" and job.folder is not None:
     st.session_state["run_folder"] = job.folder.name
     st.success(f"Done in {job.seconds:.0f} s: saved to {job.folder}.")
