@@ -112,7 +112,9 @@ def settled(d: webdriver.Chrome, pause: float = 1.0) -> None:
 
 def go(d: webdriver.Chrome, title: str) -> None:
     """Open a page from the sidebar."""
-    d.find_element(By.XPATH, f'//a[.//span[text()="{title}"]]').click()
+    d.find_element(
+        By.XPATH, f'//a[@data-testid="stSidebarNavLink"][.//p[text()="{title}"]]'
+    ).click()
     WebDriverWait(d, 120, 0.3).until(
         lambda d: d.find_elements(By.XPATH, f'//h1[contains(., "{title}")]')
     )

@@ -113,8 +113,12 @@ def _settled(driver) -> None:
     """Wait until Streamlit has finished rerunning the script."""
     from selenium.webdriver.common.by import By
 
-    time.sleep(0.5)
-    _wait(driver, lambda d: not d.find_elements(By.CSS_SELECTOR, '[data-testid="stStatusWidget"]'))
+    time.sleep(1.0)
+    _wait(
+        driver,
+        lambda d: not d.find_elements(By.CSS_SELECTOR, '[data-testid="stStatusWidget"]'),
+        180,
+    )
 
 
 def _set_number(driver, label: str, value: str) -> None:
@@ -130,7 +134,12 @@ def _set_number(driver, label: str, value: str) -> None:
 def _go(driver, title: str) -> None:
     from selenium.webdriver.common.by import By
 
-    link = _wait(driver, lambda d: d.find_element(By.XPATH, f'//a[.//span[text()="{title}"]]'))
+    link = _wait(
+        driver,
+        lambda d: d.find_element(
+            By.XPATH, f'//a[@data-testid="stSidebarNavLink"][.//p[text()="{title}"]]'
+        ),
+    )
     link.click()
     _wait(driver, lambda d: d.find_element(By.XPATH, f'//h1[contains(., "{title}")]'))
     _settled(driver)
@@ -155,7 +164,9 @@ def test_change_an_effect_run_see_the_table_change_and_download_the_pdf(server, 
     _wait(d, lambda d: d.find_element(By.XPATH, '//h1[contains(., "Place and options")]'))
     _settled(d)
     # short settings: HomeFirst alone, 2 years, 2 draws, a run name of its own
-    box = d.find_element(By.CSS_SELECTOR, '[data-testid="stMultiSelect"] input')
+    box = _wait(
+        d, lambda d: d.find_element(By.CSS_SELECTOR, '[data-testid="stMultiSelect"] input'), 180
+    )
     for _ in range(6):
         box.send_keys(Keys.BACKSPACE)
     box.send_keys("homefirst", Keys.ENTER, Keys.ESCAPE)
@@ -164,18 +175,21 @@ def test_change_an_effect_run_see_the_table_change_and_download_the_pdf(server, 
     _set_number(
         d, "Uncertainty draws (1 = central values; more = Latin hypercube over the ranges)", "2"
     )
-    name = d.find_element(
-        By.CSS_SELECTOR, 'input[aria-label="Run name (blank: the UTC date and time)"]'
+    name = _wait(
+        d,
+        lambda d: d.find_element(
+            By.CSS_SELECTOR, 'input[aria-label="Run name (blank: the UTC date and time)"]'
+        ),
     )
     name.send_keys("browser", Keys.ENTER)
     _settled(d)
-    assert "Every input is valid" in d.page_source
+    _wait(d, lambda d: "Every input is valid" in d.page_source, 120)
 
     _go(d, "Options table and downloads")
     before = _table(d)
     _go(d, "Effect sizes")
     _set_number(d, STEP_UP, "0.02")
-    assert "Every effect size is inside its range" in d.page_source
+    _wait(d, lambda d: "Every effect size is inside its range" in d.page_source, 120)
     _go(d, "Run")
     d.find_element(By.XPATH, '//button[.//p[text()="Run the appraisal"]]').click()
     _wait(d, lambda d: "Done in" in d.page_source or "The run stopped" in d.page_source, 600)

@@ -82,3 +82,15 @@ def test_an_effect_outside_its_range_gets_the_command_lines_message():
 
 def test_no_option_is_refused():
     assert "appraisal.options" in forms.validate(forms.Form(options=[]))
+
+
+def test_the_server_listens_on_loopback_at_the_given_port():
+    from sim.app.__main__ import port_number, streamlit_args
+
+    args = streamlit_args(8600)
+    assert "--server.address=127.0.0.1" in args and "--server.port=8600" in args
+    assert "--browser.gatherUsageStats=false" in args and "--server.headless=true" in args
+    assert port_number("8600") == 8600
+    for bad in ("0", "65536", "http", "80.5"):
+        with pytest.raises(Exception, match=r"--port = .*allowed a whole number 1-65535"):
+            port_number(bad)
