@@ -33,16 +33,16 @@ RUNS = {  # made in this order: the newest is the one the result pages open on
     "five-options": [],
 }
 COMMON = ["run.horizon_years=5", "run.draws=10"]
-PAGES = [  # (file name, sidebar title)
-    ("1_place_and_options", "Place and options"),
-    ("2_effect_sizes", "Effect sizes"),
-    ("3_run", "Run"),
-    ("5_options_table", "Options table and downloads"),
-    ("6_who_pays", "Who pays and who saves"),
-    ("7_results_over_time", "Results over time"),
-    ("8_uncertainty_and_equity", "Uncertainty and equity"),
-    ("9_validation", "Validation"),
-    ("10_compare", "Compare two runs"),
+PAGES = [  # (file name, sidebar title, an element the page draws last)
+    ("1_place_and_options", "Place and options", "stPageLink"),
+    ("2_effect_sizes", "Effect sizes", "stPageLink"),
+    ("3_run", "Run", "stButton"),
+    ("5_options_table", "Options table and downloads", "stDownloadButton"),
+    ("6_who_pays", "Who pays and who saves", "stImage"),
+    ("7_results_over_time", "Results over time", "stImage"),
+    ("8_uncertainty_and_equity", "Uncertainty and equity", "stTable"),
+    ("9_validation", "Validation", "stTable"),
+    ("10_compare", "Compare two runs", "stImage"),
 ]
 
 
@@ -100,23 +100,30 @@ def browser() -> webdriver.Chrome:
 
 
 def settled(d: webdriver.Chrome, pause: float = 1.0) -> None:
-    """Wait until Streamlit has finished its rerun and the images have loaded."""
+    """Wait until Streamlit has finished its rerun: no running indicator, every image
+    loaded, and the page unchanged for three seconds.
+    """
     time.sleep(pause)
-    WebDriverWait(d, 300, 0.3).until(
-        lambda d: (
-            not d.find_elements(By.CSS_SELECTOR, '[data-testid="stStatusWidget"]')
-            and d.execute_script("return [...document.images].every(i => i.complete)")
-        )
-    )
+    last, same, deadline = "", 0, time.monotonic() + 300
+    while same < 3 and time.monotonic() < deadline:
+        time.sleep(1.0)
+        busy = d.find_elements(By.CSS_SELECTOR, '[data-testid="stStatusWidget"]')
+        loaded = d.execute_script("return [...document.images].every(i => i.complete)")
+        now = d.page_source
+        same = same + 1 if (now == last and not busy and loaded) else 0
+        last = now
 
 
-def go(d: webdriver.Chrome, title: str) -> None:
+def go(d: webdriver.Chrome, title: str, ready: str = "stHeading") -> None:
     """Open a page from the sidebar."""
-    d.find_element(
-        By.XPATH, f'//a[@data-testid="stSidebarNavLink"][.//p[text()="{title}"]]'
-    ).click()
+    link = f'//a[@data-testid="stSidebarNavLink"][.//p[text()="{title}"]]'
+    WebDriverWait(d, 180, 0.3).until(lambda d: d.find_elements(By.XPATH, link))
+    d.find_element(By.XPATH, link).click()
     WebDriverWait(d, 120, 0.3).until(
         lambda d: d.find_elements(By.XPATH, f'//h1[contains(., "{title}")]')
+    )
+    WebDriverWait(d, 300, 0.3).until(
+        lambda d: d.find_elements(By.CSS_SELECTOR, f'[data-testid="{ready}"]')
     )
     settled(d, 2.0)
 
@@ -134,9 +141,10 @@ def main() -> int:
     d = browser()
     try:
         d.get(url)
+        WebDriverWait(d, 180, 0.3).until(lambda d: d.find_elements(By.CSS_SELECTOR, "h1"))
         settled(d, 3.0)
-        for file, title in PAGES:
-            go(d, title)
+        for file, title, ready in PAGES:
+            go(d, title, ready)
             if file == "3_run":  # the page, then a run in progress with its cancel button
                 d.save_screenshot(str(ns.out / f"{file}.png"))
                 d.find_element(By.XPATH, '//button[.//p[text()="Run the appraisal"]]').click()

@@ -99,7 +99,8 @@ def ranges(options: list[str]) -> list[Range]:
         sc = _config((f"scenario={name}",)).scenario
         items = [(f"scenario.effects.{k}.size", k.replace("_", " "), e.unit, e.size)
                  for k, e in sc.effects.items()]  # fmt: skip
-        items += [(f"scenario.investments.{k}.gbp_per_year", k.replace("_", " "),
+        items += [(f"scenario.investments.{k}.gbp_per_year",
+                   f"{k.replace('_', ' ')}: investment",
                    "GBP_per_year", i.gbp_per_year)
                   for k, i in sc.investments.items()
                   if i.gbp_per_year.high > i.gbp_per_year.low]  # fmt: skip
@@ -109,7 +110,7 @@ def ranges(options: list[str]) -> list[Range]:
                 found[key] = Range(**{**r.__dict__, "options": (*r.options, name)})
             else:
                 found[key] = Range(key, label, unit, u.low, u.central, u.high, u.source, (name,))
-    return list(found.values())
+    return sorted(found.values(), key=lambda r: r.key.startswith("scenario.investments."))
 
 
 def overrides(form: Form) -> list[str]:

@@ -19,7 +19,7 @@ import yaml
 from sim.appraisal.result import Appraisal
 from sim.appraisal.views import config_of
 from sim.report.content import Chart, Pack, TableBlock, build_pack
-from sim.report.stats import count, gbp_m
+from sim.report.stats import count, gbp_m, option_labels
 from sim.report.tables import Table
 from sim.results.io import load
 
@@ -125,6 +125,7 @@ def compare(a: Appraisal, b: Appraisal) -> pd.DataFrame:
     """Headline results of two runs side by side: one row per option and measure, with the
     medians over draws of run A, run B and B - A (NaN where a run lacks the option).
     """
+    labels = {**option_labels(b.appraisal), **option_labels(a.appraisal)}
     opts_a = [str(o) for o in a.appraisal["option"].values]
     opts_b = [str(o) for o in b.appraisal["option"].values]
     rows = []
@@ -132,8 +133,8 @@ def compare(a: Appraisal, b: Appraisal) -> pd.DataFrame:
         for label, get, fmt in MEASURES:
             va = float(get(a.appraisal.sel(option=o)).median("draw")) if o in opts_a else np.nan
             vb = float(get(b.appraisal.sel(option=o)).median("draw")) if o in opts_b else np.nan
-            rows.append({"Option": o, "Measure": label, "A": va, "B": vb, "B - A": vb - va,
-                         "format": fmt})  # fmt: skip
+            row = {"Option": labels.get(o, o), "Measure": label, "A": va, "B": vb}
+            rows.append({**row, "B - A": vb - va, "format": fmt})
     return pd.DataFrame(rows)
 
 
@@ -143,10 +144,13 @@ def compare_shown(df: pd.DataFrame) -> pd.DataFrame:
     """
     out = df[["Option", "Measure"]].copy()
     for col in ("A", "B", "B - A"):
+        signed = col == "B - A"
         out[col] = [
-            "-" if not np.isfinite(v) else (gbp_m(v) if f == "gbp_m" else count(v))
+            "-" if not np.isfinite(v)
+            else (("+" if signed and v > 0 else "") + gbp_m(v)) if f == "gbp_m"
+            else count(v, signed=signed)
             for v, f in zip(df[col], df["format"], strict=True)
-        ]
+        ]  # fmt: skip
     return out
 
 

@@ -77,7 +77,8 @@ def test_effects_page_shows_each_range_and_source_and_refuses_a_value_outside(ap
         size = effect["size"]
         assert at.number_input(key=f"w_eff:scenario.effects.{name}.size").value == size["central"]
         assert size["source"] in text
-        assert f"{size['low']:,g} to {size['high']:,g}" in text
+        fmt = "{:,.0f}" if abs(size["high"]) >= 1000 else "{:g}"
+        assert f"{fmt.format(size['low'])} to {fmt.format(size['high'])}" in text
     assert "EVIDENCE 7.2:" in text  # the cited evidence row itself, from sim/evidence
     at.number_input(key=f"w_eff:{STEP_UP}").set_value(0.5).run()
     expected = _expected_message([*SHORT, f"{STEP_UP}.central=0.5", "scenario=homefirst"])
@@ -125,7 +126,7 @@ def test_compare_page_shows_both_runs_and_what_differs(app):
     at.selectbox(key="compare_a").set_value("central").run()
     at.selectbox(key="compare_b").set_value("no-step-up").run()
     table = at.table[0].value
-    npv = table.loc[("homefirst", "NPV, cash view (GBP m, median)")]
+    npv = table.loc[("HomeFirst", "NPV, cash view (GBP m, median)")]
     assert npv["A"] != npv["B"]  # without step-up the option's NPV changes
     assert len(at.get("image")) == 2
 

@@ -18,6 +18,12 @@ UNITS = {
     "GBP_per_year": "GBP a year",
 }
 
+
+def _num(x: float) -> str:
+    """``546``, ``-3.1``, ``0.035``, ``1,500,000``: separators, no exponents."""
+    return f"{x:,.0f}" if abs(x) >= 1000 else f"{x:g}"
+
+
 st.title("Effect sizes")
 st.write(
     "Each option's effects are uncertain: a low, central and high value from the evidence. "
@@ -45,8 +51,8 @@ for r in ranges:
                 **bind(key),
             )
             st.caption(
-                f"Evidence range {r.low:,g} to {r.high:,g} {unit}; scenario central "
-                f"{r.central:,g}. Used by: {', '.join(r.options)}."
+                f"Evidence range {_num(r.low)} to {_num(r.high)} {unit}; scenario central "
+                f"{_num(r.central)}. Used by: {', '.join(r.options)}."
             )
             field_message(errs, r.key)
         with right:

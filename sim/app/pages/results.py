@@ -15,7 +15,7 @@ if run is not None:
     result, pack = load(run)
     facts = next((b for b in pack.blocks if isinstance(b, Facts)), None)
     findings = next((b for b in pack.blocks if isinstance(b, Bullets)), None)
-    st.caption(pack.subtitle + ". " + pack.footer + ".")
+    st.caption(f"{pack.subtitle}; {pack.footer.split('; ', 1)[-1]}.")
     if findings is not None:
         with st.expander("Key findings", expanded=False):
             st.markdown("\n".join(f"- {item}" for item in findings.items))

@@ -21,15 +21,21 @@ st.write(
 )
 if extra:
     st.write("Effect sizes changed from the scenarios' central values:")
-    st.code("\n".join(f"{o}: {' '.join(v)}" for o, v in extra.items()), language=None)
+    st.code(
+        "\n".join(f"{o}: {' '.join(v)}" for o, v in extra.items()), language=None, wrap_lines=True
+    )
 if len(form.options) == 1:  # one option: exactly a command line
     line = [o for o in base if not o.startswith("appraisal.options=")]
     line += [f"scenario={form.options[0]}", *extra.get(form.options[0], [])]
     st.caption("The same run from the command line:")
-    st.code("python -m sim " + " ".join(shlex.quote(o) for o in line), language="bash")
+    st.code(
+        "python -m sim " + " ".join(shlex.quote(o) for o in line), language="bash", wrap_lines=True
+    )
 elif not extra:
     st.caption("The same run from the command line:")
-    st.code("python -m sim " + " ".join(shlex.quote(o) for o in base), language="bash")
+    st.code(
+        "python -m sim " + " ".join(shlex.quote(o) for o in base), language="bash", wrap_lines=True
+    )
 
 
 def _show_errors(errs: dict[str, str]) -> None:
