@@ -1,10 +1,10 @@
 """The web app for strategy teams: ``python -m sim.app`` serves it on 127.0.0.1 (Streamlit).
 
-The app is a client of the same API as the command line and the notebooks
-(:func:`sim.api.appraise`): its form becomes Hydra overrides, every input is validated by
-:func:`sim.jobs.load.load_config` (the command line's rules and one-line messages), runs go
-to a worker process (:mod:`sim.app.worker`) that writes ``results/<run>/`` as
-``python -m sim`` does, and the pages show the board pack's own tables and charts
+The app is a client of the same API as the command line and the notebooks: its form becomes
+Hydra overrides, every input is validated by :func:`sim.jobs.load.load_config` (the command
+line's rules and one-line messages), runs go to a worker process (:mod:`sim.app.worker`)
+that calls :func:`sim.api.main_job`, the path ``python -m sim`` takes, and writes
+``results/<run>/`` as it does, and the pages show the board pack's own tables and charts
 (:mod:`sim.report`) read back from the saved run.
 
 Modules: ``form`` (inputs -> overrides, validation), ``jobs`` (the worker process, progress,

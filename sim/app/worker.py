@@ -1,8 +1,9 @@
 """The worker process of a run started from the app: ``python -m sim.app.worker``.
 
 It reads one JSON request line on standard input (``{"overrides": [...],
-"option_overrides": {...}}``), runs the main job as ``python -m sim`` does (claim the run
-folder, :func:`sim.api.appraise`, check conservation, write the folder with the board pack)
+"option_overrides": {...}}``), runs the main job through :func:`sim.api.main_job`, the path
+``python -m sim`` takes (claim the run folder, appraise, check conservation, write the folder
+with the board pack)
 and writes one JSON object per line on standard output: ``{"progress": text}``, then
 ``{"done": folder}`` or ``{"error": one line}``. SIGTERM (the app's cancel button) or the
 app going away (standard input closed) stops it; a claimed folder is then removed.
@@ -18,11 +19,9 @@ import threading
 from pathlib import Path
 from typing import Any
 
-from sim.api import appraise
+from sim.api import main_job
 from sim.config.errors import ConfigError
 from sim.jobs.load import load_config
-from sim.jobs.save import claim_run_folder, save_appraisal
-from sim.results.checks import check_conservation
 
 
 def _say(**message: Any) -> None:
@@ -43,22 +42,11 @@ def _watch_parent() -> None:
 
 
 def run_request(request: dict[str, Any]) -> Path:
-    """Claim, run, check and save one appraisal; returns the run folder."""
+    """Run one request as ``python -m sim`` runs the main job; returns the run folder."""
     overrides = [str(o) for o in request.get("overrides", [])]
     extra = {str(k): [str(o) for o in v] for k, v in request.get("option_overrides", {}).items()}
-    cfg = load_config(overrides)  # bad input: the command line's one-line error
-    claimed = claim_run_folder(cfg)
-    try:
-        _say(progress=f"place {cfg.place.name}: {cfg.run.draws} draw(s) x "
-                      f"{cfg.run.horizon_years:g} years")  # fmt: skip
-        result = appraise(overrides, cfg.run.draws, lambda m: _say(progress=m), extra)
-        for ds in result.runs.values():
-            check_conservation(ds)
-        _say(progress="writing results and the board pack")
-        return save_appraisal(result, cfg, folder=claimed)
-    except BaseException:
-        claimed.abandon()
-        raise
+    draws = load_config(overrides).run.draws  # bad input: the command line's one-line error
+    return main_job(overrides, draws, lambda m: _say(progress=m), extra)
 
 
 def main() -> int:

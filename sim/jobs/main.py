@@ -17,7 +17,10 @@ from sim.results.checks import check_conservation
 
 
 def run_main_job(
-    cfg: Config, overrides: list[str], progress: Callable[[str], None] = lambda message: None
+    cfg: Config,
+    overrides: list[str],
+    progress: Callable[[str], None] = lambda message: None,
+    option_overrides: dict[str, list[str]] | None = None,
 ) -> Path:
     """Run the baseline and options of ``cfg``, appraise them and write the run folder.
 
@@ -25,6 +28,8 @@ def run_main_job(
         cfg: the validated configuration (:func:`sim.jobs.load.load_config`).
         overrides: the overrides ``cfg`` was composed from (each option re-composes with them).
         progress: called with one line of text at each stage.
+        option_overrides: overrides for one option only (an effect size the other options do
+            not have), as :func:`sim.jobs.appraise.option_configs` takes them.
 
     Returns:
         The run folder (``run.output_dir / run.name``), written atomically.
@@ -39,7 +44,7 @@ def run_main_job(
         progress(
             f"place {cfg.place.name}: {cfg.run.draws} draw(s) x {cfg.run.horizon_years:g} years"
         )
-        result = run_appraisal(cfg, overrides, progress=progress)
+        result = run_appraisal(cfg, overrides, progress, option_overrides)
         for ds in result.runs.values():
             check_conservation(ds)
         progress("writing results and the board pack")
