@@ -126,8 +126,10 @@ def test_compare_page_shows_both_runs_and_what_differs(app):
     at.selectbox(key="compare_a").set_value("central").run()
     at.selectbox(key="compare_b").set_value("no-step-up").run()
     table = at.table[0].value
-    npv = table.loc[("HomeFirst", "NPV, cash view (GBP m, median)")]
-    assert npv["A"] != npv["B"]  # without step-up the option's NPV changes
+    adm = table.loc[("HomeFirst", "Emergency admissions change over the horizon (median)")]
+    assert adm["A"] != adm["B"]  # without step-up, fewer admissions are avoided
+    a, b = (int(adm[c].replace(",", "")) for c in ("A", "B"))
+    assert b > a and int(adm["B - A"].replace(",", "")) == b - a
     assert len(at.get("image")) == 2
 
 
