@@ -86,8 +86,16 @@ def _load(path: str, stamp: float) -> tuple[Appraisal, Pack]:
 
 
 def load(run: saved.SavedRun) -> tuple[Appraisal, Pack]:
-    """A saved run and its board-pack content (cached while the files are unchanged)."""
-    return _load(str(run.path.resolve()), (run.path / "appraisal.nc").stat().st_mtime)
+    """A saved run and its board-pack content (cached while the files are unchanged); a
+    folder that cannot be read gives one line on the page, and the page stops there.
+    """
+    try:
+        return _load(str(run.path.resolve()), (run.path / "appraisal.nc").stat().st_mtime)
+    except Exception as exc:  # a damaged or foreign folder: one line, never a traceback
+        first = str(exc).splitlines()[0] if str(exc) else ""
+        st.error(f"Could not read the saved run {run.path}: {type(exc).__name__}: {first}")
+        st.stop()
+        raise
 
 
 @st.cache_data(max_entries=64, show_spinner=False)

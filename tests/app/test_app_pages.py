@@ -180,3 +180,21 @@ def test_run_page_runs_the_command_lines_job_and_saves_the_board_pack(app, runs_
     at = _page(at, "results")
     assert at.selectbox(key="run_folder").value == "from-app"
     assert {b.label for b in at.get("download_button")} >= {"Board pack (PDF)", "Workbook (Excel)"}
+
+
+def test_a_damaged_saved_run_gives_one_line_not_a_traceback(app, runs_root):
+    broken = runs_root / "results" / "zz-broken"
+    broken.mkdir()
+    (broken / "results.nc").write_bytes(b"not netcdf")
+    (broken / "appraisal.nc").write_bytes(b"not netcdf")
+    try:
+        at = app
+        at.session_state["run_folder"] = "zz-broken"
+        at.switch_page("pages/results.py").run()
+        assert not at.exception
+        assert len(at.error) == 1 and "Could not read the saved run" in at.error[0].value
+        assert "\n" not in at.error[0].value
+    finally:
+        for f in broken.iterdir():
+            f.unlink()
+        broken.rmdir()
