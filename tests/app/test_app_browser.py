@@ -27,12 +27,12 @@ CHROMEDRIVER = "/usr/bin/chromedriver"
 STEP_UP = "step up instead of admission (share)"
 
 
-def _needs_browser() -> None:
-    pytest.importorskip("selenium", reason="selenium is not installed (the test extra)")
-    if CHROMIUM is None or not Path(CHROMEDRIVER).is_file():
-        pytest.skip(
-            "no system Chromium and chromedriver (apt-get install chromium chromium-driver)"
-        )
+pytest.importorskip("selenium", reason="selenium is not installed (the test extra)")
+if CHROMIUM is None or not Path(CHROMEDRIVER).is_file():
+    pytest.skip(
+        "no system Chromium and chromedriver (apt-get install chromium chromium-driver)",
+        allow_module_level=True,
+    )
 
 
 def _free_port() -> int:
@@ -44,7 +44,6 @@ def _free_port() -> int:
 @pytest.fixture
 def server(runs_root):
     """``python -m sim.app --port N`` in ``runs_root``; yields its address."""
-    _needs_browser()
     port = _free_port()
     root = str(Path(__file__).resolve().parents[2])
     env = {
@@ -78,7 +77,6 @@ def server(runs_root):
 @pytest.fixture
 def browser(tmp_path):
     """Headless Chromium at 1280x800, downloading into ``tmp_path/downloads``."""
-    _needs_browser()
     from selenium import webdriver
     from selenium.webdriver.chrome.service import Service
 
