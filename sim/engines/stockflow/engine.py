@@ -15,6 +15,7 @@ from dataclasses import dataclass
 
 import numpy as np
 import xarray as xr
+from numba import get_num_threads
 
 from sim.engines.stockflow.compile import (
     END,
@@ -26,7 +27,7 @@ from sim.engines.stockflow.compile import (
     CompiledModel,
     compile_model,
 )
-from sim.engines.stockflow.kernels import KERNEL_ARRAYS, simulate_batch, simulate_serial
+from sim.engines.stockflow.kernels import BLOCK, KERNEL_ARRAYS, simulate_batch, simulate_serial
 from sim.engines.stockflow.model import LEDGER, Model, ModelError
 from sim.results.schema import with_time_bounds
 
@@ -115,11 +116,17 @@ def run_arrays(
         int(record_every),
         out,
         final,
+        _block_size(n_draws),
         *arrays,
     )
     return RunOutput(
         compiled, out, final, params, initial, float(dt_days), int(n_steps), int(record_every)
     )
+
+
+def _block_size(n_draws: int) -> int:
+    """Draws one thread steps together: ``BLOCK`` when every thread gets a block, else 1."""
+    return BLOCK if n_draws >= BLOCK * get_num_threads() else 1
 
 
 def _check_stage_lengths(compiled: CompiledModel, params: np.ndarray, dt_days: float) -> None:

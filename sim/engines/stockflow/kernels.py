@@ -1,9 +1,13 @@
 """The compiled stepping kernel: pure functions over flat float64/int64 arrays.
 
 No Python objects, no configuration and no random numbers here: everything arrives as arrays
-(see :mod:`sim.engines.stockflow.compile`). One draw is stepped by :func:`simulate_draw`; a batch
-runs in parallel with ``prange`` over draws, each draw independent, so draw ``i`` of a batch is
-bit-for-bit the same as a single run with the same parameters.
+(see :mod:`sim.engines.stockflow.compile`). :func:`simulate_block` steps a block of up to
+:data:`BLOCK` consecutive draws together: the state is laid out ``[stock, draw]`` so each
+operation's bookkeeping (which stock, which arcs, which capacity) is read once per block and
+its arithmetic runs over the block's draws in a contiguous inner loop. Every draw still does
+exactly its own arithmetic in the same order, so draw ``i`` of a batch is bit-for-bit the same
+as a single run with the same parameters. A batch runs its blocks in parallel with ``prange``
+(:func:`simulate_batch`), a single draw on the calling thread (:func:`simulate_serial`).
 
 Within a step, hazards read the stocks as they were at the start of the step (``x``); every
 operation takes people only from what is still *available* (``avail``), so no stock can go
@@ -16,11 +20,14 @@ from __future__ import annotations
 import math
 
 import numpy as np
-from numba import njit, prange
+from numba import literally, njit, prange
 
 INFLOW, HAZARD, RESIDENCE, DRAIN, TRANSFER = 0, 1, 2, 3, 4
 LEVEL, FLOW, LOOKUP, LIMIT, DEMAND, ROOM = 0, 1, 2, 3, 4, 5
 SUM, MEAN, END, MAX, MIN = 0, 1, 2, 3, 4
+
+BLOCK = 8
+"""Draws stepped together by one thread (the inner, contiguous dimension of its state)."""
 
 
 @njit(cache=True, inline="always")
@@ -40,9 +47,9 @@ def _interp(v: float, xs: np.ndarray, ys: np.ndarray, p0: int, p1: int) -> float
 
 
 @njit(cache=True, inline="always")
-def _group_fractions(o, end, rates, mults, op_kind, dt, frac):
-    """Competing risks of one stock: write into ``frac[o:end]`` the share of the stock each
-    member takes this step.
+def _group_fractions(o, end, j, rates, mults, op_kind, dt, frac):
+    """Competing risks of one stock in draw ``j`` of the block: write into ``frac[o:end, j]``
+    the share of the stock each member takes this step.
 
     Hazards ``k_i = rate x mult`` per day; a delay stage leaves with probability
     ``p = dt x mult / stage_days`` (at most 1), the hazard ``-ln(1 - p) / dt``. Together a
@@ -53,28 +60,28 @@ def _group_fractions(o, end, rates, mults, op_kind, dt, frac):
     r = -1
     for m in range(o, end):
         if op_kind[m] == HAZARD:
-            frac[m] = rates[m] * mults[m]
-            k_sum += frac[m]
+            frac[m, j] = rates[m, j] * mults[m, j]
+            k_sum += frac[m, j]
         else:
-            p = dt * mults[m] / rates[m]
+            p = dt * mults[m, j] / rates[m, j]
             if p > 1.0:
                 p = 1.0
             r = m
     if r < 0:
         total = -math.expm1(-k_sum * dt) if k_sum > 0.0 else 0.0
         for m in range(o, end):
-            frac[m] = total * (frac[m] / k_sum) if k_sum > 0.0 else 0.0
+            frac[m, j] = total * (frac[m, j] / k_sum) if k_sum > 0.0 else 0.0
     elif k_sum == 0.0 or p >= 1.0:
         for m in range(o, end):
-            frac[m] = 0.0
-        frac[r] = p
+            frac[m, j] = 0.0
+        frac[r, j] = p
     else:
         h_r = -math.log1p(-p) / dt
         h_sum = h_r + k_sum
         total = p + (1.0 - p) * -math.expm1(-k_sum * dt)
         for m in range(o, end):
-            frac[m] = total * (frac[m] / h_sum)
-        frac[r] = total * (h_r / h_sum)
+            frac[m, j] = total * (frac[m, j] / h_sum)
+        frac[r, j] = total * (h_r / h_sum)
 
 
 @njit(cache=True, inline="always")
@@ -90,8 +97,9 @@ def _per_step(g: float, dt: float) -> float:
 
 
 @njit(cache=True)
-def simulate_draw(
-    b,
+def simulate_block(
+    b0,
+    nb,
     P,
     X0,
     Z,
@@ -140,45 +148,65 @@ def simulate_draw(
     rep_weight,
     rep_lookup,
 ):
-    """Step draw ``b`` for ``n_steps``; write its reports into ``out[b]``, its last state into
-    ``final[b]``.
+    """Step draws ``b0 .. b0 + nb - 1`` for ``n_steps``; write their reports into ``out`` and
+    their last state into ``final``.
+
+    ``nb`` is a compile-time constant (one specialisation per block size), so the inner loops
+    over the block's draws have a known length.
     """
+    literally(nb)
     n_stocks = X0.shape[1]
     n_ops = op_kind.shape[0]
     n_caps = cap_param.shape[0]
     n_lk = lk_t0.shape[0]
     n_rep = rep_kind.shape[0]
     n_arcs = arc_src.shape[0]
-    zb = np.int64(b) if Z.shape[0] > 1 else np.int64(0)
+    zsel = np.zeros(nb, dtype=np.int64)  # the row of Z each draw reads
+    if Z.shape[0] > 1:
+        for j in range(nb):
+            zsel[j] = b0 + j
 
-    x = X0[b].copy()
+    x = np.empty((n_stocks, nb))
+    for s in range(n_stocks):
+        for j in range(nb):
+            x[s, j] = X0[b0 + j, s]
     x_new = x.copy()
     avail = x.copy()
-    flow = np.zeros(n_arcs)
-    dem = np.zeros(n_arcs)
-    level = np.zeros(n_caps)
-    level_next = np.zeros(n_caps)
-    limit = np.zeros(n_caps)
-    room = np.zeros(n_caps)
-    room0 = np.zeros(n_caps)
+    flow = np.zeros((n_arcs, nb))
+    dem = np.zeros((n_arcs, nb))
+    level = np.zeros((n_caps, nb))
+    level_next = np.zeros((n_caps, nb))
+    limit = np.zeros((n_caps, nb))
+    room = np.zeros((n_caps, nb))
+    room0 = np.zeros((n_caps, nb))
     room_ready = np.zeros(n_caps, dtype=np.bool_)
-    lk_val = np.zeros(n_lk)
-    flow_acc = np.zeros(n_arcs)
-    level_acc = np.zeros(n_stocks)
-    lk_acc = np.zeros(n_lk)
-    limit_acc = np.zeros(n_caps)
+    fill_days = np.zeros((n_caps, nb))  # 0: no fill time
     # A capacity that follows its occupancy (a market): its places move toward occupancy /
     # target with a first-order lag, from the limit parameter at the start.
-    follow = np.zeros(n_caps)
-    follow_step = np.zeros(n_caps)
+    follow = np.empty((n_caps, nb))
+    follow_step = np.zeros((n_caps, nb))
+    follow_target = np.ones((n_caps, nb))
     for c in range(n_caps):
-        follow[c] = P[b, cap_param[c]]
-        if cap_follow[c] >= 0:
-            follow_step[c] = -math.expm1(-dt / P[b, cap_lag[c]])
+        for j in range(nb):
+            follow[c, j] = P[b0 + j, cap_param[c]]
+            if cap_fill[c] >= 0:
+                fill_days[c, j] = P[b0 + j, cap_fill[c]]
+            if cap_follow[c] >= 0:
+                follow_step[c, j] = -math.expm1(-dt / P[b0 + j, cap_lag[c]])
+                follow_target[c, j] = P[b0 + j, cap_follow[c]]
+    lk_val = np.zeros((n_lk, nb))
+    flow_acc = np.zeros((n_arcs, nb))
+    level_acc = np.zeros((n_stocks, nb))
+    lk_acc = np.zeros((n_lk, nb))
+    limit_acc = np.zeros((n_caps, nb))
+    base = np.empty(nb)
+    total = np.empty(nb)
+    remaining = np.empty(nb)
+    scratch = np.empty((3, nb))  # a transfer's demand, ration and room used, per draw
     # Reports that are linear in what is accumulated anyway (flow totals, mean or end levels,
     # mean lookups and limits) are evaluated once per period; the others step by step.
     rep_stepwise = np.zeros(n_rep, dtype=np.bool_)
-    acc = np.zeros(n_rep)
+    acc = np.zeros((n_rep, nb))
     flow_used = np.zeros(n_arcs, dtype=np.bool_)
     level_used = np.zeros(n_stocks, dtype=np.bool_)
     for r in range(n_rep):
@@ -188,32 +216,35 @@ def simulate_draw(
             or (k == FLOW and st == SUM)
             or ((k == LOOKUP or k == LIMIT) and st == MEAN)
         )
-        for j in range(rep_t0[r], rep_t1[r]):
-            if rep_lookup[j] >= 0:
+        for i in range(rep_t0[r], rep_t1[r]):
+            if rep_lookup[i] >= 0:
                 linear = False
         rep_stepwise[r] = not linear
-        acc[r] = _acc_start(st)
+        for j in range(nb):
+            acc[r, j] = _acc_start(st)
         if linear and k == FLOW:
-            for j in range(rep_t0[r], rep_t1[r]):
-                flow_used[rep_target[j]] = True
+            for i in range(rep_t0[r], rep_t1[r]):
+                flow_used[rep_target[i]] = True
         if linear and k == LEVEL and st == MEAN:
-            for j in range(rep_t0[r], rep_t1[r]):
-                level_used[rep_target[j]] = True
+            for i in range(rep_t0[r], rep_t1[r]):
+                level_used[rep_target[i]] = True
     # Only the flows and levels some period report reads are accumulated step by step.
     acc_arcs = np.nonzero(flow_used)[0]
     acc_stocks = np.nonzero(level_used)[0]
     steps_in_period = 0
-    share = np.empty(n_arcs)  # routing shares / transfer fractions of this draw, contiguous
+    share = np.empty((n_arcs, nb))  # routing shares / transfer fractions of these draws
     for f in range(n_arcs):
-        share[f] = P[b, arc_share[f]]
-    # Rates of this draw, and the step fractions of groups whose rates are constant.
-    rates = np.zeros(n_ops)
-    mults = np.ones(n_ops)
-    frac = np.zeros(n_ops)
+        for j in range(nb):
+            share[f, j] = P[b0 + j, arc_share[f]]
+    # Rates of these draws, and the step fractions of groups whose rates are constant.
+    rates = np.zeros((n_ops, nb))
+    mults = np.ones((n_ops, nb))
+    frac = np.zeros((n_ops, nb))
     constant = np.zeros(n_ops, dtype=np.bool_)
     for o in range(n_ops):
         if op_param[o] >= 0:
-            rates[o] = P[b, op_param[o]] * op_scale[o]
+            for j in range(nb):
+                rates[o, j] = P[b0 + j, op_param[o]] * op_scale[o]
     for o in range(n_ops):
         end = op_group_end[o]
         if end < 0 or not (op_kind[o] == HAZARD or op_kind[o] == RESIDENCE):
@@ -223,40 +254,44 @@ def simulate_draw(
             if op_series[m] != 0 or op_lookup[m] >= 0:
                 constant[o] = False
         if constant[o]:
-            _group_fractions(o, end, rates, mults, op_kind, dt, frac)
+            for j in range(nb):
+                _group_fractions(o, end, j, rates, mults, op_kind, dt, frac)
     capped = np.nonzero(stock_cap >= 0)[0]
     for s in capped:
-        level_next[stock_cap[s]] += x[s]
+        for j in range(nb):
+            level_next[stock_cap[s], j] += x[s, j]
 
     for t in range(n_steps):
         # Capacities: limits this step and occupancy at its start (room is set at first use).
         for c in range(n_caps):
-            limit[c] = follow[c] * Z[zb, cap_series[c], t]
-            level[c] = level_next[c]
             room_ready[c] = False
-            free = limit[c] - level[c]
-            room0[c] = free if free > 0.0 else 0.0
+            zc = cap_series[c]
+            for j in range(nb):
+                limit[c, j] = follow[c, j] * Z[zsel[j], zc, t]
+                level[c, j] = level_next[c, j]
+                free = limit[c, j] - level[c, j]
+                room0[c, j] = free if free > 0.0 else 0.0
         # Lookups, from the start-of-step state (a term below 0 is a capacity's occupancy).
         for k in range(n_lk):
-            v = 0.0
-            for j in range(lk_t0[k], lk_t1[k]):
-                i = lk_stock[j]
-                v += lk_weight[j] * (x[i] if i >= 0 else level[-1 - i])
             c = lk_cap[k]
-            if c >= 0:
-                v = v / limit[c] if limit[c] > 0.0 else math.inf
-            lk_val[k] = _interp(v, lk_xs, lk_ys, lk_p0[k], lk_p1[k])
+            for j in range(nb):
+                v = 0.0
+                for i in range(lk_t0[k], lk_t1[k]):
+                    s = lk_stock[i]
+                    v += lk_weight[i] * (x[s, j] if s >= 0 else level[-1 - s, j])
+                if c >= 0:
+                    v = v / limit[c, j] if limit[c, j] > 0.0 else math.inf
+                lk_val[k, j] = _interp(v, lk_xs, lk_ys, lk_p0[k], lk_p1[k])
 
         for o in range(n_ops):
             kind = op_kind[o]
             if kind == TRANSFER:
                 _transfer(
                     o,
-                    b,
+                    nb,
                     t,
-                    zb,
+                    zsel,
                     dt,
-                    P,
                     Z,
                     op_cap,
                     op_series,
@@ -270,7 +305,7 @@ def simulate_draw(
                     arc_cap_in,
                     stock_same_step,
                     cap_per_day,
-                    cap_fill,
+                    fill_days,
                     share,
                     avail,
                     x_new,
@@ -280,6 +315,7 @@ def simulate_draw(
                     limit,
                     room,
                     room_ready,
+                    scratch,
                 )
                 continue
             s = op_src[o]
@@ -289,28 +325,38 @@ def simulate_draw(
                     continue  # a later member of a group, stepped with its first member
                 if not constant[o]:
                     if end == o + 1:  # one member (the common case): no split
-                        mult = Z[zb, op_series[o], t]
-                        if op_lookup[o] >= 0:
-                            mult *= lk_val[op_lookup[o]]
-                        if kind == HAZARD:
-                            frac[o] = -math.expm1(-rates[o] * mult * dt)
-                        else:
-                            p = dt * mult / rates[o]
-                            frac[o] = 1.0 if p > 1.0 else p
+                        zo = op_series[o]
+                        lo = op_lookup[o]
+                        for j in range(nb):
+                            mult = Z[zsel[j], zo, t]
+                            if lo >= 0:
+                                mult *= lk_val[lo, j]
+                            if kind == HAZARD:
+                                frac[o, j] = -math.expm1(-rates[o, j] * mult * dt)
+                            else:
+                                p = dt * mult / rates[o, j]
+                                frac[o, j] = 1.0 if p > 1.0 else p
                     else:
                         for m in range(o, end):
-                            mult = Z[zb, op_series[m], t]
-                            if op_lookup[m] >= 0:
-                                mult *= lk_val[op_lookup[m]]
-                            mults[m] = mult
-                        _group_fractions(o, end, rates, mults, op_kind, dt, frac)
-                base = x[s] if x[s] < avail[s] else avail[s]
+                            zm = op_series[m]
+                            lm = op_lookup[m]
+                            for j in range(nb):
+                                mult = Z[zsel[j], zm, t]
+                                if lm >= 0:
+                                    mult *= lk_val[lm, j]
+                                mults[m, j] = mult
+                        for j in range(nb):
+                            _group_fractions(o, end, j, rates, mults, op_kind, dt, frac)
+                for j in range(nb):
+                    base[j] = x[s, j] if x[s, j] < avail[s, j] else avail[s, j]
                 for m in range(o, end):
-                    total = base * frac[m]
-                    if total > avail[s]:
-                        total = avail[s]
+                    for j in range(nb):
+                        v = base[j] * frac[m, j]
+                        total[j] = avail[s, j] if v > avail[s, j] else v
                     _route(
+                        nb,
                         total,
+                        remaining,
                         s,
                         op_arc0[m],
                         op_arc1[m],
@@ -325,13 +371,20 @@ def simulate_draw(
                     )
                 continue
             if kind == DRAIN:
-                total = avail[s]
+                for j in range(nb):
+                    total[j] = avail[s, j]
             else:  # INFLOW
-                total = rates[o] * Z[zb, op_series[o], t] * dt
-                if op_lookup[o] >= 0:
-                    total *= lk_val[op_lookup[o]]
+                zo = op_series[o]
+                lo = op_lookup[o]
+                for j in range(nb):
+                    v = rates[o, j] * Z[zsel[j], zo, t] * dt
+                    if lo >= 0:
+                        v *= lk_val[lo, j]
+                    total[j] = v
             _route(
+                nb,
                 total,
+                remaining,
                 s,
                 op_arc0[o],
                 op_arc1[o],
@@ -345,88 +398,102 @@ def simulate_draw(
                 level,
             )
 
-        # One pass: commit the census, free it for the next step, accumulate levels and
-        # capacity occupancy.
-        for c in range(n_caps):
-            level_next[c] = 0.0
+        # Commit the census, free it for the next step, accumulate levels and occupancy.
         for s in range(n_stocks):
-            v = x_new[s]
-            x[s] = v
-            avail[s] = v
+            for j in range(nb):
+                v = x_new[s, j]
+                x[s, j] = v
+                avail[s, j] = v
+        level_next[:, :] = 0.0
         for s in capped:
-            level_next[stock_cap[s]] += x[s]
+            c = stock_cap[s]
+            for j in range(nb):
+                level_next[c, j] += x[s, j]
         for c in range(n_caps):
             if cap_follow[c] >= 0:
-                follow[c] += follow_step[c] * (level_next[c] / P[b, cap_follow[c]] - follow[c])
+                for j in range(nb):
+                    follow[c, j] += follow_step[c, j] * (
+                        level_next[c, j] / follow_target[c, j] - follow[c, j]
+                    )
         for s in acc_stocks:
-            level_acc[s] += x[s]
+            for j in range(nb):
+                level_acc[s, j] += x[s, j]
         for f in acc_arcs:
-            flow_acc[f] += flow[f]
+            for j in range(nb):
+                flow_acc[f, j] += flow[f, j]
         steps_in_period += 1
         for k in range(n_lk):
-            lk_acc[k] += lk_val[k]
+            for j in range(nb):
+                lk_acc[k, j] += lk_val[k, j]
         for c in range(n_caps):
-            limit_acc[c] += limit[c]
+            for j in range(nb):
+                limit_acc[c, j] += limit[c, j]
         for r in range(n_rep):
             if rep_stepwise[r]:
-                v = _step_value(
-                    r,
-                    dt,
-                    rep_kind,
-                    rep_stat,
-                    rep_t0,
-                    rep_t1,
-                    rep_target,
-                    rep_weight,
-                    rep_lookup,
-                    x,
-                    flow,
-                    dem,
-                    lk_val,
-                    limit,
-                    room0,
-                )
                 st = rep_stat[r]
-                if st == MAX:
-                    if v > acc[r]:
-                        acc[r] = v
-                elif st == MIN:
-                    if v < acc[r]:
-                        acc[r] = v
-                elif st == END:
-                    acc[r] = v
-                else:
-                    acc[r] += v
+                for j in range(nb):
+                    v = _step_value(
+                        r,
+                        j,
+                        dt,
+                        rep_kind,
+                        rep_stat,
+                        rep_t0,
+                        rep_t1,
+                        rep_target,
+                        rep_weight,
+                        rep_lookup,
+                        x,
+                        flow,
+                        dem,
+                        lk_val,
+                        limit,
+                        room0,
+                    )
+                    if st == MAX:
+                        if v > acc[r, j]:
+                            acc[r, j] = v
+                    elif st == MIN:
+                        if v < acc[r, j]:
+                            acc[r, j] = v
+                    elif st == END:
+                        acc[r, j] = v
+                    else:
+                        acc[r, j] += v
         if steps_in_period == record_every or t == n_steps - 1:
             period = t // record_every
             for r in range(n_rep):
                 kind = rep_kind[r]
                 st = rep_stat[r]
                 if rep_stepwise[r]:
-                    out[b, r, period] = acc[r] / steps_in_period if st == MEAN else acc[r]
-                    acc[r] = _acc_start(st)
+                    for j in range(nb):
+                        a = acc[r, j]
+                        out[b0 + j, r, period] = a / steps_in_period if st == MEAN else a
+                        acc[r, j] = _acc_start(st)
                     continue
-                v = 0.0
-                for j in range(rep_t0[r], rep_t1[r]):
-                    i = rep_target[j]
-                    if kind == FLOW:
-                        v += rep_weight[j] * flow_acc[i]
-                    elif kind == LEVEL:
-                        v += rep_weight[j] * (x[i] if st == END else level_acc[i])
-                    elif kind == LOOKUP:
-                        v += rep_weight[j] * lk_acc[i]
-                    else:  # LIMIT
-                        v += rep_weight[j] * limit_acc[i]
-                if st == MEAN:
-                    v = v / steps_in_period
-                out[b, r, period] = v
-            flow_acc[:] = 0.0
-            level_acc[:] = 0.0
-            lk_acc[:] = 0.0
-            limit_acc[:] = 0.0
+                for j in range(nb):
+                    v = 0.0
+                    for i in range(rep_t0[r], rep_t1[r]):
+                        q = rep_target[i]
+                        if kind == FLOW:
+                            v += rep_weight[i] * flow_acc[q, j]
+                        elif kind == LEVEL:
+                            v += rep_weight[i] * (x[q, j] if st == END else level_acc[q, j])
+                        elif kind == LOOKUP:
+                            v += rep_weight[i] * lk_acc[q, j]
+                        else:  # LIMIT
+                            v += rep_weight[i] * limit_acc[q, j]
+                    if st == MEAN:
+                        v = v / steps_in_period
+                    out[b0 + j, r, period] = v
+            flow_acc[:, :] = 0.0
+            level_acc[:, :] = 0.0
+            lk_acc[:, :] = 0.0
+            limit_acc[:, :] = 0.0
             steps_in_period = 0
     for s in range(n_stocks):
-        final[b, s] = x[s]
+        for j in range(nb):
+            final[b0 + j, s] = x[s, j]
 
 
 @njit(cache=True, inline="always")
@@ -443,6 +510,7 @@ def _acc_start(stat: int) -> float:
 @njit(cache=True, inline="always")
 def _step_value(
     r,
+    j,
     dt,
     rep_kind,
     rep_stat,
@@ -458,26 +526,28 @@ def _step_value(
     limit,
     room0,
 ):
-    """The value of report ``r`` in this step (flows and demands per day for max/min)."""
+    """The value of report ``r`` in this step for draw ``j`` of the block (flows and demands
+    per day for max/min).
+    """
     kind = rep_kind[r]
     v = 0.0
-    for j in range(rep_t0[r], rep_t1[r]):
-        i = rep_target[j]
+    for i in range(rep_t0[r], rep_t1[r]):
+        q = rep_target[i]
         if kind == LEVEL:
-            w = x[i]
+            w = x[q, j]
         elif kind == FLOW:
-            w = flow[i]
-            if rep_lookup[j] >= 0:
-                w *= lk_val[rep_lookup[j]]
+            w = flow[q, j]
+            if rep_lookup[i] >= 0:
+                w *= lk_val[rep_lookup[i], j]
         elif kind == DEMAND:
-            w = dem[i]
+            w = dem[q, j]
         elif kind == LOOKUP:
-            w = lk_val[i]
+            w = lk_val[q, j]
         elif kind == LIMIT:
-            w = limit[i]
+            w = limit[q, j]
         else:  # ROOM
-            w = room0[i]
-        v += rep_weight[j] * w
+            w = room0[q, j]
+        v += rep_weight[i] * w
     if (kind == FLOW or kind == DEMAND) and (rep_stat[r] == MAX or rep_stat[r] == MIN):
         v = v / dt
     return v
@@ -485,7 +555,9 @@ def _step_value(
 
 @njit(cache=True, inline="always")
 def _route(
+    nb,
     total,
+    remaining,
     s,
     a0,
     a1,
@@ -498,39 +570,43 @@ def _route(
     flow,
     level,
 ):
-    """Move ``total`` people out of stock ``s`` (or in from outside, ``s < 0``) by the routing
-    shares of arcs ``a0:a1``; the last arc with a share takes the rounding remainder.
+    """Move ``total[j]`` people out of stock ``s`` (or in from outside, ``s < 0``) by the
+    routing shares of arcs ``a0:a1``; the last arc with a share takes the rounding remainder.
     """
-    remaining = total
+    for j in range(nb):
+        remaining[j] = total[j]
     for f in range(a0, a1):
-        if f == a1 - 1 and share[f] > 0.0:
-            a = remaining
-        else:
-            a = total * share[f]
-            if a > remaining:
-                a = remaining
-        remaining -= a
-        flow[f] = a
+        last = f == a1 - 1
         d = arc_dst[f]
-        if s >= 0:
-            avail[s] -= a
-            x_new[s] -= a
-        if d >= 0:
-            x_new[d] += a
-            if stock_same_step[d]:
-                avail[d] += a
-        if arc_cap_out[f] >= 0:
-            level[arc_cap_out[f]] -= a
+        same = d >= 0 and stock_same_step[d]
+        co = arc_cap_out[f]
+        for j in range(nb):
+            if last and share[f, j] > 0.0:
+                a = remaining[j]
+            else:
+                a = total[j] * share[f, j]
+                if a > remaining[j]:
+                    a = remaining[j]
+            remaining[j] -= a
+            flow[f, j] = a
+            if s >= 0:
+                avail[s, j] -= a
+                x_new[s, j] -= a
+            if d >= 0:
+                x_new[d, j] += a
+                if same:
+                    avail[d, j] += a
+            if co >= 0:
+                level[co, j] -= a
 
 
 @njit(cache=True, inline="always")
 def _transfer(
     o,
-    b,
+    nb,
     t,
-    zb,
+    zsel,
     dt,
-    P,
     Z,
     op_cap,
     op_series,
@@ -544,7 +620,7 @@ def _transfer(
     arc_cap_in,
     stock_same_step,
     cap_per_day,
-    cap_fill,
+    fill_days,
     share,
     avail,
     x_new,
@@ -554,55 +630,71 @@ def _transfer(
     limit,
     room,
     room_ready,
+    scratch,
 ):
     """A capacity-limited transfer: each move asks ``1 - (1 - f z)^dt`` of what is available
     in its source (``z`` the series times the transfer's lookup, if any); together they get
     at most the capacity's room, rationed in proportion.
     """
+    demand = scratch[0]
+    ration = scratch[1]
+    used = scratch[2]
     c = op_cap[o]
-    zt = Z[zb, op_series[o], t]
-    if op_lookup[o] >= 0:
-        zt *= lk_val[op_lookup[o]]
+    zo = op_series[o]
     a0 = op_arc0[o]
     a1 = op_arc1[o]
-    demand = 0.0
+    for j in range(nb):
+        demand[j] = 0.0
+    lo = op_lookup[o]
     for f in range(a0, a1):
-        d = avail[arc_src[f]] * _per_step(share[f] * zt, dt)
-        flow[f] = d
-        dem[f] = d
-        demand += d
+        src = arc_src[f]
+        for j in range(nb):
+            zt = Z[zsel[j], zo, t]
+            if lo >= 0:
+                zt *= lk_val[lo, j]
+            d = avail[src, j] * _per_step(share[f, j] * zt, dt)
+            flow[f, j] = d
+            dem[f, j] = d
+            demand[j] += d
     if not room_ready[c]:
         room_ready[c] = True
-        if cap_per_day[c]:
-            room[c] = limit[c] * dt
-        else:
-            free = limit[c] - level[c]
-            free = free if free > 0.0 else 0.0
-            if cap_fill[c] >= 0:
-                phi = dt / P[b, cap_fill[c]]
-                if phi < 1.0:
-                    free *= phi
-            room[c] = free
-    free = room[c] if room[c] > 0.0 else 0.0
-    ration = 1.0 if demand <= free else free / demand
-    used = 0.0
+        for j in range(nb):
+            if cap_per_day[c]:
+                room[c, j] = limit[c, j] * dt
+            else:
+                free = limit[c, j] - level[c, j]
+                free = free if free > 0.0 else 0.0
+                if fill_days[c, j] > 0.0:
+                    phi = dt / fill_days[c, j]
+                    if phi < 1.0:
+                        free *= phi
+                room[c, j] = free
+    for j in range(nb):
+        free = room[c, j] if room[c, j] > 0.0 else 0.0
+        ration[j] = 1.0 if demand[j] <= free else free / demand[j]
+        used[j] = 0.0
     for f in range(a0, a1):
         s = arc_src[f]
         d = arc_dst[f]
-        a = flow[f] * ration
-        if a > avail[s]:
-            a = avail[s]
-        flow[f] = a
-        avail[s] -= a
-        x_new[s] -= a
-        x_new[d] += a
-        if stock_same_step[d]:
-            avail[d] += a
-        if arc_cap_out[f] >= 0:
-            level[arc_cap_out[f]] -= a
-        if cap_per_day[c] or arc_cap_in[f] == c:
-            used += a
-    room[c] -= used
+        same = stock_same_step[d]
+        co = arc_cap_out[f]
+        counts = cap_per_day[c] or arc_cap_in[f] == c
+        for j in range(nb):
+            a = flow[f, j] * ration[j]
+            if a > avail[s, j]:
+                a = avail[s, j]
+            flow[f, j] = a
+            avail[s, j] -= a
+            x_new[s, j] -= a
+            x_new[d, j] += a
+            if same:
+                avail[d, j] += a
+            if co >= 0:
+                level[co, j] -= a
+            if counts:
+                used[j] += a
+    for j in range(nb):
+        room[c, j] -= used[j]
 
 
 @njit(parallel=True, cache=True)
@@ -615,6 +707,7 @@ def simulate_batch(
     record_every,
     out,
     final,
+    block,
     stock_same_step,
     stock_cap,
     op_kind,
@@ -655,10 +748,65 @@ def simulate_batch(
     rep_weight,
     rep_lookup,
 ):
-    """Step every draw of a batch in parallel (``prange`` over draws)."""
-    for b in prange(P.shape[0]):
-        simulate_draw(
+    """Step every draw of a batch, blocks of ``block`` draws in parallel (``prange``)."""
+    n = P.shape[0]
+    n_blocks = n // BLOCK if block == BLOCK else 0
+    for i in prange(n_blocks):
+        simulate_block(
+            i * BLOCK,
+            BLOCK,
+            P,
+            X0,
+            Z,
+            dt,
+            n_steps,
+            record_every,
+            out,
+            final,
+            stock_same_step,
+            stock_cap,
+            op_kind,
+            op_src,
+            op_param,
+            op_scale,
+            op_series,
+            op_lookup,
+            op_cap,
+            op_arc0,
+            op_arc1,
+            op_group_end,
+            arc_src,
+            arc_dst,
+            arc_share,
+            arc_cap_out,
+            arc_cap_in,
+            cap_per_day,
+            cap_param,
+            cap_series,
+            cap_fill,
+            cap_follow,
+            cap_lag,
+            lk_t0,
+            lk_t1,
+            lk_stock,
+            lk_weight,
+            lk_cap,
+            lk_p0,
+            lk_p1,
+            lk_xs,
+            lk_ys,
+            rep_kind,
+            rep_stat,
+            rep_t0,
+            rep_t1,
+            rep_target,
+            rep_weight,
+            rep_lookup,
+        )
+    for b in prange(n_blocks * BLOCK, n):
+        simulate_block(
             b,
+            1,
             P,
             X0,
             Z,
@@ -719,6 +867,7 @@ def simulate_serial(
     record_every,
     out,
     final,
+    block,
     stock_same_step,
     stock_cap,
     op_kind,
@@ -759,12 +908,67 @@ def simulate_serial(
     rep_weight,
     rep_lookup,
 ):
-    """Step the draws one after another on the calling thread (no thread-pool start-up: the
+    """Step the blocks one after another on the calling thread (no thread-pool start-up: the
     path for a single draw). Same per-draw code as :func:`simulate_batch`, same results.
     """
-    for b in range(P.shape[0]):
-        simulate_draw(
+    n = P.shape[0]
+    n_blocks = n // BLOCK if block == BLOCK else 0
+    for i in range(n_blocks):
+        simulate_block(
+            i * BLOCK,
+            BLOCK,
+            P,
+            X0,
+            Z,
+            dt,
+            n_steps,
+            record_every,
+            out,
+            final,
+            stock_same_step,
+            stock_cap,
+            op_kind,
+            op_src,
+            op_param,
+            op_scale,
+            op_series,
+            op_lookup,
+            op_cap,
+            op_arc0,
+            op_arc1,
+            op_group_end,
+            arc_src,
+            arc_dst,
+            arc_share,
+            arc_cap_out,
+            arc_cap_in,
+            cap_per_day,
+            cap_param,
+            cap_series,
+            cap_fill,
+            cap_follow,
+            cap_lag,
+            lk_t0,
+            lk_t1,
+            lk_stock,
+            lk_weight,
+            lk_cap,
+            lk_p0,
+            lk_p1,
+            lk_xs,
+            lk_ys,
+            rep_kind,
+            rep_stat,
+            rep_t0,
+            rep_t1,
+            rep_target,
+            rep_weight,
+            rep_lookup,
+        )
+    for b in range(n_blocks * BLOCK, n):
+        simulate_block(
             b,
+            1,
             P,
             X0,
             Z,
