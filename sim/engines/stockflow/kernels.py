@@ -26,8 +26,11 @@ INFLOW, HAZARD, RESIDENCE, DRAIN, TRANSFER = 0, 1, 2, 3, 4
 LEVEL, FLOW, LOOKUP, LIMIT, DEMAND, ROOM = 0, 1, 2, 3, 4, 5
 SUM, MEAN, END, MAX, MIN = 0, 1, 2, 3, 4
 
-BLOCK = 8
-"""Draws stepped together by one thread (the inner, contiguous dimension of its state)."""
+BLOCK = 16
+"""Draws stepped together by one thread (the inner, contiguous dimension of its state).
+
+On the default place, blocks of 16 ran 1.7x faster than one draw at a time, 8 1.6x, 4 1.4x
+and 32 1.6x (CPU time, 32-64 draws x 1 year, side by side)."""
 
 
 @njit(cache=True, inline="always")
@@ -96,7 +99,7 @@ def _per_step(g: float, dt: float) -> float:
     return f
 
 
-@njit(cache=True)
+@njit(cache=True, error_model="numpy")
 def simulate_block(
     b0,
     nb,
@@ -152,7 +155,9 @@ def simulate_block(
     their last state into ``final``.
 
     ``nb`` is a compile-time constant (one specialisation per block size), so the inner loops
-    over the block's draws have a known length.
+    over the block's draws have a known length. Divisions follow IEEE rules (Numba's
+    ``error_model="numpy"``: no zero-division checks in the loops); every division here is
+    guarded, so no result changes.
     """
     literally(nb)
     n_stocks = X0.shape[1]
@@ -697,7 +702,7 @@ def _transfer(
         room[c, j] -= used[j]
 
 
-@njit(parallel=True, cache=True)
+@njit(parallel=True, cache=True, error_model="numpy")
 def simulate_batch(
     P,
     X0,
@@ -857,7 +862,7 @@ def simulate_batch(
         )
 
 
-@njit(cache=True)
+@njit(cache=True, error_model="numpy")
 def simulate_serial(
     P,
     X0,
