@@ -29,11 +29,16 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--draws", type=int, default=1000)
     parser.add_argument("--years", type=int, default=10)
+    parser.add_argument(
+        "--float32", action="store_true", help="record the reports in float32 (out_dtype)"
+    )
     parser.add_argument("--out", type=Path, default=None)
     args = parser.parse_args()
     started = dt.datetime.now()
     load_before = os.getloadavg()
-    t0 = time.perf_counter()
+    t0, c0 = time.perf_counter(), time.process_time()
+    import numpy as np
+
     from sim.engines.stockflow import compile_model, run_arrays, to_dataset
     from sim.jobs.load import load_config
     from sim.jobs.simulate import (
@@ -46,34 +51,47 @@ def main() -> None:
     from sim.place.stockflow.declare import build_model
     from sim.place.stockflow.warm import warm_start
 
-    cfg = load_config([f"run.draws={args.draws}", f"run.horizon_years={args.years}"])
+    # One run only (no appraisal options), so the size check counts one run, not seven.
+    cfg = load_config(
+        [f"run.draws={args.draws}", f"run.horizon_years={args.years}", "appraisal.options=[]"]
+    )
     run = cfg.run
     step, steps = run.step_days, n_steps(cfg)
     phases: dict[str, float] = {"import and config": time.perf_counter() - t0}
+    cpu: dict[str, float] = {"import and config": time.process_time() - c0}
+    marks: list[float] = []
 
     def phase(name: str, t: float) -> None:
         phases[name] = time.perf_counter() - t
+        cpu[name] = time.process_time() - marks[-1]
 
     t = time.perf_counter()
+    marks.append(time.process_time())
     inputs = run_inputs(cfg)
     compiled = compile_model(build_model(inputs.place, step, inputs.lever_paths.targets))
     phase("inputs, declare and compile", t)
     t = time.perf_counter()
+    marks.append(time.process_time())
     params = _param_matrix(cfg, compiled, inputs)
     phase("parameter rows", t)
     series, today = series_pair(compiled, cfg, inputs)
     t = time.perf_counter()
+    marks.append(time.process_time())
     run_arrays(compiled, params[:1], n_steps=1, series=series[:, :, :1])  # load the kernels
     run_arrays(compiled, params[:2], n_steps=1, series=series[:, :, :1])
     phase("kernel load (Numba cache)", t)
     t = time.perf_counter()
+    marks.append(time.process_time())
     initial, params = warm_start(compiled, params, today, step)
     phase("warm-up", t)
     t = time.perf_counter()
+    marks.append(time.process_time())
     out = run_arrays(compiled, params, n_steps=steps, series=series, initial=initial,
-                     dt_days=step, record_every=run.record_every_days)  # fmt: skip
+                     dt_days=step, record_every=run.record_every_days,
+                     out_dtype=np.float32 if args.float32 else np.float64)  # fmt: skip
     phase("kernel", t)
     t = time.perf_counter()
+    marks.append(time.process_time())
     ds = to_dataset(out, start_date=run.start_date)
     ds = add_derived(ds, inputs.samples, inputs.lever_paths, record_every=run.record_every_days)
     phase("to_dataset and derived", t)
@@ -83,19 +101,22 @@ def main() -> None:
           f"{run.record_every_days} days); {compiled.n_stocks} stocks, "
           f"{len(compiled.report_index)} report cells; reports array "
           f"{out.reports.nbytes / 2**20:.0f} MiB ({out.reports.dtype})")  # fmt: skip
+    print(f"  {'phase':<32} {'wall s':>8} {'CPU s':>8}")
     for name, s in phases.items():
-        print(f"  {name:<32} {s:8.2f} s")
+        print(f"  {name:<32} {s:8.2f} {cpu[name]:8.2f}")
     print(f"  {'total':<32} {total:8.2f} s; peak RSS {peak:.0f} MiB; load "
           f"{load_before[0]:.1f} -> {os.getloadavg()[0]:.1f}")  # fmt: skip
     result = {
         "benchmark": "place_draws",
         "started": started.isoformat(timespec="seconds"),
         "draws": args.draws,
+        "float32": args.float32,
         "years": args.years,
         "n_stocks": compiled.n_stocks,
         "n_report_cells": len(compiled.report_index),
         "reports_mib": out.reports.nbytes / 2**20,
         "phases_s": phases,
+        "phases_cpu_s": cpu,
         "total_s": total,
         "peak_rss_mib": peak,
         "load_average_before": load_before,
