@@ -69,8 +69,9 @@ def run_arrays(
 
     ``series`` is ``(1 or n_draws, n_series, n_steps)`` (see ``series_array``); ``initial``
     overrides the initial stocks, ``(n_draws, n_stocks)``. Inputs are checked before any work.
-    One draw runs on the calling thread (no thread-pool start-up), a batch in parallel; the
-    results of a draw are the same either way. ``out_dtype=np.float32`` halves the memory of
+    One draw runs on the calling thread (no thread-pool start-up), a batch in parallel in
+    blocks of ``kernels.BLOCK`` draws stepped together; the results of a draw are the same
+    either way, bit for bit. ``out_dtype=np.float32`` halves the memory of
     the reports (the state is always stepped in float64; each recorded value is rounded once,
     to about 7 significant digits, too coarse for checks of conservation to 1e-9).
     """
