@@ -177,7 +177,7 @@ def simulate_block(
             x[s, j] = X0[b0 + j, s]
     x_new = x.copy()
     avail = x.copy()
-    flow = np.zeros((n_arcs, nb))
+    flow = np.zeros((n_arcs + 1, nb))  # the last row takes the flows no report reads
     dem = np.zeros((n_arcs, nb))
     level = np.zeros((n_caps, nb))
     level_next = np.zeros((n_caps, nb))
@@ -236,6 +236,14 @@ def simulate_block(
     # Only the flows and levels some period report reads are accumulated step by step.
     acc_arcs = np.nonzero(flow_used)[0]
     acc_stocks = np.nonzero(level_used)[0]
+    # A routed flow is stored in its own row only if a report reads it, else in the spare row.
+    flow_row = np.full(n_arcs, n_arcs, dtype=np.int64)
+    for f in acc_arcs:
+        flow_row[f] = f
+    for r in range(n_rep):
+        if rep_stepwise[r] and rep_kind[r] == FLOW:
+            for i in range(rep_t0[r], rep_t1[r]):
+                flow_row[rep_target[i]] = rep_target[i]
     steps_in_period = 0
     share = np.empty((n_arcs, nb))  # routing shares / transfer fractions of these draws
     for f in range(n_arcs):
@@ -372,6 +380,7 @@ def simulate_block(
                         avail,
                         x_new,
                         flow,
+                        flow_row,
                         level,
                     )
                 continue
@@ -400,6 +409,7 @@ def simulate_block(
                 avail,
                 x_new,
                 flow,
+                flow_row,
                 level,
             )
 
@@ -573,6 +583,7 @@ def _route(
     avail,
     x_new,
     flow,
+    flow_row,
     level,
 ):
     """Move ``total[j]`` people out of stock ``s`` (or in from outside, ``s < 0``) by the
@@ -585,6 +596,7 @@ def _route(
         d = arc_dst[f]
         same = d >= 0 and stock_same_step[d]
         co = arc_cap_out[f]
+        fr = flow_row[f]
         for j in range(nb):
             if last and share[f, j] > 0.0:
                 a = remaining[j]
@@ -593,7 +605,7 @@ def _route(
                 if a > remaining[j]:
                     a = remaining[j]
             remaining[j] -= a
-            flow[f, j] = a
+            flow[fr, j] = a
             if s >= 0:
                 avail[s, j] -= a
                 x_new[s, j] -= a
