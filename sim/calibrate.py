@@ -37,7 +37,7 @@ from sim.place.data.history import (
     kth_max,
 )
 from sim.place.data.pack import place_targets
-from sim.sweep.calibrate import MEASURE_OUTPUTS, engine_simulator
+from sim.sweep.calibrate import MEASURE_OUTPUTS, WARM_MODES, engine_simulator
 
 
 def write_ensemble(match: Match, path: Path) -> None:
@@ -112,13 +112,20 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--cutoff", type=float, default=3.0)
     ap.add_argument("--discrepancy", type=float, default=0.05)
     ap.add_argument("--seed", type=int, default=0)
+    ap.add_argument(
+        "--warm",
+        choices=WARM_MODES,
+        default="each",
+        help="each: every set warms up as a run does; shared: one warm-up at the central set "
+        "(about twice as fast; targets shift by under 4%%, benchmarks/README.md)",
+    )
     ap.add_argument("--out", type=Path, default=None)
     ns = ap.parse_args(argv)
     try:
         cfg = load_config(["run.horizon_years=1", *ns.overrides])
         observed = place_targets(cfg.place, search_dirs(ns.overrides), list(MEASURE_OUTPUTS))
         keys, lows, highs, targets = calibration_inputs(cfg.place, observed, ns.discrepancy)
-        simulate = engine_simulator(cfg, keys, targets.names)
+        simulate = engine_simulator(cfg, keys, targets.names, warm=ns.warm)
     except (ConfigError, ValueError) as err:
         sys.stderr.write(f"error: {err}\n")
         return 2

@@ -23,8 +23,8 @@ from sim.jobs.simulate import add_derived, n_steps, run_inputs, series_pair
 from sim.place.cohorts import build_place
 from sim.place.draws import place_for_draw
 from sim.place.stockflow.declare import build_model
-from sim.place.stockflow.rows import declare_values, draw_rows
-from sim.place.stockflow.warm import warm_start
+from sim.place.stockflow.rows import declare_values, draw_rows, param_row
+from sim.place.stockflow.warm import shared_warm_start, warm_start
 from sim.report.summary import annual
 from sim.scenarios.effects import LeverPaths
 from sim.sweep.batch import checked_params
@@ -63,14 +63,24 @@ MEASURE_OUTPUTS: dict[str, Callable[[xr.Dataset, xr.Dataset], xr.DataArray]] = {
 """Pack measures the stock-flow engine simulates -> their first-year value per draw."""
 
 
+WARM_MODES = ("each", "shared")
+"""``each``: every parameter set warms up on its own, as a run does; ``shared``: one warm-up
+at the central set serves all (:func:`sim.place.stockflow.warm.shared_warm_start`)."""
+
+
 def engine_simulator(
-    cfg: Config, keys: Sequence[str], measures: Sequence[str]
+    cfg: Config, keys: Sequence[str], measures: Sequence[str], *, warm: str = "each"
 ) -> Callable[[np.ndarray], tuple[np.ndarray, np.ndarray]]:
     """``X (n, len(keys))`` -> (first-year ``measures`` ``(n, T)``, zero ensemble variance).
 
     The stock-flow engine is deterministic, so one run per parameter set has no ensemble
-    variance. Raises :class:`ConfigError` for a measure the engine does not simulate.
+    variance. Results are recorded once a year (the targets are annual). ``warm`` is one of
+    :data:`WARM_MODES`: ``shared`` runs a year of simulation per set instead of three (two
+    warm-up passes and the year), at the cost of starting each set from the central state.
+    Raises :class:`ConfigError` for a measure the engine does not simulate or another mode.
     """
+    if warm not in WARM_MODES:
+        raise ConfigError(f"warm = {warm!r}: must be one of {', '.join(WARM_MODES)}")
     for m in measures:
         if m not in MEASURE_OUTPUTS:
             raise ConfigError(
@@ -87,6 +97,10 @@ def engine_simulator(
     fingerprint = declare_values(place, dt, targets).fingerprint()
     series, today = series_pair(compiled, cfg, inputs)
     plain = LeverPaths(targets, {}, {})
+    record = steps  # one record a year: the targets are annual
+    if warm == "shared":
+        central = param_row(compiled, declare_values(place, dt, targets).values)
+        shared_x, factor = shared_warm_start(compiled, central, today, dt)
 
     def simulate(x: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         places = [
@@ -94,7 +108,10 @@ def engine_simulator(
             for row in x
         ]
         params = checked_params(compiled, draw_rows(compiled, fingerprint, places, dt, targets))
-        initial, params = warm_start(compiled, params, today, dt)
+        if warm == "shared":
+            initial, params = np.repeat(shared_x[None, :], len(params), 0), params * factor
+        else:
+            initial, params = warm_start(compiled, params, today, dt)
         out = run_arrays(
             compiled,
             params,
@@ -102,11 +119,9 @@ def engine_simulator(
             series=series,
             initial=initial,
             dt_days=dt,
-            record_every=run.record_every_days,
+            record_every=record,
         )
-        ds = add_derived(
-            to_dataset(out, start_date=run.start_date), {}, plain, run.record_every_days
-        )
+        ds = add_derived(to_dataset(out, start_date=run.start_date), {}, plain, record)
         yr = annual(ds)
         cols = []
         for m in measures:

@@ -86,3 +86,30 @@ def warm_start(
                 for j in doors:
                     calibrated[b, j] = params[b, j] / max(at_home, MIN_AT_HOME_SHARE)
     return x, calibrated
+
+
+def shared_warm_start(
+    compiled: CompiledModel, central: np.ndarray, series: np.ndarray, dt: float
+) -> tuple[np.ndarray, np.ndarray]:
+    """One warm-up at the central parameters, to share across many parameter sets.
+
+    For a history match, which runs thousands of parameter sets of one place: each set starts
+    from the central set's warmed-up stocks, and its front-door rates are divided by the
+    central set's share of people at home (:func:`warm_start` divides each set's by its own).
+    The set's first year then includes its move from the central state to its own; how far
+    this shifts the targets is measured in benchmarks/README.md (issue 13).
+
+    Args:
+        compiled: the compiled place (its model a :class:`PlaceModel`).
+        central: the central parameter row, shape ``(params,)``.
+        series: per-step inputs, shape ``(1, series, steps)``.
+        dt: step length, days.
+
+    Returns:
+        Warmed-up stocks ``(stocks,)`` and the factor ``(params,)`` each parameter row is
+        multiplied by (1 except for front-door rates).
+    """
+    x, calibrated = warm_start(compiled, central[None, :], series, dt)
+    base = central
+    factor = np.divide(calibrated[0], base, out=np.ones_like(base), where=base != 0)
+    return x[0], factor
