@@ -5,9 +5,13 @@ value) against twelve targets (every measure the engine simulates, observed as t
 run's first year with a 3% sd and a 5% discrepancy), on the default place over one year, in
 waves of ``--per-wave`` runs until ``--evals`` runs. Prints each wave and the rate, split into
 the Python part (a place and its value-only parameter row per set) and the compiled engine.
+``--warm shared`` warms up once at the central set instead of once per set (see
+:func:`sim.place.stockflow.warm.shared_warm_start`); ``--compare`` runs the same design both
+ways and prints how far the shared warm-up moves each target.
 
-    python benchmarks/calibrate.py                 # 100,000 evaluations (the issue's target)
-    python benchmarks/calibrate.py --evals 512     # what was measured (benchmarks/README.md)
+    python benchmarks/calibrate.py                              # 100,000 evaluations
+    python benchmarks/calibrate.py --evals 2048 --warm shared   # what was measured
+    python benchmarks/calibrate.py --compare 128                # shared against each
 """
 
 from __future__ import annotations
@@ -34,6 +38,8 @@ def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--evals", type=int, default=100_000)
     ap.add_argument("--per-wave", type=int, default=4096)
+    ap.add_argument("--warm", choices=cal.WARM_MODES, default="shared")
+    ap.add_argument("--compare", type=int, default=0, help="sets to run both ways, then stop")
     a = ap.parse_args()
     cfg = load_config(["run.horizon_years=1"])
     keys = list(cfg.place.uncertain) + list(EXTRA)
@@ -51,8 +57,11 @@ def main() -> None:
             lows.append(0.8 * v), highs.append(1.2 * v), central.append(v)
     measures = tuple(cal.MEASURE_OUTPUTS)
     t0 = time.perf_counter()
-    f = cal.engine_simulator(cfg, keys, measures)
+    f = cal.engine_simulator(cfg, keys, measures, warm=a.warm)
     build = time.perf_counter() - t0
+    if a.compare:
+        compare(cfg, keys, lows, highs, measures, a.compare)
+        return
     truth = f(np.array([central]))[0][0]
     targets = Targets(measures, truth, 0.03 * truth, 0.05 * truth)
     waves = max(1, a.evals // a.per_wave)
@@ -78,6 +87,26 @@ def main() -> None:
         f"per set: place {1000 * (t1 - t0) / len(x):.1f} ms, value-only row "
         f"{1000 * (t2 - t1) / len(x):.1f} ms (Python, serial)"
     )
+
+
+def compare(cfg, keys, lows, highs, measures, n: int) -> None:
+    """Run ``n`` Sobol sets with each warm-up mode; print the rates and the relative change."""
+    from sim.place.data.history import sobol  # noqa: PLC0415
+
+    x = sobol(np.array(lows), np.array(highs), n, np.random.default_rng(0))
+    out = {}
+    for mode in cal.WARM_MODES:
+        f = cal.engine_simulator(cfg, keys, measures, warm=mode)
+        f(x[:2])  # compiled and warm
+        t0 = time.perf_counter()
+        out[mode] = f(x)[0]
+        print(f"warm={mode}: {n / (time.perf_counter() - t0):.1f} evaluations a second")
+    d = np.abs(out["shared"] / out["each"] - 1)
+    spread = out["each"].std(0) / out["each"].mean(0)
+    for i, m in enumerate(measures):
+        med, top = 100 * np.median(d[:, i]), 100 * d[:, i].max()
+        print(f"{m:26s} shared vs each: median {med:.2f}%, max {top:.2f}%; "
+              f"spread over the sets {100 * spread[i]:.1f}%")  # fmt: skip
 
 
 if __name__ == "__main__":
