@@ -5,12 +5,15 @@ value) against twelve targets (every measure the engine simulates, observed as t
 run's first year with a 3% sd and a 5% discrepancy), on the default place over one year, in
 waves of ``--per-wave`` runs until ``--evals`` runs. Prints each wave and the rate, split into
 the Python part (a place and its value-only parameter row per set) and the compiled engine.
-``--warm shared`` warms up once at the central set instead of once per set (see
-:func:`sim.place.stockflow.warm.shared_warm_start`); ``--compare`` runs the same design both
-ways and prints how far the shared warm-up moves each target.
+``--warm shared`` (the default here) warms up once at the central set instead of once per set
+(:func:`sim.place.stockflow.warm.shared_warm_start`); ``--rows table`` (the default here)
+interpolates the parameter rows from a checked table of exact declarations
+(:class:`sim.place.stockflow.rows.RowTable`; its build is timed with the model's);
+``--compare`` runs the same design with each warm-up and prints how far sharing it moves each
+target.
 
     python benchmarks/calibrate.py                              # 100,000 evaluations
-    python benchmarks/calibrate.py --evals 2048 --warm shared   # what was measured
+    python benchmarks/calibrate.py --evals 8192                 # what was measured
     python benchmarks/calibrate.py --compare 128                # shared against each
 """
 
@@ -39,6 +42,7 @@ def main() -> None:
     ap.add_argument("--evals", type=int, default=100_000)
     ap.add_argument("--per-wave", type=int, default=4096)
     ap.add_argument("--warm", choices=cal.WARM_MODES, default="shared")
+    ap.add_argument("--rows", choices=("exact", "table"), default="table")
     ap.add_argument("--compare", type=int, default=0, help="sets to run both ways, then stop")
     a = ap.parse_args()
     cfg = load_config(["run.horizon_years=1"])
@@ -57,7 +61,8 @@ def main() -> None:
             lows.append(0.8 * v), highs.append(1.2 * v), central.append(v)
     measures = tuple(cal.MEASURE_OUTPUTS)
     t0 = time.perf_counter()
-    f = cal.engine_simulator(cfg, keys, measures, warm=a.warm)
+    box = (lows, highs) if a.rows == "table" else None
+    f = cal.engine_simulator(cfg, keys, measures, warm=a.warm, box=box, progress=print)
     build = time.perf_counter() - t0
     if a.compare:
         compare(cfg, keys, lows, highs, measures, a.compare)

@@ -16,6 +16,7 @@ import numpy as np
 import xarray as xr
 
 from sim.config.errors import ConfigError
+from sim.config.keys import resolve_key
 from sim.config.schema import Config
 from sim.engines.stockflow import compile_model, run_arrays, to_dataset
 from sim.finance.years import FinancialYears
@@ -23,7 +24,7 @@ from sim.jobs.simulate import add_derived, n_steps, run_inputs, series_pair
 from sim.place.cohorts import build_place
 from sim.place.draws import place_for_draw
 from sim.place.stockflow.declare import build_model
-from sim.place.stockflow.rows import declare_values, draw_rows, param_row
+from sim.place.stockflow.rows import RowTable, declare_values, draw_rows, param_row
 from sim.place.stockflow.warm import shared_warm_start, warm_start
 from sim.report.summary import annual
 from sim.scenarios.effects import LeverPaths
@@ -69,7 +70,13 @@ at the central set serves all (:func:`sim.place.stockflow.warm.shared_warm_start
 
 
 def engine_simulator(
-    cfg: Config, keys: Sequence[str], measures: Sequence[str], *, warm: str = "each"
+    cfg: Config,
+    keys: Sequence[str],
+    measures: Sequence[str],
+    *,
+    warm: str = "each",
+    box: tuple[Sequence[float], Sequence[float]] | None = None,
+    progress: Callable[[str], None] | None = None,
 ) -> Callable[[np.ndarray], tuple[np.ndarray, np.ndarray]]:
     """``X (n, len(keys))`` -> (first-year ``measures`` ``(n, T)``, zero ensemble variance).
 
@@ -77,7 +84,11 @@ def engine_simulator(
     variance. Results are recorded once a year (the targets are annual). ``warm`` is one of
     :data:`WARM_MODES`: ``shared`` runs a year of simulation per set instead of three (two
     warm-up passes and the year), at the cost of starting each set from the central state.
-    Raises :class:`ConfigError` for a measure the engine does not simulate or another mode.
+    With ``box`` (the keys' lows and highs) the parameter rows are interpolated from a table
+    of exact declarations (:class:`~sim.place.stockflow.rows.RowTable`, checked against
+    exact ones to 1e-4 relative) instead of declared per set; when the table refuses
+    (``progress`` says why), each set is declared exactly. Raises :class:`ConfigError` for a
+    measure the engine does not simulate or another mode.
     """
     if warm not in WARM_MODES:
         raise ConfigError(f"warm = {warm!r}: must be one of {', '.join(WARM_MODES)}")
@@ -102,12 +113,27 @@ def engine_simulator(
         central = param_row(compiled, declare_values(place, dt, targets).values)
         shared_x, factor = shared_warm_start(compiled, central, today, dt)
 
-    def simulate(x: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    def exact_rows(x: np.ndarray) -> np.ndarray:
         places = [
             build_place(place_for_draw(cfg.place, dict(zip(keys, map(float, row), strict=True))))
             for row in x
         ]
-        params = checked_params(compiled, draw_rows(compiled, fingerprint, places, dt, targets))
+        return draw_rows(compiled, fingerprint, places, dt, targets)
+
+    table = None
+    if box is not None:
+        at = [float(resolve_key(cfg.place, k)) for k in keys]
+        try:
+            table = RowTable(
+                lambda v: exact_rows(np.array([[v[k] for k in keys]]))[0], keys, *box, at
+            )
+        except (ValueError, ConfigError) as err:
+            if progress:
+                progress(f"parameter rows declared per set: {err}")
+
+    def simulate(x: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        rows = table.rows(x) if table is not None else exact_rows(x)
+        params = checked_params(compiled, rows)
         if warm == "shared":
             initial, params = np.repeat(shared_x[None, :], len(params), 0), params * factor
         else:
