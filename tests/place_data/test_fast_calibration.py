@@ -1,6 +1,7 @@
 """The two shortcuts of a history match on the engine: the shared warm-up and the row table.
 
-Independent truths: at the central set the shared warm-up *is* that set's own warm-up, so the
+Independent truths: at the central set (the place's configured values) the shared warm-up *is*
+that set's own warm-up, so the
 two modes agree there to rounding; a table of a function affine in each key is exact; a
 table that cannot reach its tolerance, or needs too many keys at once, refuses.
 """
@@ -10,6 +11,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
+from sim.config.keys import resolve_key
 from sim.jobs.load import load_config
 from sim.place.stockflow.rows import RowTable
 from sim.sweep.calibrate import MEASURE_OUTPUTS, engine_simulator
@@ -19,7 +21,7 @@ KEYS = ["reablement.mean_days", "care_home.deaths_per_1000_year"]
 
 def test_shared_warm_up_is_the_sets_own_at_the_central_set():
     cfg = load_config(["run.horizon_years=1"])
-    central = np.array([[cfg.place.uncertain[k].central for k in KEYS]])
+    central = np.array([[float(resolve_key(cfg.place, k)) for k in KEYS]])  # as configured
     measures = list(MEASURE_OUTPUTS)
     each = engine_simulator(cfg, KEYS, measures, warm="each")(central)[0]
     shared = engine_simulator(cfg, KEYS, measures, warm="shared")(central)[0]
