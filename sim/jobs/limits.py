@@ -2,21 +2,22 @@
 
 The stock-flow engine holds, per run, arrays of ``draws x steps`` (inputs per step, the recorded
 results). Measured as the peak RSS (``resource.getrusage``) of ``simulate`` on the
-built-in place, one run, after composing (December 2026, this repository):
+built-in place, one run, after composing (4 December 2026, after the block kernel and the care-home
+market; a machine under load):
 
 =====  =======  ======  ==================
 draws  horizon  record  peak RSS over base
 =====  =======  ======  ==================
-1      1 y      7 d     60 MiB
-16     1 y      7 d     64 MiB
-16     4 y      7 d     73 MiB
-16     4 y      1 d     142 MiB
+400    2 y      365 d   155 MiB
+400    2 y      7 d     232 MiB
+400    4 y      7 d     413 MiB
 =====  =======  ======  ==================
 
-So a draw-step costs about 500 bytes plus about 3,100 bytes per recorded step (records every
-``record_every_days`` steps), over a fixed ~64 MiB. :data:`BYTES_PER_DRAW_STEP` and
-:data:`BYTES_PER_RECORDED` round these up (x1.5 for safety). The main job keeps every run in
-memory (the baseline, each option, and a plan run), so the estimate is multiplied by the runs.
+So a draw-step costs about 370 bytes plus about 1,970 bytes per recorded step (records every
+``record_every_days`` steps: 245 report cells of 8 bytes), over a fixed ~50 MiB.
+:data:`BYTES_PER_DRAW_STEP` and :data:`BYTES_PER_RECORDED` round these up (x1.5 for safety),
+and :data:`FIXED_BYTES` doubles the fixed part. The main job keeps every run in memory (the
+baseline, each option, and a plan run), so the estimate is multiplied by the runs.
 The patient-level engine runs one replication-year in tens of seconds; it is limited by
 replication-years instead.
 """
@@ -28,9 +29,9 @@ import os
 from sim.config.errors import ConfigError
 from sim.config.schema import Config
 
-BYTES_PER_DRAW_STEP = 800  # measured ~500 (see above), x1.5
-BYTES_PER_RECORDED = 4_700  # measured ~3,100 per recorded draw-step, x1.5
-FIXED_BYTES = 100 * 2**20  # measured ~64 MiB per run, x1.5
+BYTES_PER_DRAW_STEP = 560  # measured ~370 (see above), x1.5
+BYTES_PER_RECORDED = 3_000  # measured ~1,970 per recorded draw-step, x1.5
+FIXED_BYTES = 100 * 2**20  # measured ~50 MiB per run, x2
 MAX_DRAWS = 100_000  # Latin hypercube rows; beyond this a sweep is the tool
 MAX_REPLICATION_YEARS = 2_000  # patient engine: replications x draws x years (hours of work)
 MEMORY_SHARE = 0.5  # of physical memory one job may plan to use
