@@ -103,6 +103,14 @@ def _say(line: str) -> None:
     sys.stdout.flush()
 
 
+def _without_ensemble(overrides: list[str]) -> list[str]:
+    """Calibrate the place's parameters afresh: its shipped ensemble (perhaps from an earlier
+    model, with values outside today's ranges) is not loaded unless an override names one.
+    """
+    named = any(o.lstrip("+~").startswith("place.ensemble") for o in overrides)
+    return [] if named else ["place.ensemble=''"]
+
+
 def main(argv: list[str] | None = None) -> int:
     """Parse, calibrate, write; bad input is one line and exit 2."""
     ap = argparse.ArgumentParser(prog="python -m sim.calibrate", description=__doc__.split("\n")[0])
@@ -129,7 +137,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--out", type=Path, default=None)
     ns = ap.parse_args(argv)
     try:
-        cfg = load_config(["run.horizon_years=1", *ns.overrides])
+        cfg = load_config(["run.horizon_years=1", *ns.overrides, *_without_ensemble(ns.overrides)])
         observed = place_targets(cfg.place, search_dirs(ns.overrides), list(MEASURE_OUTPUTS))
         keys, lows, highs, targets = calibration_inputs(cfg.place, observed, ns.discrepancy)
         simulate = engine_simulator(

@@ -80,8 +80,9 @@ def _has_image(cell) -> bool:
     )
 
 
-def test_the_five_notebooks_exist():
-    """Quickstart, comparing options, sweep and sensitivity, your own place, discovery."""
+def test_the_six_notebooks_exist():
+    """Quickstart, comparing options, sweep and sensitivity, your own place (a YAML), discovery,
+    bring your own place (a data pack, calibration, appraisal)."""
     names = [p.stem for p in NOTEBOOKS]
     assert names == [
         "01_quickstart",
@@ -89,6 +90,7 @@ def test_the_five_notebooks_exist():
         "03_sweep_and_sensitivity",
         "04_your_own_place",
         "05_scenario_discovery",
+        "06_bring_your_own_place",
     ]
 
 

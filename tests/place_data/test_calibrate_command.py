@@ -3,8 +3,13 @@
 from __future__ import annotations
 
 import csv
+import shutil
+from pathlib import Path
+
+import pytest
 
 from sim.calibrate import main
+from sim.config.errors import ConfigError
 from sim.jobs.load import load_config
 from sim.place.draws import sample_uncertain
 
@@ -32,3 +37,21 @@ def test_place_without_pack_is_one_line(capsys):
     assert main(["--waves", "1"]) == 2
     err = capsys.readouterr().err.strip()
     assert err.count("\n") == 0 and "no data_pack" in err
+
+
+def test_recalibrating_ignores_the_place_s_stale_ensemble(tmp_path, capsys):
+    """A pack whose shipped ensemble no longer fits the parameter ranges (an earlier model's)
+    is calibrated afresh: the old ensemble is not loaded, so it cannot refuse the command."""
+    pack = tmp_path / "leeds"
+    shutil.copytree(Path(__file__).resolve().parents[2] / "configs" / "packs" / "leeds", pack)
+    rows = (pack / "ensemble.csv").read_text().splitlines()
+    head = rows[0].split(",")
+    stale = rows[1].split(",")
+    stale[head.index("care_home.deaths_per_1000_year")] = "9999"
+    (pack / "ensemble.csv").write_text("\n".join([rows[0], ",".join(stale)]) + "\n")
+    with pytest.raises(ConfigError, match="9999"):
+        load_config(["place=leeds", f"place.data_pack={pack}"])  # the place itself refuses it
+    out = tmp_path / "cal"
+    argv = ["place=leeds", f"place.data_pack={pack}", "--waves", "1", "--per-wave", "8"]
+    assert main([*argv, "--out", str(out)]) == 0, capsys.readouterr().err
+    assert len(list(csv.DictReader((out / "ensemble.csv").open()))) > 0
