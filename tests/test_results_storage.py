@@ -47,10 +47,9 @@ def test_time_bounds_mark_a_partial_last_period():
         with_time_bounds(ds, run_days=14.0)
 
 
-@pytest.fixture(scope="module")
-def main_job_files(tmp_path_factory):
+def _main_job_files(tmp_path_factory):
     """The main job as ``python -m sim`` runs it (default place, baseline and four options,
-    30 draws, ten years of weekly records), saved without charts."""
+    30 draws, ten years of weekly records), saved without charts; made once per worker."""
     from sim.jobs.appraise import run_appraisal
     from sim.jobs.load import load_config
     from sim.jobs.save import save_appraisal
@@ -64,8 +63,16 @@ def main_job_files(tmp_path_factory):
 
 
 @pytest.mark.slow
-@pytest.mark.xdist_group("main_job_files")  # one worker runs the main job once for all three
-def test_main_job_results_are_cf_and_within_precision(main_job_files):
+def test_main_job_results_file(tmp_path_factory):
+    """One main job (about 100 s) for the three checks of its results.nc: CF and within the
+    documented precision, inside the size budget, the ledger exact."""
+    main_job_files = _main_job_files(tmp_path_factory)
+    _cf_and_within_precision(main_job_files)
+    _fit_the_size_budget(main_job_files)
+    _keep_the_ledger_exact(main_job_files)
+
+
+def _cf_and_within_precision(main_job_files):
     result, folder = main_job_files
     path = folder / "results.nc"
     with xr.open_dataset(path) as raw:  # as any CF reader sees it
@@ -93,16 +100,12 @@ def test_main_job_results_are_cf_and_within_precision(main_job_files):
             assert np.all(err <= RELATIVE_PRECISION * np.abs(a[ok])), v
 
 
-@pytest.mark.slow
-@pytest.mark.xdist_group("main_job_files")  # one worker runs the main job once for all three
-def test_main_job_results_fit_the_size_budget(main_job_files):
+def _fit_the_size_budget(main_job_files):
     _, folder = main_job_files
     assert Path(folder / "results.nc").stat().st_size <= MAIN_JOB_BUDGET_BYTES
 
 
-@pytest.mark.slow
-@pytest.mark.xdist_group("main_job_files")  # one worker runs the main job once for all three
-def test_main_job_results_keep_the_ledger_exact(main_job_files):
+def _keep_the_ledger_exact(main_job_files):
     from sim.results.checks import check_conservation
 
     ds = load(main_job_files[1] / "results.nc")
