@@ -799,16 +799,14 @@ def _declare_community(m: Model, place: Place, labels: list[str], sto: dict, lv:
         )
     ch_rate = place.rate["care_home_admission"]
     # people at home with long-term care needs may still move in, at their cohort's rate
-    m.transfer(
-        "care_home_from_community",
-        "care_home",
-        [
-            (sto[kind][lab], sto["care_home"][lab], float(ch_rate[i]))
-            for kind in ("home", "ltc_home")
-            for i, lab in enumerate(labels)
-            if ch_rate[i] > 0 and lab in sto[kind]
-        ],
-    )
+    moves = [
+        (sto[kind][lab], sto["care_home"][lab], float(ch_rate[i]))
+        for kind in ("home", "ltc_home")
+        for i, lab in enumerate(labels)
+        if ch_rate[i] > 0 and lab in sto[kind]
+    ]  # none (a rate of 0): one arc moving nobody, as vw_step_up
+    moves = moves or [(sto["home"][labels[0]], sto["care_home"][labels[0]], 0.0)]
+    m.transfer("care_home_from_community", "care_home", moves)
     a = cfg.ambulance
     hub = a.see_and_treat_to_ucr + a.ucr_suitable_share
     m.transfer(
