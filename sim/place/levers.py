@@ -113,7 +113,8 @@ LEVERS: dict[str, Lever] = {
         ),
         _L(
             "acute.home_first_redirect",
-            "patients awaiting P2 or P3 reassessed at home and moved to P1 (discharge to assess)",
+            "patients awaiting P2 or P3 reassessed at home and moved to P1 (discharge to "
+            "assess); P3 candidates in the residents' age bands go home with long-term care needs",
             "route",
             ("per_day",),
         ),

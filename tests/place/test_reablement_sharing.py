@@ -63,15 +63,17 @@ def test_homefirst_is_in_the_leeds_range_and_fades_fast_when_capacity_is_held(te
     assert kept < 1 / 3, ten_years
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="issue 11 part 2 (care homes as a market): people kept out of care homes live at "
-    "home, where they make more emergency admissions than residents and die less often (the "
-    "care-home death rate is selection the model does not carry home), so under the plan "
-    "the fall in admissions turns into a rise by 2032/33 (docs/scenarios.md); open question",
-)
 def test_homefirst_persists_under_the_plan(ten_years):
-    """docs/scenarios.md: under the plan the fall in admissions keeps at least 65% of its
-    2027/28 size to 2034/35 (the fade is survivorship)."""
+    """docs/scenarios.md: under the plan the fall in admissions keeps at least half of its
+    2027/28 size to 2034/35 (0.55 at the central values).
+
+    P3 candidates HomeFirst sends home keep the care-home residents' death rate and urgent
+    care (people at home with long-term care needs, ``ltc_home``), so they no longer survive
+    at home at the frail rates; without that the fall turned into a rise from 2032/33. What
+    fade is left is survivorship the model does carry: P2 candidates sent home with P1 support
+    avoid deconditioning into care homes and live on at home at the frail rates (without
+    their redirect the fall keeps 68% of its size), and redirected patients fill reablement
+    places step-up would use. Hence half, not the 65% the threshold was before the cohort.
+    """
     fewer = ten_years["bau"]
-    assert fewer[-1] / fewer[2] >= 0.65, fewer
+    assert fewer[-1] / fewer[2] >= 0.5, fewer

@@ -32,7 +32,7 @@ from sim.engines.stockflow import compile_model, run_arrays
 from sim.place.capacity_plan import step_factors
 from sim.place.cohorts import DAYS_PER_YEAR, Place, build_place
 from sim.place.draws import place_for_draw, sample_uncertain
-from sim.place.stockflow.declare import RESIDENT_KINDS, build_model, series_values
+from sim.place.stockflow.declare import LTC_KINDS, RESIDENT_KINDS, build_model, series_values
 from sim.place.stockflow.warm import warm_start
 
 FRONT_DOORS = {  # rate name here: stock-flow operation
@@ -148,7 +148,7 @@ def _inputs_for(place: Place, run: RunCfg, draw: int, snapshot: Path | None) -> 
     rates["dn_referral"] = place.rate["dn_referral"]
 
     kinds = {v: k for k, v in STOCK_KINDS.items()} | {"home": "home"}
-    initial = {k: np.zeros(len(labels)) for k in (*STOCK_KINDS, "home")}
+    initial = {k: np.zeros(len(labels)) for k in (*STOCK_KINDS, "home", "ltc_home")}
     s_index = {s: i for i, s in enumerate(compiled.stock_names)}
     for label, stocks in model.cohort_stocks.items():
         for kind, names in stocks.items():
@@ -156,6 +156,8 @@ def _inputs_for(place: Place, run: RunCfg, draw: int, snapshot: Path | None) -> 
                 initial[kinds[kind]][col[label]] += sum(x[0, s_index[s]] for s in names)
             elif kind in RESIDENT_KINDS:  # residents in ED or hospital start in their home
                 initial["care_home"][col[label]] += sum(x[0, s_index[s]] for s in names)
+            elif kind in LTC_KINDS:  # at home with long-term care needs (there at the start)
+                initial["ltc_home"][col[label]] += sum(x[0, s_index[s]] for s in names)
     population = np.zeros((n_days, len(labels)))
     home_end = np.zeros((n_days, len(labels)))
     for r, (var, coords) in enumerate(compiled.report_index):

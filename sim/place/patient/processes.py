@@ -23,7 +23,11 @@ A patient's journey (times in days; each step reads its own column of the patien
 - ``care_home_stay``: long-term residents until death, with urgent care of their own (999
   calls and type 1 attendances at the place's rates for residents): the journey above, but
   never to a virtual ward or a discharge pathway; after ED or a stay they return to their home
-  (their place is free while they are away, taken again on return) unless they die.
+  (their place is free while they are away, taken again on return) unless they die;
+- ``ltc_home_stay``: at home with long-term care needs (a move into a care home with no place
+  free, or a resident whose place went while away, in the residents' age bands): the
+  residents' death rate and urgent care, no care-home place, and a move into a care home at
+  the cohort's community rate when one is free (as the stock-flow engine's ``ltc_home``).
 """
 
 from __future__ import annotations
@@ -211,6 +215,9 @@ class PlaceSim:
         self.ch_other = place.rate["ch_ed_other"].tolist()
         self.ch_admit = place.share["ch_admitted"].tolist()
         self.ch_conveyed = float(ch.conveyed_share)
+        bands = set(ch.urgent_care_age_bands)
+        self.ltc = [c.age in bands for c in place.cohorts]  # who keeps long-term care needs
+        self.ch_community = np.asarray(place.rate["care_home_admission"], dtype=float).tolist()
         amb = cfg.ambulance
         seen = amb.hear_and_treat + amb.see_and_treat
         self.hear_share = amb.hear_and_treat / seen if seen > 0 else 0.0
@@ -937,6 +944,8 @@ class PlaceSim:
             if self.svc["care_home"].try_acquire():
                 self.count("care_home_admissions", pt.q)
                 yield from self.care_home_stay(pt)
+            elif self.ltc[pt.c]:  # no place free: at home, with their long-term care needs
+                yield from self.ltc_home_stay(pt)
             else:
                 self.leave_home()
         else:
@@ -999,7 +1008,51 @@ class PlaceSim:
             if not pt.alive:
                 return
             if not self.svc["care_home"].try_acquire():  # places cut while away: home
-                self.leave_home()
+                if self.ltc[c]:
+                    yield from self.ltc_home_stay(pt)
+                else:
+                    self.leave_home()
+                return
+
+    def ltc_home_stay(self, pt: Patient):
+        """At home with long-term care needs, until death or a move into a care home: the
+        care-home residents' death rate and urgent care (the selection of people who need
+        long-term care, carried home) without a care-home place; a move into a care home at
+        the cohort's community rate, taken only when a place is free (else they stay).
+        Deaths are an Exp(1) clock of the patient's row, run only while at home.
+        """
+        env, c = self.env, pt.c
+        death_left = (
+            pt.row[self.L.CARE_HOME_DEATH] / self.ch_death_rate if self.ch_death_rate > 0 else INF
+        )
+        call, other, move = self.ch_call[c], self.ch_other[c], self.ch_community[c]
+        total = call + other + move
+        rng = self.streams["ltc_home"]
+        while True:
+            t0 = env.now
+            tok = self.rec.begin(pt.pid, c, "ltc_home", t0, t0)
+            nxt = rng.exponential(1.0 / total) if total > 0 else INF
+            first = min(death_left, nxt)
+            if first == INF:
+                return
+            yield env.timeout(first)
+            if first == death_left:
+                self.rec.end(tok, env.now, "death", first)
+                self.die()
+                return
+            death_left -= first
+            u = rng.random() * total
+            if u >= call + other:  # a move into a care home, if a place is free
+                if self.svc["care_home"].try_acquire():
+                    self.rec.end(tok, env.now, "care_home", first)
+                    self.count("care_home_admissions", pt.q)
+                    yield from self.care_home_stay(pt)
+                    return
+                self.rec.end(tok, env.now, "no_place", first)
+                continue
+            self.rec.end(tok, env.now, "urgent_care", first)
+            yield from self.resident_urgent_care(pt, u < call)
+            if not pt.alive:
                 return
 
     def resident_urgent_care(self, pt: Patient, by_999: bool):

@@ -90,6 +90,9 @@ def start_patients(sim: PlaceSim) -> None:
             pt = new(c)
             sim.svc["care_home"].add(1)
             env.process(sim.care_home_stay(pt))
+    for c, n in enumerate(counts.get("ltc_home", ())):  # at home with long-term care needs
+        for _ in range(n):
+            env.process(sim.ltc_home_stay(new(c)))
     fam = svc_family(cfg.follow_up.stages)
     for c, n in enumerate(counts["follow_up"]):
         left = cfg.follow_up.days * fam.residual(rng.random(n), rng.random(n))

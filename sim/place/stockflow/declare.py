@@ -14,6 +14,14 @@ Care-home residents (cohorts of ``care_home.urgent_care_age_bands``) have urgent
 own: ``care_home`` -> ``ch_amb`` (999) or ``ch_ed`` (type 1 ED by other routes) -> ``ch_admit``
 -> ``ch_board`` -> ``ch_acute`` (a stay in an acute bed) -> back to ``care_home``, or death.
 
+People at home with long-term care needs (``ltc_home``, in the same age bands): people the
+model routes home instead of a care home (a move into a care home with no place free, a
+resident whose place went while in hospital, a P3 candidate sent home by discharge to assess,
+``acute.home_first_redirect``, through reablement ``lt_reab``). They keep the residents' death
+rate and urgent care (``lt_amb``, ``lt_ed``, ``lt_admit``, ``lt_board``, ``lt_acute``, back to
+``ltc_home``) but hold no care-home place; they may still move into a care home at their
+cohort's community rate (``care_home_from_community``).
+
 The feedback loop at the heart of the model: pathway capacity limits how fast people leave
 ``await_*``; waiting there deconditions them (P1 -> P2 -> P3) and fills beds; full beds keep
 decided admissions ``boarding`` in ED; bed pressure lengthens ambulance handovers.
@@ -153,6 +161,10 @@ def _declare_stocks(m: Model, place: Place, labels: list[str]) -> dict:
         one(f"await_{p}")
     for hub in RESIDENT_HUBS:  # care-home residents' urgent care, in their age bands only
         sto[hub] = {lab: m.stock(f"{hub}[{lab}]", same_step=True) for lab in resident_labels(place)}
+    # at home with long-term care needs, in the same age bands (no care-home place)
+    sto["ltc_home"] = {lab: m.stock(f"ltc_home[{lab}]") for lab in resident_labels(place)}
+    for hub in LTC_HUBS:
+        sto[hub] = {lab: m.stock(f"{hub}[{lab}]", same_step=True) for lab in resident_labels(place)}
     return sto
 
 
@@ -161,6 +173,10 @@ RESIDENT_HUBS = ("ch_amb", "ch_ed", "ch_admit", "ch_board", "ch_return")
 hold the resident's care-home place), boarding and the return after a stay or from ED."""
 RESIDENT_KINDS = (*RESIDENT_HUBS, "ch_acute")
 """Stock kinds of care-home residents away from the home (they stay residents)."""
+LTC_HUBS = ("lt_amb", "lt_ed", "lt_admit", "lt_board")
+"""Same-day hubs of the urgent care of people at home with long-term care needs."""
+LTC_KINDS = ("ltc_home", *LTC_HUBS, "lt_acute", "lt_reab")
+"""Stock kinds of people at home with long-term care needs (at home, or away from it)."""
 
 
 def resident_labels(place: Place) -> list[str]:
@@ -240,6 +256,8 @@ def _declare_population(
     rate = m.param("care_home.deaths_per_day", ch_death, units="1/day")
     for lab in labels:
         m.outflow(f"care_home_death[{lab}]", sto["care_home"][lab], rate, None, exit="death")
+    for lab in sto["ltc_home"]:  # the residents' death rate: the selection carried home
+        m.outflow(f"ltc_death[{lab}]", sto["ltc_home"][lab], rate, None, exit="death")
 
 
 # -- front doors -------------------------------------------------------------------------------
@@ -358,17 +376,20 @@ def _declare_hospital(
             lookup="discharge_speed",
         )
     _declare_resident_stays(m, place, sto, dt)
+    _declare_resident_stays(m, place, sto, dt, pre="lt", back="ltc_home")
     beds = m.capacity(
         "acute_beds",
         m.param("acute.beds", ac.beds, units="beds"),
         stocks=[s for lab in labels for s in sto["acute"][lab]]
         + [a[lab] for a in awaits for lab in labels]
-        + _all(sto["ch_acute"]),
+        + _all(sto["ch_acute"])
+        + _all(sto["lt_acute"]),
         series=lv.series("acute.beds", _plan("acute_beds")),
     )
     # Bed pressure: acute patients (incl. those awaiting a pathway) plus ED boarders per bed.
     # It speeds discharges (a balancing loop) and lengthens ambulance handovers.
-    pressure = {beds: 1.0} | {b: 1.0 for b in (*boarding.values(), *sto["ch_board"].values())}
+    boarders = (*boarding.values(), *sto["ch_board"].values(), *sto["lt_board"].values())
+    pressure = {beds: 1.0} | {b: 1.0 for b in boarders}
     m.lookup(
         "discharge_speed",
         pressure,
@@ -438,8 +459,9 @@ def _declare_hospital(
         m.outflow(f"decondition_p2[{lab}]", awaits[1][lab], d23, awaits[2][lab], series=decondition)
     if "acute.home_first_redirect" in lv:  # discharge to assess: reassessed for home first
         redirect = m.param("acute.home_first_redirect_per_day", 1.0, units="1/day")
+        ltc = sto["ltc_home"]  # P3 candidates there: through reablement (_declare_community)
         for lab in labels:
-            for a in awaits[1:]:
+            for a in awaits[1:] if lab not in ltc else awaits[1:2]:
                 m.outflow(
                     f"home_first_redirect:{a[lab]}",
                     a[lab],
@@ -481,13 +503,15 @@ def _declare_admission(m: Model, place: Place, labels: list[str], sto: dict, lv:
             {sto["follow"][lab][0]: zero, boarding[lab]: stay},
         )
     _declare_resident_urgent_care(m, place, sto)
+    _declare_resident_urgent_care(m, place, sto, pre="lt", home="ltc_home")
     # Crowding below full (sim/place/crowding.py): a share of decided admissions finds no
     # suitable bed on the day even when the daily average has room, and boards overnight.
     m.transfer(
         "admit_to_bed",
         "acute_beds",
         [(boarding[lab], sto["acute"][lab][0]) for lab in labels]
-        + [(sto["ch_board"][lab], stages[0]) for lab, stages in sto["ch_acute"].items()],
+        + [(sto["ch_board"][lab], stages[0]) for lab, stages in sto["ch_acute"].items()]
+        + [(sto["lt_board"][lab], stages[0]) for lab, stages in sto["lt_acute"].items()],
         lookup="bed_found",
     )
     sent_home = m.param("acute.boarding_discharge_per_day", ac.boarding_discharge_per_day)
@@ -505,38 +529,42 @@ def _declare_admission(m: Model, place: Place, labels: list[str], sto: dict, lv:
             exit="death",
             lookup="hospital_full",
         )
-    for lab in sto["ch_board"]:  # residents too, back to their home
-        i = labels.index(lab)
-        m.outflow(
-            f"ch_sent_home[{lab}]",
-            sto["ch_board"][lab],
-            sent_home,
-            {
-                k: v
-                for k, v in {
-                    sto["ch_return"][lab]: 1.0 - float(died[i]),
-                    None: float(died[i]),
-                }.items()
-                if v > 0
-            },
-            exit="death",
-            lookup="hospital_full",
-        )
+    for pre, back in (("ch", "ch_return"), ("lt", "ltc_home")):  # residents too, back home
+        for lab in sto[f"{pre}_board"]:
+            i = labels.index(lab)
+            m.outflow(
+                f"{pre}_sent_home[{lab}]",
+                sto[f"{pre}_board"][lab],
+                sent_home,
+                {
+                    k: v
+                    for k, v in {
+                        sto[back][lab]: 1.0 - float(died[i]),
+                        None: float(died[i]),
+                    }.items()
+                    if v > 0
+                },
+                exit="death",
+                lookup="hospital_full",
+            )
 
 
-def _declare_resident_stays(m: Model, place: Place, sto: dict, dt: float) -> None:
+def _declare_resident_stays(
+    m: Model, place: Place, sto: dict, dt: float, pre: str = "ch", back: str = "ch_return"
+) -> None:
     """Care-home residents' acute stays (the cohort's length of stay, sped up under bed
-    pressure as everyone's): death in hospital at the cohort's share, or back to the home.
+    pressure as everyone's): death in hospital at the cohort's share, or back to the home
+    (``back``; ``pre="lt", back="ltc_home"``: people at home with long-term care needs).
     """
     ac = place.cfg.acute
     index = {c.label: i for i, c in enumerate(place.cohorts)}
-    sto["ch_acute"] = {}
+    sto[f"{pre}_acute"] = {}
     for lab in resident_labels(place):
         i = index[lab]
         died = float(place.share["acute_death"][i])
-        routes = {None: died, sto["ch_return"][lab]: 1.0 - died}
-        sto["ch_acute"][lab] = m.delay(
-            f"ch_acute[{lab}]",
+        routes = {None: died, sto[back][lab]: 1.0 - died}
+        sto[f"{pre}_acute"][lab] = m.delay(
+            f"{pre}_acute[{lab}]",
             float(place.los_days[i]),
             stage_count(place.los_days[i], ac.max_stages, dt),
             {k: v for k, v in routes.items() if v > 0},
@@ -545,55 +573,52 @@ def _declare_resident_stays(m: Model, place: Place, sto: dict, dt: float) -> Non
         )
 
 
-def _declare_resident_urgent_care(m: Model, place: Place, sto: dict) -> None:
+def _declare_resident_urgent_care(
+    m: Model, place: Place, sto: dict, pre: str = "ch", home: str = "care_home"
+) -> None:
     """Care-home residents' 999 calls and type 1 attendances (EVIDENCE 10.1, 10.2, 10.17):
     conveyed or treated at the home; admitted or back home from ED; same-day discharge or a
     bed (boarding while none is free, some treated in ED and sent back). They return to their
     home, whose place is kept for them (returns are not limited by its capacity).
+
+    ``pre="lt", home="ltc_home"``: the same rates (the same parameters) for people at home
+    with long-term care needs, who return to their own home.
     """
     ch, ac = place.cfg.care_home, place.cfg.acute
     labs = resident_labels(place)
     if not labs:
         return
     index = {c.label: i for i, c in enumerate(place.cohorts)}
-    call = m.param(
+
+    def shared(name: str, value: float, **kw) -> str:
+        return name if name in m.params else m.param(name, value, **kw)
+
+    call = shared(
         "care_home.ambulance_incidents_per_day",
         ch.ambulance_incidents_per_resident_year / DAYS_PER_YEAR,
         units="1/day",
     )
-    other = m.param(
+    other = shared(
         "care_home.ed_other_per_day",
         float(place.rate["ch_ed_other"][index[labs[0]]]),
         units="1/day",
     )
-    conv = m.param("care_home.conveyed_share", ch.conveyed_share, kind="share")
-    treated = m.param("care_home.treated_at_home_share", 1 - ch.conveyed_share, kind="share")
+    conv = shared("care_home.conveyed_share", ch.conveyed_share, kind="share")
+    treated = shared("care_home.treated_at_home_share", 1 - ch.conveyed_share, kind="share")
     adm_value = float(place.share["ch_admitted"][index[labs[0]]])
-    adm = m.param("care_home.ed_admitted_share", adm_value, kind="share")
-    back = m.param("care_home.ed_discharged_share", 1 - adm_value, kind="share")
+    adm = shared("care_home.ed_admitted_share", adm_value, kind="share")
+    back = shared("care_home.ed_discharged_share", 1 - adm_value, kind="share")
     zero = m_param(m, "acute.zero_los_share", ac.zero_los_share)
     stay = m_param(m, "acute.overnight_share", 1 - ac.zero_los_share)
-    home = sto["care_home"]
+    at = sto[home]
+    amb, ed, admit, board = (sto[f"{pre}_{k}"] for k in ("amb", "ed", "admit", "board"))
     for lab in labs:
-        m.outflow(f"ch_call_999[{lab}]", home[lab], call, sto["ch_amb"][lab])
-        m.outflow(f"ch_ed_other[{lab}]", home[lab], other, sto["ch_ed"][lab])
+        m.outflow(f"{pre}_call_999[{lab}]", at[lab], call, amb[lab])
+        m.outflow(f"{pre}_ed_other[{lab}]", at[lab], other, ed[lab])
+        m.outflow(f"{pre}_amb_outcome[{lab}]", amb[lab], np.inf, {at[lab]: treated, ed[lab]: conv})
+        m.outflow(f"{pre}_ed_outcome[{lab}]", ed[lab], np.inf, {admit[lab]: adm, at[lab]: back})
         m.outflow(
-            f"ch_amb_outcome[{lab}]",
-            sto["ch_amb"][lab],
-            np.inf,
-            {home[lab]: treated, sto["ch_ed"][lab]: conv},
-        )
-        m.outflow(
-            f"ch_ed_outcome[{lab}]",
-            sto["ch_ed"][lab],
-            np.inf,
-            {sto["ch_admit"][lab]: adm, home[lab]: back},
-        )
-        m.outflow(
-            f"ch_admission_route[{lab}]",
-            sto["ch_admit"][lab],
-            np.inf,
-            {home[lab]: zero, sto["ch_board"][lab]: stay},
+            f"{pre}_admission_route[{lab}]", admit[lab], np.inf, {at[lab]: zero, board[lab]: stay}
         )
 
 
@@ -623,6 +648,24 @@ def _exits(m: Model, key: str, svc, sto: dict, lab: str, hospital: str = "admit"
     return routes
 
 
+def _ltc_exits(m: Model, svc, sto: dict, lab: str) -> dict:
+    """Where a P3 candidate sent home with reablement goes at its end: home with long-term
+    care needs (``ltc_home``; not the 91-day follow-up, which would return them to the
+    ordinary home), hospital as the residents are admitted (``lt_admit``), a care home, death.
+    """
+    routes = {
+        sto["ltc_home"][lab]: m_param(m, "reablement.to_home", svc.to_home),
+        sto["lt_admit"][lab]: m_param(m, "reablement.to_hospital", svc.to_hospital),
+    }
+    if svc.to_care_home > 0:
+        routes[sto["care_home_entry"][lab]] = m_param(
+            m, "reablement.to_care_home", svc.to_care_home
+        )
+    if svc.died > 0:
+        routes[None] = m_param(m, "reablement.died", svc.died)
+    return routes
+
+
 # -- community ---------------------------------------------------------------------------------
 def _declare_community(m: Model, place: Place, labels: list[str], sto: dict, lv: _Levers) -> None:
     """Reablement (P1), intermediate-care beds (P2), care homes (P3), UCR, district nursing."""
@@ -646,6 +689,7 @@ def _declare_community(m: Model, place: Place, labels: list[str], sto: dict, lv:
         "district_nursing": "district_nursing.scale",
     }
     stay_lever = {"reablement": "reablement.stay", "ic_beds": "ic_beds.stay"}
+    redirect = "acute.home_first_redirect" in lv
     for key, (kind, svc) in services.items():
         mean = m_param(m, f"{key}.mean_days", svc.mean_days)
         hospital = "ed" if key == "ucr" else "admit"
@@ -661,10 +705,24 @@ def _declare_community(m: Model, place: Place, labels: list[str], sto: dict, lv:
             )
             for lab in labels
         }
+        extra: list[str] = []
+        if key == "reablement":  # P3 candidates sent home by discharge to assess
+            sto["lt_reab"] = {
+                lab: m.delay(
+                    f"lt_reab[{lab}]",
+                    mean,
+                    svc.stages,
+                    _ltc_exits(m, svc, sto, lab),
+                    series=speed,
+                    exit="death",
+                )
+                for lab in (sto["ltc_home"] if redirect else ())
+            }
+            extra = _all(sto["lt_reab"])
         m.capacity(
             key,
             m.param(f"{key}.capacity", svc.capacity, units="places"),
-            stocks=[s for lab in labels for s in sto[kind][lab]],
+            stocks=[s for lab in labels for s in sto[kind][lab]] + extra,
             series=lv.series(capacity_lever[key], _plan(key)),
         )
     ch = cfg.care_home
@@ -692,9 +750,12 @@ def _declare_community(m: Model, place: Place, labels: list[str], sto: dict, lv:
             "care_home",
             [(sto["ch_return"][lab], sto["care_home"][lab]) for lab in sto["ch_return"]],
         )
-        for lab in sto["ch_return"]:  # no room (places cut while away): home instead
+        for lab in sto["ch_return"]:  # no room (places cut while away): home, with their needs
             m.outflow(
-                f"care_home_return_full[{lab}]", sto["ch_return"][lab], np.inf, sto["home"][lab]
+                f"care_home_return_full[{lab}]",
+                sto["ch_return"][lab],
+                np.inf,
+                sto["ltc_home"][lab],
             )
     for p, (key, kind) in enumerate((("reablement", "reab"), ("ic_beds", "ic_bed"))):
         m.transfer(
@@ -705,6 +766,14 @@ def _declare_community(m: Model, place: Place, labels: list[str], sto: dict, lv:
                 f"acute.p{p + 1}_start_per_day", 1 / ac.pathway_wait_days[p], kind="share"
             ),
             series=lv.series(f"acute.p{p + 1}_wait", WEEKDAY),
+        )
+    if sto["lt_reab"]:  # discharge to assess: P3 candidates reassessed at home (as P1 starts)
+        m.transfer(
+            "home_first_redirect_p3",
+            "reablement",
+            [(awaits[2][lab], stages[0]) for lab, stages in sto["lt_reab"].items()],
+            fraction_per_day=m_param(m, "acute.home_first_redirect_per_day", 1.0),
+            series=lv.series("acute.home_first_redirect"),
         )
     m.transfer(
         "start_p3",
@@ -720,20 +789,24 @@ def _declare_community(m: Model, place: Place, labels: list[str], sto: dict, lv:
         "care_home",
         [(sto["care_home_entry"][lab], sto["care_home"][lab]) for lab in labels],
     )
-    for lab in labels:  # no bed free today: the move waits at home
+    ltc = sto["ltc_home"]
+    for lab in labels:  # no bed free today: the move waits at home (with long-term care needs)
         m.outflow(
-            f"care_home_move_wait[{lab}]", sto["care_home_entry"][lab], np.inf, sto["home"][lab]
+            f"care_home_move_wait[{lab}]",
+            sto["care_home_entry"][lab],
+            np.inf,
+            ltc.get(lab, sto["home"][lab]),
         )
     ch_rate = place.rate["care_home_admission"]
-    m.transfer(
-        "care_home_from_community",
-        "care_home",
-        [
-            (sto["home"][lab], sto["care_home"][lab], float(ch_rate[i]))
-            for i, lab in enumerate(labels)
-            if ch_rate[i] > 0
-        ],
-    )
+    # people at home with long-term care needs may still move in, at their cohort's rate
+    moves = [
+        (sto[kind][lab], sto["care_home"][lab], float(ch_rate[i]))
+        for kind in ("home", "ltc_home")
+        for i, lab in enumerate(labels)
+        if ch_rate[i] > 0 and lab in sto[kind]
+    ]  # none (a rate of 0): one arc moving nobody, as vw_step_up
+    moves = moves or [(sto["home"][labels[0]], sto["care_home"][labels[0]], 0.0)]
+    m.transfer("care_home_from_community", "care_home", moves)
     a = cfg.ambulance
     hub = a.see_and_treat_to_ucr + a.ucr_suitable_share
     m.transfer(
@@ -786,8 +859,9 @@ def _declare_reports(m: Model, place: Place, labels: list[str], sto: dict) -> No
     service_stocks = {
         "acute_beds": [s for lab in labels for s in sto["acute"][lab]]
         + [sto[f"await_{p}"][lab] for p in AWAITS for lab in labels]
-        + _all(sto["ch_acute"]),
-        "reablement": _all(sto["reab"]),
+        + _all(sto["ch_acute"])
+        + _all(sto["lt_acute"]),
+        "reablement": _all(sto["reab"]) + _all(sto["lt_reab"]),
         "ic_beds": _all(sto["ic_bed"]),
         "virtual_ward": _all(sto["vw"]),
         "ucr": _all(sto["ucr"]),
@@ -811,7 +885,10 @@ def _declare_reports(m: Model, place: Place, labels: list[str], sto: dict) -> No
     for p in AWAITS:
         m.report("nctr", stocks=list(sto[f"await_{p}"].values()), coords={"waiting_for": p.upper()})
     _describe(m, "boarding")
-    m.report("boarding", stocks=[*sto["boarding"].values(), *sto["ch_board"].values()])
+    m.report(
+        "boarding",
+        stocks=[*sto["boarding"].values(), *sto["ch_board"].values(), *sto["lt_board"].values()],
+    )
     _describe(m, "acute_patients")
     for a in ages:
         cells = [lab for c, lab in zip(place.cohorts, labels, strict=True) if c.age == a]
@@ -820,7 +897,8 @@ def _declare_reports(m: Model, place: Place, labels: list[str], sto: dict) -> No
             coords={"age_band": a},
             stocks=[s for lab in cells for s in sto["acute"][lab]]
             + [sto[f"await_{p}"][lab] for p in AWAITS for lab in cells]
-            + [s for lab in cells for s in sto["ch_acute"].get(lab, [])],
+            + [s for lab in cells for s in sto["ch_acute"].get(lab, [])]
+            + [s for lab in cells for s in sto["lt_acute"].get(lab, [])],
         )
 
     a = cfg.ambulance
@@ -847,8 +925,13 @@ def _declare_reports(m: Model, place: Place, labels: list[str], sto: dict) -> No
         "readmissions": {"readmission[{c}][{k}]": 1},
         "at_home_91d": {"follow[{c}].stage{n}": 1},
         "follow_up_deaths": {"follow_death[{c}][{k}]": 1},
-        "care_home_admissions": {"start_p3:await_p3[{c}]->care_home[{c}]": 1, "care_home_move:care_home_entry[{c}]->care_home[{c}]": 1, "care_home_from_community:home[{c}]->care_home[{c}]": 1},
+        "care_home_admissions": {"start_p3:await_p3[{c}]->care_home[{c}]": 1, "care_home_move:care_home_entry[{c}]->care_home[{c}]": 1, "care_home_from_community:home[{c}]->care_home[{c}]": 1, "care_home_from_community:ltc_home[{c}]->care_home[{c}]": 1},
     }  # fmt: skip
+    for pattern in activity.values():  # people at home with long-term care needs: as residents
+        for pat, w in list(pattern.items()):
+            if pat.startswith("ch_"):
+                lt = pat.replace("ch_", "lt_").replace("care_home[", "ltc_home[")
+                pattern[lt] = w
     fu_stages = cfg.follow_up.stages
     for var, pattern in activity.items():
         _describe(m, var)
@@ -876,6 +959,7 @@ def _declare_reports(m: Model, place: Place, labels: list[str], sto: dict) -> No
         for lab in cells:
             flows[f"start_p3:await_p3[{lab}]->care_home[{lab}]"] = 1.0
             after_ic = set(sto["reab"][lab]) | set(sto["ic_bed"][lab])
+            after_ic |= set(sto["lt_reab"].get(lab, ()))
             for a in m.arcs.values():  # sent to a care home at the end of intermediate care
                 if a.dst == sto["care_home_entry"][lab] and a.src in after_ic:
                     flows[a.name] = 1.0
@@ -890,6 +974,8 @@ def _declare_reports(m: Model, place: Place, labels: list[str], sto: dict) -> No
     }
     for svc, kind in first_stage.items():
         entry = {stages[0] for stages in sto[kind].values()}
+        if kind == "reab":
+            entry |= {stages[0] for stages in sto["lt_reab"].values()}
         flows = {a.name: 1.0 for a in m.arcs.values() if a.dst in entry}
         m.report("episodes_started", flows=flows, coords={"community_service": svc})
     _describe(m, "discharges")
@@ -908,23 +994,25 @@ def _declare_reports(m: Model, place: Place, labels: list[str], sto: dict) -> No
                 if _flow_exists(m, ref):
                     flows[ref] = 1.0
                 if pw == "P0" and lab in sto["ch_acute"]:  # residents back to their home
-                    stages = sto["ch_acute"][lab]
-                    ref = f"ch_acute[{lab}].stage{len(stages)}->ch_return[{lab}]"
-                    if _flow_exists(m, ref):
-                        flows[ref] = 1.0
+                    for pre, back in (("ch", "ch_return"), ("lt", "ltc_home")):
+                        stages = sto[f"{pre}_acute"][lab]
+                        ref = f"{pre}_acute[{lab}].stage{len(stages)}->{back}[{lab}]"
+                        if _flow_exists(m, ref):
+                            flows[ref] = 1.0
                 if pw == "P0":
                     for vref in m.arcs_of("vw_step_down"):
                         if f"acute[{lab}][" in vref:
                             flows[vref] = 1.0
             m.report("discharges", flows=flows, coords={"pathway": pw, "quintile": q})
     _describe(m, "decision_to_admit_over_12h")
-    boarders = {*sto["boarding"].values(), *sto["ch_board"].values()}
+    boarders = {*sto["boarding"].values(), *sto["ch_board"].values(), *sto["lt_board"].values()}
     into_boarding = {a.name: 1.0 for a in m.arcs.values() if a.dst in boarders}
     m.report("decision_to_admit_over_12h", flows=into_boarding, lookup="no_bed_today")
     _describe(m, "handover_hours_lost")
     conv = {f"ambulance_outcome[{lab}]->ed[{lab}]": 1 / 60 for lab in labels}
     conv.update({f"ucr_full[{lab}]": 1 / 60 for lab in labels})
     conv.update({f"ch_amb_outcome[{lab}]->ch_ed[{lab}]": 1 / 60 for lab in sto["ch_amb"]})
+    conv.update({f"lt_amb_outcome[{lab}]->lt_ed[{lab}]": 1 / 60 for lab in sto["lt_amb"]})
     m.report("handover_hours_lost", flows=conv, lookup="handover_minutes")
     _declare_deaths_by_place(m, place, labels)
     _describe(m, "hospital_deaths")
@@ -934,6 +1022,10 @@ def _declare_reports(m: Model, place: Place, labels: list[str], sto: dict) -> No
         {f"ch_acute[{lab}].stage{len(st)}->death": 1.0 for lab, st in sto["ch_acute"].items()}
     )
     hd.update({f"ch_sent_home[{lab}]->death": 1.0 for lab in sto["ch_board"]})
+    hd.update(
+        {f"lt_acute[{lab}].stage{len(st)}->death": 1.0 for lab, st in sto["lt_acute"].items()}
+    )
+    hd.update({f"lt_sent_home[{lab}]->death": 1.0 for lab in sto["lt_board"]})
     m.report("hospital_deaths", flows={k: v for k, v in hd.items() if _flow_exists(m, k)})
 
 
@@ -946,7 +1038,7 @@ PLACES_OF_DEATH = ("hospital", "care_home", "home", "hospice")
 """Where people die, as ONS counts it (EVIDENCE 10.74-10.78; "other places" count as home)."""
 _HOSPITAL_KINDS = (
     "acute", "await_p1", "await_p2", "await_p3", "boarding_sent_home", "ic_bed", "ch_acute",
-    "ch_sent_home",
+    "ch_sent_home", "lt_acute", "lt_sent_home",
 )  # fmt: skip
 
 

@@ -8,6 +8,8 @@ its share of people at home, and the warm-up is repeated with the calibrated rat
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 
 from sim.engines.stockflow import run_arrays
@@ -80,8 +82,10 @@ def warm_start(
             for b in range(len(x)):  # per draw, so a draw never depends on the batch size
                 residents = x0[b, home]
                 # residents away from the home (in ED or hospital) count among its residents
-                x[b, care] = max(x0[b, care] - float(np.sum(x[b, away])), 0.0)
-                x[b, home] = max(residents - float(np.sum(x[b, others])), 0.0)
+                # exact sums (math.fsum): independent of the order of the stocks and of
+                # stocks a lever adds that hold nobody, so a lever at zero gives the baseline
+                x[b, care] = max(x0[b, care] - math.fsum(x[b, away]), 0.0)
+                x[b, home] = max(residents - math.fsum(x[b, others]), 0.0)
                 at_home = x[b, home] / residents if residents > 0 else 1.0
                 for j in doors:
                     calibrated[b, j] = params[b, j] / max(at_home, MIN_AT_HOME_SHARE)
