@@ -5,7 +5,8 @@ stepped together (contiguous in the order, the first member leading). Groups, tr
 and inflows are put in a stable topological order: a transfer or drain drawing from a
 ``same_step`` stock comes after the operations that feed it; a stock's hazard group comes before
 the transfers and drains drawing from it, which keep their declared order (earlier ones have
-priority), except transfers declared ``first``, which come before it (and before the others); a transfer into a ``same_step`` occupancy capacity comes after the operations that
+priority), except transfers declared ``first``, which come before the group (and before the
+others); a transfer into a ``same_step`` occupancy capacity comes after the operations that
 free places in it (so a bed emptied today can be filled today).
 """
 
