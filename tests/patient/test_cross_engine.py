@@ -61,10 +61,10 @@ def test_engines_agree_on_the_default_place_with_crowding():
 
     Handover hours lost are within 2% in how each engine turns its bed pressure into minutes
     lost per conveyance (the table, read per conveyance), but not in total: the table is
-    steep (about 17% more minutes per 1% more pressure at 0.92), so a patient replication's
-    year differs from the next by about 9% (SD of 8 replications, docs/cross_engine.md) and
-    the mean of four can differ from the stock-flow engine's by several percent by chance;
-    the total is held to 15% (about three SDs of the mean of four).
+    steep (about 16% more minutes for 1% more bed pressure where the place runs), so a
+    patient replication's year differs from the next by about 8% (SD of eight replications,
+    docs/cross_engine.md) and the mean of four can differ from the stock-flow engine's by
+    several percent by chance; the total is held to 15% (nearly four SDs of the mean of four).
     """
     sf = sim.run(YEAR)
     pe = run_patient(YEAR, replications=4, workers=2)[0]
