@@ -315,6 +315,29 @@ def test_transfer_scaled_by_a_lookup(engine):
     np.testing.assert_allclose(r["moved"], -np.diff(x), rtol=1e-13)
 
 
+@ENGINES
+@pytest.mark.parametrize("first", [False, True])
+def test_a_transfer_declared_first_takes_its_fraction_before_the_exits(engine, first):
+    """A two-day stage of 1,000 (half leave in a step) with a 0.1-a-day transfer out of it:
+    declared ``first``, the transfer takes 0.1 of the 1,000 counted at the start of the step
+    (100) and the stage's exit half of the 900 left (450); otherwise the exit takes half of
+    the 1,000 (500) and the transfer 0.1 of what is left (50). A board round at midnight
+    against discharges during the day (the place's virtual-ward step-down).
+    """
+    m = Model("first")
+    m.stock("home")
+    m.stock("ward")
+    stage = m.delay("stay", mean_days=2.0, stages=1, to="home", initial=1000.0)[0]
+    m.capacity("room", limit=1e9, stocks=["ward"])
+    m.transfer("move", capacity="room", moves=[(stage, "ward")], fraction_per_day=0.1, first=first)
+    describe(m, "moved", "home_end")
+    m.report("moved", flows=["move"])
+    m.report("home_end", stocks=["home"], at="end")
+    r = engine(m, n_steps=1)
+    assert r["moved"][0] == pytest.approx(100.0 if first else 50.0, rel=1e-12)
+    assert r["home_end"][0] == pytest.approx(450.0 if first else 500.0, rel=1e-12)
+
+
 # -- reports: max/min over a period and intermediate quantities ----------------------------------
 
 

@@ -1,6 +1,7 @@
-"""Cross-engine: the default place with non-binding capacities on both engines.
+"""Cross-engine: the default place with non-binding capacities and as declared.
 
-One replication of one year (about 15-30 s). Admissions, bed days and occupancy of acute beds
+Non-binding: one replication of one year (about 15-30 s). As declared: four replications on
+two workers (about a minute). Admissions, bed days and occupancy of acute beds
 agree within 2%. Bed days and occupancy use the NHS definition (a bed occupied at midnight),
 the stock-flow engine's census. docs/cross_engine.md explains the remaining differences.
 """
@@ -56,27 +57,41 @@ def check_time_weighted_bed_days_within_2_percent(both):
 def test_engines_agree_on_the_default_place_with_crowding():
     """The default place as declared (91% occupancy, boarding below full): both engines read
     one crowding curve (sim/place/crowding.py), so boarding agrees by construction; admissions,
-    bed days, occupancy and conveyances within 2%. NCTR and handover hours lost are within 5%
-    (docs/cross_engine.md says why they are not yet within 2%)."""
+    bed days, occupancy, conveyances and NCTR within 2% (four replications).
+
+    Handover hours lost are within 2% in how each engine turns its bed pressure into minutes
+    lost per conveyance (the table, read per conveyance), but not in total: the table is
+    steep (about 16% more minutes for 1% more bed pressure where the place runs), so a
+    patient replication's year differs from the next by about 8% (SD of eight replications,
+    docs/cross_engine.md) and the mean of four can differ from the stock-flow engine's by
+    several percent by chance; the total is held to 15% (nearly four SDs of the mean of four).
+    """
     sf = sim.run(YEAR)
-    pe = run_patient(YEAR, replications=2)[0]
+    pe = run_patient(YEAR, replications=4, workers=2)[0]
     n = pe.sizes["draw"]
 
     def pair(a: float, b: float) -> tuple[float, float]:
         return a, b / n
 
+    def per_table_minute(ds, conveyances: float, hours: float) -> float:
+        """Minutes lost per conveyance over the mean of the table at the engine's pressure."""
+        return hours * 60.0 / conveyances / float(ds["bed_pressure_handover_minutes"].mean())
+
+    sf_conv, pe_conv = float(sf["conveyances"].sum()), float(pe["conveyances"].sum())
+    sf_hours = float(sf["handover_hours_lost"].sum())
+    pe_hours = float(pe["handover_hours_lost"].sum())
     checks = {
         "admissions": (pair(float(sf["emergency_admissions"].sum()),
                             float(pe["emergency_admissions"].sum())), 0.02),
         "bed days": (pair(float(sf["occupied"].sel(service="acute_beds").sum()),
                           float(pe["occupied_midnight"].sel(service="acute_beds").sum())), 0.02),
-        "conveyances": (pair(float(sf["conveyances"].sum()), float(pe["conveyances"].sum())),
-                        0.02),
+        "conveyances": (pair(sf_conv, pe_conv), 0.02),
         "boarding": ((float(sf["boarding"].mean()), float(pe["boarding"].mean())), 0.10),
         "nctr": ((float(sf["nctr"].sum("waiting_for").mean()),
-                  float(pe["nctr"].sum("waiting_for").mean())), 0.05),
-        "handover hours lost": (pair(float(sf["handover_hours_lost"].sum()),
-                                     float(pe["handover_hours_lost"].sum())), 0.05),
+                  float(pe["nctr"].sum("waiting_for").mean())), 0.02),
+        "handover minutes per table minute": ((per_table_minute(sf, sf_conv, sf_hours),
+                                               per_table_minute(pe, pe_conv, pe_hours)), 0.02),
+        "handover hours lost": (pair(sf_hours, pe_hours), 0.15),
     }  # fmt: skip
     occ = float(sf["occupancy"].sel(service="acute_beds").mean())
     pe_occ = float((pe["occupied_midnight"] / pe["capacity"]).sel(service="acute_beds").mean())

@@ -5,7 +5,8 @@ stepped together (contiguous in the order, the first member leading). Groups, tr
 and inflows are put in a stable topological order: a transfer or drain drawing from a
 ``same_step`` stock comes after the operations that feed it; a stock's hazard group comes before
 the transfers and drains drawing from it, which keep their declared order (earlier ones have
-priority); a transfer into a ``same_step`` occupancy capacity comes after the operations that
+priority), except transfers declared ``first``, which come before the group (and before the
+others); a transfer into a ``same_step`` occupancy capacity comes after the operations that
 free places in it (so a bed emptied today can be filled today).
 """
 
@@ -370,9 +371,14 @@ def _operation_order(model: Model) -> list[str]:
                     if m != node_of[n]:
                         edges[node_of[n]].add(m)
     for src, nodes in takers.items():
+        early = [n for n in nodes if ops[n].first]  # before the source's hazards (first=True)
+        late = [n for n in nodes if not ops[n].first]
         if src in group:
-            edges[group[src]].update(nodes)
-        for first, second in zip(nodes, nodes[1:], strict=False):
+            for n in early:
+                edges[n].add(group[src])
+            edges[group[src]].update(late)
+        chain = early + late
+        for first, second in zip(chain, chain[1:], strict=False):
             edges[first].add(second)
     for n, op in ops.items():
         if op.kind != "transfer":

@@ -33,7 +33,9 @@ Conventions (all times in days; ``dt`` is the step):
   moves of one transfer share the free capacity in proportion to demand; what cannot move waits in
   its source stock. Transfers and drains (``rate_per_day=inf``) from a stock take from what its
   hazards leave, in the order they were declared (a drain declared after a transfer takes the
-  overflow).
+  overflow). A transfer declared with ``first=True`` instead takes its fraction of the stock
+  counted at the start of the step, before the stock's hazards and exits act on the rest (a
+  daily decision taken at the midnight census, such as a board round's).
 - A capacity's free room is ``limit - occupancy``: with ``convention="same_step"`` (the default)
   places freed in the step can be refilled in the same step; with ``"start_of_step"`` (Vensim,
   PySD) the occupancy is the one at the start of the step. With ``fill_time_days=T`` transfers
@@ -115,6 +117,7 @@ class Operation:
     capacity: str | None
     arcs: tuple[Arc, ...]
     rate_scale: float = 1.0  # a delay stage lasts mean_days x rate_scale (= 1 / stages)
+    first: bool = False  # a transfer that draws on its sources before their hazards
 
 
 CONVENTIONS = ("same_step", "start_of_step")
@@ -355,6 +358,7 @@ class Model:
         fraction_per_day: Value = 1.0,
         series: str | None = None,
         lookup: str | None = None,
+        first: bool = False,
     ) -> str:
         """Capacity-limited moves ``(src, dst[, fraction])``: each asks for its fraction ``f``
         per day (default ``fraction_per_day``) x series(t) x lookup (when given; a table of
@@ -362,7 +366,9 @@ class Model:
         its source: ``1 - (1 - f)^dt`` of it per step, so the same after a day for any ``dt``.
         All moves share the free capacity in proportion to demand. A fraction below 1 makes a
         process wait (geometric, ``1 / f`` days on average at ``dt = 1``) before capacity is even
-        asked for.
+        asked for. ``first=True``: the moves take their fraction of the sources counted at the
+        start of the step, before the sources' hazards and delay exits (which then act on what
+        is left); otherwise they take from what those leave.
         """
         if capacity not in self.capacities:
             raise ModelError(f"transfer {name!r}: unknown capacity {capacity!r}")
@@ -380,7 +386,11 @@ class Model:
             arcs.append(Arc(arc_name, src, dst, own))
         if not arcs:
             raise ModelError(f"transfer {name!r} has no moves")
-        self._store(Operation(name, "transfer", None, None, series, lookup, capacity, tuple(arcs)))
+        self._store(
+            Operation(
+                name, "transfer", None, None, series, lookup, capacity, tuple(arcs), first=first
+            )
+        )
         return name
 
     def _operation(

@@ -446,6 +446,9 @@ def _declare_hospital(
             "virtual_ward.step_down_per_day", vw.step_down_per_day, kind="share"
         ),
         series=lv.series("virtual_ward.step_down"),
+        # Decided at the midnight board round on the last stage as counted then (as the patient
+        # engine's), before the day's discharges from it: a stage shorter than a day steps down.
+        first=True,
     )
     # Waiting for a pathway: deaths, deconditioning, then a start when capacity allows.
     wait_death = m.param("acute.waiting_deaths_per_day", ac.waiting_deaths_per_1000_day / 1000)

@@ -76,7 +76,9 @@ class ValueModel(Model):
         self._routes(f"{name}.stage{stages}", to, exit)
         return names
 
-    def transfer(self, name, capacity, moves, *, fraction_per_day=1.0, series=None, lookup=None):  # noqa: D102
+    def transfer(  # noqa: D102
+        self, name, capacity, moves, *, fraction_per_day=1.0, series=None, lookup=None, first=False
+    ):
         frac = self._value(fraction_per_day, f"{name}.fraction_per_day")
         del frac
         for move in moves:
