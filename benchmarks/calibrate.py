@@ -69,7 +69,7 @@ def main() -> None:
         return
     truth = f(np.array([central]))[0][0]
     targets = Targets(measures, truth, 0.03 * truth, 0.05 * truth)
-    waves = max(1, a.evals // a.per_wave)
+    waves = max(1, -(-a.evals // a.per_wave))  # enough whole waves for --evals runs
     per_wave = min(a.per_wave, a.evals)
     t0 = time.perf_counter()
     match = history_match(f, keys, lows, highs, targets, waves=waves, per_wave=per_wave,

@@ -111,8 +111,10 @@ def homefirst_over_ten_years() -> list[str]:
         "deconditioning into a care home and live on at home at the frail rates (they never "
         "had long-term care needs in the model), and redirected patients use reablement "
         "places that step-up would otherwise take. The redirected P3 candidates go home from "
-        "reablement to their own home with long-term care needs, not through the 91-day "
-        "follow-up, so they are not counted in the share at home 91 days after discharge.",
+        "reablement through a 91-day follow-up of their own, at the hazards of people with "
+        "long-term care needs (the residents' emergency admission and death rates, not the "
+        "ordinary follow-up's), so those still at home after 91 days count in the share at "
+        "home 91 days after discharge; they then live on at home with long-term care needs.",
         "",
     ]
     return out

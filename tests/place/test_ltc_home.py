@@ -13,6 +13,7 @@ import pytest
 from sim.engines.stockflow import compile_model, run_arrays
 from sim.jobs.load import load_config
 from sim.place.cohorts import build_place
+from sim.place.levers import Targets
 from sim.place.stockflow.declare import LTC_KINDS, build_model, resident_labels, series_values
 from sim.place.vocabulary import DAYS_PER_YEAR
 
@@ -99,3 +100,62 @@ def test_the_diverted_make_the_residents_urgent_care_without_a_place():
     # the few there came from births and migration through hospital (P3), not the cohort
     assert got["care_home_residents"] == pytest.approx(got["in_care_homes"], rel=1e-6)
     assert got["ltc_alive"] < N * math.exp(-0.32)  # and some die in hospital too
+
+
+def test_p3_candidates_sent_home_are_followed_up_91_days_at_their_own_hazards():
+    """HomeFirst's P3 candidates sent home (``acute.home_first_redirect``) pass through a
+    91-day follow-up of their own after reablement: N people put at its start leave it
+    readmitted, dead or at home, in the ratio of the residents' emergency admission and death
+    rates (competing hazards), and the share at home after 91 days is that of a delay of
+    ``follow_up.stages`` stages against those hazards."""
+    cfg = load_config([])
+    place = build_place(cfg.place)
+    m = build_model(place, 1.0, {"acute.home_first_redirect": Targets()})
+    lab = resident_labels(place)[-1]
+    stages = m.cohort_stocks[lab]["lt_follow"]
+    reab = m.cohort_stocks[lab]["lt_reab"]
+    assert any(a.src == reab[-1] and a.dst == stages[0] for a in m.arcs.values())
+    m.describe("still_followed", units="people", long_name="still_followed")
+    m.report("still_followed", stocks=list(stages), at="end")
+    own = {  # this cohort's follow-up alone (the place's others pass through hospital too)
+        "own_readmissions": [f"lt_readmission[{lab}][{k + 1}]" for k in range(len(stages))],
+        "own_deaths": [f"lt_follow_death[{lab}][{k + 1}]" for k in range(len(stages))],
+        "own_at_home_91d": [f"lt_follow[{lab}].stage{len(stages)}"],
+        "own_entries": [f"lt_reab[{lab}].stage{len(reab)}->{stages[0]}"],
+    }
+    for var, refs in own.items():
+        m.describe(var, units="1", long_name=var)
+        m.report(var, flows={a: 1.0 for ref in refs for a in m.arcs_of(ref)})
+    compiled = compile_model(m)
+    n = 365
+    series = compiled.series_array(series_values(place, "2025-04-01", n, 1.0), n, 1)
+    x = np.zeros((1, len(compiled.stock_names)))
+    x[0, compiled.stock_names.index(stages[0])] = N
+    out = run_arrays(
+        compiled,
+        compiled.param_matrix(),
+        n_steps=n,
+        series=series,
+        initial=x,
+        dt_days=1.0,
+        record_every=n,
+    )
+    got: dict[str, float] = {}
+    for r, (var, _) in enumerate(compiled.report_index):
+        got[var] = got.get(var, 0.0) + float(out.reports[0, r, 0])
+    ch, fu = cfg.place.care_home, cfg.place.follow_up
+    readmit = ch.emergency_admissions_per_resident_year / DAYS_PER_YEAR
+    death = ch.deaths_per_1000_year / 1000 / DAYS_PER_YEAR
+    left = got["own_readmissions"] + got["own_deaths"] + got["own_at_home_91d"]
+    assert left + got["still_followed"] == pytest.approx(N + got["own_entries"], rel=1e-9)
+    assert got["own_entries"] < 1e-4 * N  # a few of the place's others, sent home too
+    assert got["own_readmissions"] / got["own_deaths"] == pytest.approx(readmit / death, 1e-9)
+    # a stage of mean T/n days leaves n/T of its people a day (geometric in steps): the
+    # hazard -ln(1 - n/T) a day, against the cohort's h; (lam / (lam + h))^n get through
+    lam = -math.log1p(-fu.stages / fu.days)
+    expected = N * (lam / (lam + readmit + death)) ** fu.stages
+    assert got["own_at_home_91d"] + got["still_followed"] == pytest.approx(expected, rel=1e-4)
+    assert got["still_followed"] < 1e-3 * N
+    # and the place's outputs count them (with the few others the place sends through)
+    for var in ("readmissions", "follow_up_deaths", "at_home_91d"):
+        assert got[var] >= got[f"own_{var}".replace("follow_up_", "")] > 0

@@ -17,7 +17,8 @@ own: ``care_home`` -> ``ch_amb`` (999) or ``ch_ed`` (type 1 ED by other routes) 
 People at home with long-term care needs (``ltc_home``, in the same age bands): people the
 model routes home instead of a care home (a move into a care home with no place free, a
 resident whose place went while in hospital, a P3 candidate sent home by discharge to assess,
-``acute.home_first_redirect``, through reablement ``lt_reab``). They keep the residents' death
+``acute.home_first_redirect``, through reablement ``lt_reab`` and a 91-day follow-up
+``lt_follow`` of their own, with everyone's readmission and death rates). They keep the residents' death
 rate and urgent care (``lt_amb``, ``lt_ed``, ``lt_admit``, ``lt_board``, ``lt_acute``, back to
 ``ltc_home``) but hold no care-home place; they may still move into a care home at their
 cohort's community rate (``care_home_from_community``).
@@ -175,7 +176,7 @@ RESIDENT_KINDS = (*RESIDENT_HUBS, "ch_acute")
 """Stock kinds of care-home residents away from the home (they stay residents)."""
 LTC_HUBS = ("lt_amb", "lt_ed", "lt_admit", "lt_board")
 """Same-day hubs of the urgent care of people at home with long-term care needs."""
-LTC_KINDS = ("ltc_home", *LTC_HUBS, "lt_acute", "lt_reab")
+LTC_KINDS = ("ltc_home", *LTC_HUBS, "lt_acute", "lt_reab", "lt_follow")
 """Stock kinds of people at home with long-term care needs (at home, or away from it)."""
 
 
@@ -652,12 +653,12 @@ def _exits(m: Model, key: str, svc, sto: dict, lab: str, hospital: str = "admit"
 
 
 def _ltc_exits(m: Model, svc, sto: dict, lab: str) -> dict:
-    """Where a P3 candidate sent home with reablement goes at its end: home with long-term
-    care needs (``ltc_home``; not the 91-day follow-up, which would return them to the
-    ordinary home), hospital as the residents are admitted (``lt_admit``), a care home, death.
+    """Where a P3 candidate sent home with reablement goes at its end: their own 91-day
+    follow-up (``lt_follow``, then home with long-term care needs, not the ordinary home),
+    hospital as the residents are admitted (``lt_admit``), a care home, death.
     """
     routes = {
-        sto["ltc_home"][lab]: m_param(m, "reablement.to_home", svc.to_home),
+        sto["lt_follow"][lab][0]: m_param(m, "reablement.to_home", svc.to_home),
         sto["lt_admit"][lab]: m_param(m, "reablement.to_hospital", svc.to_hospital),
     }
     if svc.to_care_home > 0:
@@ -667,6 +668,36 @@ def _ltc_exits(m: Model, svc, sto: dict, lab: str) -> dict:
     if svc.died > 0:
         routes[None] = m_param(m, "reablement.died", svc.died)
     return routes
+
+
+def _declare_ltc_follow_up(m: Model, place: Place, sto: dict) -> dict[str, list[str]]:
+    """The 91 days at home after reablement of P3 candidates sent home by discharge to
+    assess (``lt_follow``, the follow-up's days and stages), at the hazards of people with
+    long-term care needs, not the ordinary follow-up's: readmission at the care-home
+    residents' emergency admission rate (EVIDENCE 10.1; into ``lt_admit``) and death at their
+    death rate (``care_home.deaths_per_day``). Those still at home at the end are counted at
+    home 91 days after discharge and live on in ``ltc_home``. Returns the stages by cohort.
+    """
+    fu, ch = place.cfg.follow_up, place.cfg.care_home
+    days = m_param(m, "follow_up.days", fu.days)
+    readmit = m_param(
+        m,
+        "care_home.emergency_admissions_per_day",
+        ch.emergency_admissions_per_resident_year / DAYS_PER_YEAR,
+    )
+    follow = {}
+    for lab in sto["ltc_home"]:
+        follow[lab] = m.delay(f"lt_follow[{lab}]", days, fu.stages, sto["ltc_home"][lab])
+        for k, stage in enumerate(follow[lab]):
+            m.outflow(f"lt_readmission[{lab}][{k + 1}]", stage, readmit, sto["lt_admit"][lab])
+            m.outflow(
+                f"lt_follow_death[{lab}][{k + 1}]",
+                stage,
+                "care_home.deaths_per_day",
+                None,
+                exit="death",
+            )
+    return follow
 
 
 # -- community ---------------------------------------------------------------------------------
@@ -710,6 +741,7 @@ def _declare_community(m: Model, place: Place, labels: list[str], sto: dict, lv:
         }
         extra: list[str] = []
         if key == "reablement":  # P3 candidates sent home by discharge to assess
+            sto["lt_follow"] = _declare_ltc_follow_up(m, place, sto) if redirect else {}
             sto["lt_reab"] = {
                 lab: m.delay(
                     f"lt_reab[{lab}]",
@@ -925,9 +957,9 @@ def _declare_reports(m: Model, place: Place, labels: list[str], sto: dict) -> No
         "emergency_admissions": {"admission_route[{c}]": 1, "vw[{c}].stage1->boarding[{c}]": 1, "ch_admission_route[{c}]": 1},
         "vw_step_up": {},
         "vw_step_down": {},
-        "readmissions": {"readmission[{c}][{k}]": 1},
-        "at_home_91d": {"follow[{c}].stage{n}": 1},
-        "follow_up_deaths": {"follow_death[{c}][{k}]": 1},
+        "readmissions": {"readmission[{c}][{k}]": 1, "lt_readmission[{c}][{k}]": 1},
+        "at_home_91d": {"follow[{c}].stage{n}": 1, "lt_follow[{c}].stage{n}": 1},
+        "follow_up_deaths": {"follow_death[{c}][{k}]": 1, "lt_follow_death[{c}][{k}]": 1},
         "care_home_admissions": {"start_p3:await_p3[{c}]->care_home[{c}]": 1, "care_home_move:care_home_entry[{c}]->care_home[{c}]": 1, "care_home_from_community:home[{c}]->care_home[{c}]": 1, "care_home_from_community:ltc_home[{c}]->care_home[{c}]": 1},
     }  # fmt: skip
     for pattern in activity.values():  # people at home with long-term care needs: as residents
