@@ -18,7 +18,7 @@ import xarray as xr
 from sim.config.compose import to_yaml
 from sim.config.errors import ConfigError
 from sim.config.schema import Config, PlaceCfg
-from sim.engines.stockflow import compile_model, run_arrays, to_dataset
+from sim.engines.stockflow import compile_model, to_dataset
 from sim.engines.stockflow.compile import CompiledModel
 from sim.finance.money import compute_money
 from sim.place.capacity_plan import planned_capacity
@@ -27,7 +27,7 @@ from sim.place.draws import place_for_draw, sample_uncertain
 from sim.place.patient import simulate_patient
 from sim.place.stockflow.declare import build_model, series_values
 from sim.place.stockflow.rows import check_against_full_build, declare_values, draw_rows
-from sim.place.stockflow.warm import WARMUP_DAYS, warm_start
+from sim.place.stockflow.warm import WARMUP_DAYS, run_warm
 from sim.results.provenance import provenance
 from sim.scenarios.contracting import last_years
 from sim.scenarios.effects import LeverPaths, lever_paths
@@ -106,16 +106,17 @@ def simulate_run(cfg: Config, last_year: dict[str, np.ndarray] | None = None) ->
     compiled = compile_model(build_model(inputs.place, dt, paths.targets))
     params = _param_matrix(cfg, compiled, inputs)
     series, today = series_pair(compiled, cfg, inputs)
-    log.info("warming up %d draw(s) for %d days", params.shape[0], WARMUP_DAYS)
-    initial, params = warm_start(compiled, params, today, dt)
-    log.info("running %d draw(s) x %d steps of %g days", params.shape[0], steps, dt)
-    out = run_arrays(
+    log.info(
+        "warming up %d draw(s) for %d days, then %d steps of %g days",
+        params.shape[0], WARMUP_DAYS, steps, dt,
+    )  # fmt: skip
+    out = run_warm(
         compiled,
         params,
-        n_steps=steps,
         series=series,
-        initial=initial,
-        dt_days=dt,
+        today=today,
+        dt=dt,
+        n_steps=steps,
         record_every=run.record_every_days,
     )
     attrs = {

@@ -27,13 +27,13 @@ import xarray as xr
 
 from sim.config.errors import ConfigError
 from sim.config.schema import Config
-from sim.engines.stockflow import compile_model, run_arrays, to_dataset
+from sim.engines.stockflow import compile_model, to_dataset
 from sim.engines.stockflow.compile import TRANSFER, CompiledModel
 from sim.jobs.simulate import add_derived, n_steps, run_inputs, series_pair, simulate
 from sim.place.cohorts import build_place
 from sim.place.stockflow.declare import build_model
 from sim.place.stockflow.rows import check_against_full_build, declare_values, draw_rows, param_row
-from sim.place.stockflow.warm import warm_start
+from sim.place.stockflow.warm import run_warm
 from sim.scenarios.effects import LeverPaths
 from sim.sweep.apply import apply_values
 from sim.sweep.money import (
@@ -155,14 +155,13 @@ def run_group_full(members: list[Prepared]) -> xr.Dataset:
     params = checked_params(compiled, np.concatenate([m.rows for m in members]))
     series = _rows_of([m.series for m in members], counts)
     today = _rows_of([m.today for m in members], counts)
-    initial, params = warm_start(compiled, params, today, dt)
-    out = run_arrays(
+    out = run_warm(
         compiled,
         params,
-        n_steps=steps,
         series=series,
-        initial=initial,
-        dt_days=dt,
+        today=today,
+        dt=dt,
+        n_steps=steps,
         record_every=run.record_every_days,
     )
     ds = to_dataset(out, start_date=run.start_date, attrs={"seed": run.seed})

@@ -18,14 +18,14 @@ import xarray as xr
 from sim.config.errors import ConfigError
 from sim.config.keys import resolve_key
 from sim.config.schema import Config
-from sim.engines.stockflow import compile_model, run_arrays, to_dataset
+from sim.engines.stockflow import compile_model, to_dataset
 from sim.finance.years import FinancialYears
 from sim.jobs.simulate import add_derived, n_steps, run_inputs, series_pair
 from sim.place.cohorts import build_place
 from sim.place.draws import place_for_draw
 from sim.place.stockflow.declare import build_model
 from sim.place.stockflow.rows import RowTable, declare_values, draw_rows, param_row
-from sim.place.stockflow.warm import shared_warm_start, warm_start
+from sim.place.stockflow.warm import run_warm, shared_warm_start
 from sim.report.summary import annual
 from sim.scenarios.effects import LeverPaths
 from sim.sweep.batch import checked_params
@@ -109,9 +109,10 @@ def engine_simulator(
     series, today = series_pair(compiled, cfg, inputs)
     plain = LeverPaths(targets, {}, {})
     record = steps  # one record a year: the targets are annual
+    start = None
     if warm == "shared":
         central = param_row(compiled, declare_values(place, dt, targets).values)
-        shared_x, factor = shared_warm_start(compiled, central, today, dt)
+        start = shared_warm_start(compiled, central, today, dt)
 
     def exact_rows(x: np.ndarray) -> np.ndarray:
         places = [
@@ -133,19 +134,15 @@ def engine_simulator(
 
     def simulate(x: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         rows = table.rows(x) if table is not None else exact_rows(x)
-        params = checked_params(compiled, rows)
-        if warm == "shared":
-            initial, params = np.repeat(shared_x[None, :], len(params), 0), params * factor
-        else:
-            initial, params = warm_start(compiled, params, today, dt)
-        out = run_arrays(
+        out = run_warm(
             compiled,
-            params,
-            n_steps=steps,
+            checked_params(compiled, rows),
             series=series,
-            initial=initial,
-            dt_days=dt,
+            today=today,
+            dt=dt,
+            n_steps=steps,
             record_every=record,
+            start=start,
         )
         ds = add_derived(to_dataset(out, start_date=run.start_date), {}, plain, record)
         yr = annual(ds)

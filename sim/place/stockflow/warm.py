@@ -14,6 +14,7 @@ import numpy as np
 
 from sim.engines.stockflow import run_arrays
 from sim.engines.stockflow.compile import CompiledModel
+from sim.engines.stockflow.engine import RunOutput
 from sim.place.stockflow.declare import RESIDENT_KINDS, PlaceModel
 
 WARMUP_DAYS = 365.0
@@ -117,3 +118,33 @@ def shared_warm_start(
     base = central
     factor = np.divide(calibrated[0], base, out=np.ones_like(base), where=base != 0)
     return x[0], factor
+
+
+def run_warm(
+    compiled: CompiledModel,
+    params: np.ndarray,
+    *,
+    series: np.ndarray,
+    today: np.ndarray,
+    dt: float,
+    n_steps: int,
+    record_every: int,
+    start: tuple[np.ndarray, np.ndarray] | None = None,
+) -> RunOutput:
+    """Run the draws ``params`` for ``n_steps`` steps of ``dt`` days on ``series``, from
+    their own warm-up on today's inputs (:func:`warm_start`), or from a shared warm state
+    ``start = (stocks, rate factor)`` (:func:`shared_warm_start`).
+    """
+    if start is None:
+        initial, params = warm_start(compiled, params, today, dt)
+    else:
+        initial, params = np.repeat(start[0][None, :], len(params), 0), params * start[1]
+    return run_arrays(
+        compiled,
+        params,
+        n_steps=n_steps,
+        series=series,
+        initial=initial,
+        dt_days=dt,
+        record_every=record_every,
+    )
