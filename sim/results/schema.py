@@ -84,6 +84,7 @@ VARIABLES: dict[str, Variable] = {
     "hospital_deaths": V((), "people", "Deaths in acute beds", SUM),
     "deaths_by_place": V(("place_of_death", "age_band"), "people", "Deaths by place of death (hospital, care home, home, hospice)", SUM, ("stockflow",)),
     "care_home_admissions_after_hospital": V(Q, "people", "People going into long-term care straight from hospital (P3) or at the end of reablement or an intermediate-care bed", SUM, ("stockflow",)),
+    "ltc_at_home": V((), "people", "People at home with long-term care needs and no care-home place (home care; time-weighted mean)", MEAN),
     "care_home_residents": V(("funder",), "people", "Care-home residents by who pays their fees: council (with any NHS-funded nursing care) or themselves (mean over period)", MEAN, ("stockflow",)),
     "episodes_started": V(("community_service",), "episodes", "Episodes started in community services (entries to the service)", SUM, ("stockflow",)),
     # -- the patient engine's operational detail -----------------------------------------------

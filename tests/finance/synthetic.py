@@ -84,6 +84,7 @@ def synthetic_results(
     capacity: dict | None = None,
     population: float | list = 800_000.0,
     nctr: float | list = 150.0,
+    ltc_at_home: float | list = 400.0,
     start: str = START,
     seed: int = 7,
 ) -> xr.Dataset:
@@ -119,6 +120,11 @@ def synthetic_results(
             coords={"service": SERVICES},
             attrs={"units": "places", "cell_methods": "time: mean"},
         )
+    ds["ltc_at_home"] = xr.DataArray(
+        daily(ltc_at_home, False),
+        dims=("draw", "time"),
+        attrs={"units": "people", "cell_methods": "time: mean"},
+    )
     ds["nctr"] = xr.DataArray(
         np.stack([daily(nctr, False) / 3] * 3, axis=-1),
         dims=("draw", "time", "waiting_for"),

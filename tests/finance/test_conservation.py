@@ -114,11 +114,11 @@ def test_money_is_conserved_under_every_mechanism(every_mechanism):
         "payer": 6,
         "provider": 6,
         "contract": 10,
-        "cost_line": 15,
+        "cost_line": 16,
         "cost_type": 4,
         "investment_line": 2,
         "memo": 2,
-        "unit_cost_name": 20,
+        "unit_cost_name": 21,
     }
 
 

@@ -20,10 +20,10 @@ N = 5_000
 """People at home with long-term care needs at the start, in the oldest frail cohort."""
 
 
-def _run(overrides: list[str]) -> tuple[dict[str, np.ndarray], set[int], float]:
-    """(episode log, the cohort's patient ids, its residents' urgent-care rate a day) of one
-    year with only ``N`` people at home with long-term care needs at the start (nobody in
-    services; arrivals from home as usual)."""
+def _run(overrides: list[str]) -> tuple[dict[str, np.ndarray], set[int], float, float]:
+    """(episode log, the cohort's patient ids, its residents' urgent-care rate a day, the
+    person-days of the ``ltc_at_home`` level) of one year with only ``N`` people at home with
+    long-term care needs at the start (nobody in services; arrivals from home as usual)."""
     cfg = load_config(["run.engine=patient", "run.draws=1", "run.horizon_years=1", *overrides])
     inputs = prepare_inputs(cfg)[0]
     labels = [c.label for c in inputs.place.cohorts]
@@ -36,14 +36,14 @@ def _run(overrides: list[str]) -> tuple[dict[str, np.ndarray], set[int], float]:
     log = result.log
     ids = set(log["patient"][log["service"] == "ltc_home"].tolist())
     urgent = float(inputs.place.rate["ch_call_999"][c] + inputs.place.rate["ch_ed_other"][c])
-    return log, ids, urgent
+    return log, ids, urgent, float(result.area["ltc_at_home"].sum())
 
 
 def test_the_diverted_die_at_the_residents_rate_on_the_patient_engine():
     """No admissions (no deaths in hospital), no moves into care homes: the share dying at
     home within the year is 1 - exp(-r), r the residents' 320 per 1,000 a year, within three
     binomial standard deviations."""
-    log, ids, _ = _run(
+    log, ids, _, _ = _run(
         [
             "place.care_home.emergency_admissions_per_resident_year=0",
             "place.care_home.community_admissions_per_1000_year=0",
@@ -59,10 +59,12 @@ def test_the_diverted_die_at_the_residents_rate_on_the_patient_engine():
 def test_the_diverted_use_urgent_care_at_the_residents_rate_without_a_place():
     """Spells of urgent care (999 calls and type 1 attendances by other routes) per
     person-day at home equal the residents' rate (EVIDENCE 10.17, 10.2) within 5%; none of
-    them ever holds a care-home place (no care_home episode; no moves at the community rate)."""
-    log, ids, urgent = _run(["place.care_home.community_admissions_per_1000_year=0"])
+    them ever holds a care-home place (no care_home episode; no moves at the community rate).
+    The ``ltc_at_home`` level (what the finance costs as home care) counts their days at home."""
+    log, ids, urgent, level_days = _run(["place.care_home.community_admissions_per_1000_year=0"])
     home = log["service"] == "ltc_home"
     days = float(np.sum(log["end"][home] - log["start"][home]))
+    assert level_days == pytest.approx(days, rel=1e-9)  # ltc_at_home (home care's driver)
     spells = int(np.sum(home & (log["outcome"] == "urgent_care")))
     assert spells / days == pytest.approx(urgent, rel=0.05)
     theirs = np.isin(log["patient"], list(ids))

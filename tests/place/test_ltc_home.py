@@ -95,6 +95,8 @@ def test_the_diverted_make_the_residents_urgent_care_without_a_place():
     assert got["ltc_type1"] / years == pytest.approx(0.98, rel=0.01)
     assert got["ltc_admissions"] / years == pytest.approx(0.70, rel=0.01)
     assert got["ltc_holding_places"] == 0.0  # no place in the care-home market (no bed)
+    # the place's ltc_at_home (home care's driver) counts them, with the few the place adds
+    assert got["ltc_in_home"] <= got["ltc_at_home"] <= got["ltc_in_home"] * 1.001
     assert got["ltc_arcs_into_care_homes"] == 0.0  # none moves in (community rate 0 here)
     # residents counted for fees (the council's share, finance) are care-home residents only:
     # the few there came from births and migration through hospital (P3), not the cohort

@@ -118,6 +118,7 @@ def to_dataset(
         "ed_patients": "in_ed",
         "crews_busy": "crews",
         "follow_up": "follow_up",
+        "ltc_at_home": "ltc_at_home",
     }
     for name, monitor in levels.items():
         put(name, stack([mean(r.area[monitor]) for r in R]))

@@ -147,12 +147,14 @@ class PlaceSim:
         self.in_system = Level(env)
         self.in_ed = Level(env)
         self.follow = Level(env)
+        self.ltc_at_home = Level(env)
         levels: dict[str, Level] = {"acute_beds": self.beds, **self.svc}
         levels |= {
             "boarding": self.boarding,
             "in_system": self.in_system,
             "in_ed": self.in_ed,
             "follow_up": self.follow,
+            "ltc_at_home": self.ltc_at_home,
             "cubicles": self.cubicles,
             "crews": self.crews,
         }
@@ -1038,7 +1040,9 @@ class PlaceSim:
             first = min(death_left, nxt)
             if first == INF:
                 return
+            self.ltc_at_home.add(1)
             yield env.timeout(first)
+            self.ltc_at_home.add(-1)
             if first == death_left:
                 self.rec.end(tok, env.now, "death", first)
                 self.die()

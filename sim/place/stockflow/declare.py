@@ -18,7 +18,7 @@ People at home with long-term care needs (``ltc_home``, in the same age bands): 
 model routes home instead of a care home (a move into a care home with no place free, a
 resident whose place went while in hospital, a P3 candidate sent home by discharge to assess,
 ``acute.home_first_redirect``, through reablement ``lt_reab`` and a 91-day follow-up
-``lt_follow`` of their own, with everyone's readmission and death rates). They keep the residents' death
+``lt_follow`` of their own, at the residents' admission and death rates). They keep the residents' death
 rate and urgent care (``lt_amb``, ``lt_ed``, ``lt_admit``, ``lt_board``, ``lt_acute``, back to
 ``ltc_home``) but hold no care-home place; they may still move into a care home at their
 cohort's community rate (``care_home_from_community``).
@@ -908,6 +908,8 @@ def _declare_reports(m: Model, place: Place, labels: list[str], sto: dict) -> No
     for svc in SERVICES:
         m.report("occupied", stocks=service_stocks[svc], coords={"service": svc})
         m.report("capacity", capacity=svc, coords={"service": svc})
+    _describe(m, "ltc_at_home")  # home care, costed by the finance (home_care)
+    m.report("ltc_at_home", stocks=[*sto["ltc_home"].values(), *_all(sto["lt_follow"])])
     _describe(m, "care_home_residents")  # who pays (EVIDENCE 10.33): the finance's LA share
     self_funded = cfg.care_home.self_funded_share
     for funder, w in (("council", 1.0 - self_funded), ("self_funded", self_funded)):
