@@ -18,7 +18,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from sim.engines.stockflow.model import LEDGER, Model, ModelError, Report, _check_value
+from sim.engines.stockflow.model import LEDGER, Model, ModelError, _check_value, ledger_reports
 
 # Operation kinds as the kernel sees them.
 INFLOW, HAZARD, RESIDENCE, DRAIN, TRANSFER = 0, 1, 2, 3, 4
@@ -440,31 +440,8 @@ def _lookup_arrays(model, lks, s_ix, c_ix) -> dict[str, np.ndarray]:
 
 
 def _reports_with_ledger(model: Model, arcs) -> tuple[list, list]:
-    """The model's reports plus the conservation ledger (people in, out, dead, in stock)."""
-    ledger = [
-        Report("people_total", "level", tuple((s, 1.0, None) for s in model.stocks), (), "end"),
-        Report(
-            "people_in",
-            "flow",
-            tuple((a.name, 1.0, None) for a in arcs if a.src is None),
-            (),
-            "sum",
-        ),
-        Report(
-            "people_out",
-            "flow",
-            tuple((a.name, 1.0, None) for a in arcs if a.dst is None and a.exit != "death"),
-            (),
-            "sum",
-        ),
-        Report(
-            "deaths",
-            "flow",
-            tuple((a.name, 1.0, None) for a in arcs if a.dst is None and a.exit == "death"),
-            (),
-            "sum",
-        ),
-    ]
+    """The conservation ledger and the model's reports, checked for clashing cells."""
+    ledger = ledger_reports(list(model.stocks), arcs)
     assert set(r.var for r in ledger) == set(LEDGER)
     reports = ledger + list(model.reports)
     seen: dict[str, tuple[str, ...]] = {}

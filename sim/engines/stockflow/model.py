@@ -201,6 +201,24 @@ LEDGER = {
 """Variables every run records so that conservation of people can be proved."""
 
 
+def ledger_reports(stocks: Sequence[str], arcs: Sequence[Arc]) -> list[Report]:
+    """The conservation ledger every run records (:data:`LEDGER`): people in all ``stocks``
+    at the end of each period, and those entering, leaving and dying on ``arcs``.
+    """
+
+    def flows(keep) -> tuple:
+        return tuple((a.name, 1.0, None) for a in arcs if keep(a))
+
+    return [
+        Report("people_total", "level", tuple((s, 1.0, None) for s in stocks), (), "end"),
+        Report("people_in", "flow", flows(lambda a: a.src is None), (), "sum"),
+        Report(
+            "people_out", "flow", flows(lambda a: a.dst is None and a.exit != "death"), (), "sum"
+        ),
+        Report("deaths", "flow", flows(lambda a: a.dst is None and a.exit == "death"), (), "sum"),
+    ]
+
+
 @dataclass
 class Model:
     """A stock-flow model declaration, built by calling its methods in any order."""

@@ -19,7 +19,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from sim.engines.stockflow.compile import _operation_order
-from sim.engines.stockflow.model import Model, Operation, Report
+from sim.engines.stockflow.model import Model, Operation, Report, ledger_reports
 
 
 @dataclass(frozen=True)
@@ -65,30 +65,7 @@ def run_reference(
 def _ledger(model: Model) -> list[Report]:
     """The conservation ledger every run records (people in all stocks, in, out, dead)."""
     arcs = [a for op in model.operations.values() for a in op.arcs]
-    return [
-        Report("people_total", "level", tuple((s, 1.0, None) for s in model.stocks), (), "end"),
-        Report(
-            "people_in",
-            "flow",
-            tuple((a.name, 1.0, None) for a in arcs if a.src is None),
-            (),
-            "sum",
-        ),
-        Report(
-            "people_out",
-            "flow",
-            tuple((a.name, 1.0, None) for a in arcs if a.dst is None and a.exit != "death"),
-            (),
-            "sum",
-        ),
-        Report(
-            "deaths",
-            "flow",
-            tuple((a.name, 1.0, None) for a in arcs if a.dst is None and a.exit == "death"),
-            (),
-            "sum",
-        ),
-    ]
+    return ledger_reports(list(model.stocks), arcs)
 
 
 def _summarise(r: Report, steps: list[dict], dt: float) -> float:
