@@ -239,6 +239,15 @@ def _text(path: Path, row: dict, col: str) -> str:
     return row[col]
 
 
+def _known(path: Path, row: dict, col: str, allowed, what: str) -> str:
+    """The row's ``col``, refused unless it is one of ``allowed`` (a ``what``)."""
+    if row[col] not in allowed:
+        raise PackError(
+            f"{_where(path, row, col)}: unknown {what} {row[col]!r}; allowed: {', '.join(allowed)}"
+        )
+    return row[col]
+
+
 def _unique(path: Path, rows: list[dict], key: tuple[str, ...]) -> None:
     seen: dict[tuple, int] = {}
     for r in rows:
@@ -275,15 +284,10 @@ def _population_rows(rows: list[dict], path: Path) -> list[dict]:
 def _capacity_rows(rows: list[dict], path: Path) -> list[dict]:
     out = []
     for r in rows:
-        if r["service"] not in CAPACITY_KEYS:
-            raise PackError(
-                f"{_where(path, r, 'service')}: unknown service {r['service']!r}; "
-                f"allowed: {', '.join(CAPACITY_KEYS)}"
-            )
         out.append(
             {
                 "_row": r["_row"],
-                "service": r["service"],
+                "service": _known(path, r, "service", CAPACITY_KEYS, "service"),
                 "year": _fy(path, r, "year"),
                 "capacity": _number(path, r, "capacity", positive=True),
                 "source": _text(path, r, "source"),
@@ -296,15 +300,10 @@ def _capacity_rows(rows: list[dict], path: Path) -> list[dict]:
 def _activity_rows(rows: list[dict], path: Path) -> list[dict]:
     out = []
     for r in rows:
-        if r["measure"] not in MEASURES:
-            raise PackError(
-                f"{_where(path, r, 'measure')}: unknown measure {r['measure']!r}; "
-                f"allowed: {', '.join(MEASURES)}"
-            )
         out.append(
             {
                 "_row": r["_row"],
-                "measure": r["measure"],
+                "measure": _known(path, r, "measure", MEASURES, "measure"),
                 "year": _fy(path, r, "year"),
                 "value": _number(path, r, "value"),
                 "sd": _number(path, r, "sd", positive=True),
@@ -546,12 +545,7 @@ def _node(obj: object, dotted: str) -> tuple[object, str]:
 def _apply_costs(cfg, pack: Pack) -> None:
     path = pack.folder / "unit_costs.csv"
     for r in pack.unit_costs:
-        if r["item"] not in cfg.finance.unit_costs:
-            raise PackError(
-                f"{_where(path, r, 'item')}: unknown unit cost {r['item']!r}; allowed: "
-                f"{', '.join(cfg.finance.unit_costs)}"
-            )
-        node = cfg.finance.unit_costs[r["item"]]
+        node = cfg.finance.unit_costs[_known(path, r, "item", cfg.finance.unit_costs, "unit cost")]
         node.gbp, node.price_year, node.source = r["gbp"], r["price_year"], r["source"]
         node.low, node.high, node.of, node.times = r.get("low"), r.get("high"), None, 1.0
 
