@@ -129,7 +129,9 @@ def test_compare_page_shows_both_runs_and_what_differs(app):
     adm = table.loc[("HomeFirst", "Emergency admissions change over the horizon (median)")]
     assert adm["A"] != adm["B"]  # without step-up, fewer admissions are avoided
     a, b = (int(adm[c].replace(",", "")) for c in ("A", "B"))
-    assert b > a and int(adm["B - A"].replace(",", "")) == b - a
+    # B - A is the difference of the unrounded medians, so it may differ from the difference
+    # of the two rounded figures shown by one
+    assert b > a and abs(int(adm["B - A"].replace(",", "")) - (b - a)) <= 1
     assert len(at.get("image")) == 2
 
 
