@@ -207,9 +207,10 @@ def _block_size(n_draws: int) -> int:
 def _check_stage_lengths(compiled: CompiledModel, params: np.ndarray, dt_days: float) -> None:
     """A delay stage shorter than one step would be silently lengthened; refuse it."""
     a = compiled.arrays
-    for o, name in enumerate(compiled.op_names):
-        if a["op_kind"][o] != RESIDENCE:
-            continue
+    exits = np.flatnonzero(a["op_kind"] == RESIDENCE)
+    short = params[:, a["op_param"][exits]] * a["op_scale"][exits] < dt_days * (1 - 1e-12)
+    for o in exits[short.any(axis=0)][:1]:  # the first, named (one vectorised check per run)
+        name = compiled.op_names[o]
         stage_days = params[:, a["op_param"][o]] * a["op_scale"][o]
         if (stage_days < dt_days * (1 - 1e-12)).any():
             pname = compiled.param_names[a["op_param"][o]]

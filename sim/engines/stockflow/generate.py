@@ -2,22 +2,30 @@
 
 The interpreter (:func:`sim.engines.stockflow.kernels.simulate_block`) reads each operation's
 kind, stock, group, arcs and capacity from index arrays and branches on them at every step. For
-one draw there is no block of draws to spread that cost over, so a single run costs about five
+one draw there is no block of draws to spread that cost over, so a single run cost about five
 times a hand-written kernel of the same model (``benchmarks/README.md``, ``yardstick.py``).
 :func:`kernel_source` instead writes the Python source of one ``@njit`` function for one model,
 with that structure resolved when the source is written: the operations in their compiled
-order, each with its stock, arcs, shares, capacity and conventions as literals, and every
-quantity of the state (a stock, a flow, a capacity's level) a scalar local variable.
+order, each with its stock, arcs, group, capacity and conventions as literals. What a step
+carries to the next (stocks, occupancy, following limits, period accumulators) sits in one work
+array at fixed positions; within a step every value is a local variable assigned once, and the
+interpreter's branches are calls to small helpers (:func:`_cap` and the like), which LLVM
+inlines. (Written with reassigned variables and inline branches, the 30-stock yardstick model
+took 20 s to compile: Numba's SSA pass grows with reassigned names times function length.)
 
 The generated code does each draw's arithmetic exactly as the interpreter does (the same
-operations on the same values in the same order, calling the interpreter's helpers
-``_interp`` and ``_per_step``), so its results are bit-for-bit the interpreter's; the tests
-check this on many models (``tests/engine/test_generate.py``).
+operations on the same values in the same order, calling the interpreter's ``_interp`` and
+``_per_step``), so its results are the interpreter's bit for bit; the tests check this on the
+yardstick model, random models and a model of the remaining features
+(``tests/engine/test_generate.py``), and optionally on every model of the engine tests
+(``tests/engine/conftest.py``).
 
-Generated sources are written to a cache directory (:func:`cache_dir`), named by a hash of the
-source (which includes a hash of ``kernels.py``, whose helpers they call), and imported from
-there with Numba's ``cache=True``: a second process loads the compiled kernel instead of
-compiling it again. Nothing is downloaded.
+Parameters, initial stocks and series are arguments, not literals, so one kernel serves every
+parameter set of a model. Sources are written to a cache directory (:func:`cache_dir`), named by
+a hash of the source (which carries a hash of ``kernels.py`` and this file, whose helpers it
+calls), and imported from there with Numba's ``cache=True``: a second process loads the
+compiled kernel instead of compiling it again. Nothing is downloaded.
+:func:`sim.engines.stockflow.engine.run_arrays` chooses between the two kernels.
 """
 
 from __future__ import annotations
