@@ -703,6 +703,7 @@ def kernel_name(compiled: CompiledModel) -> str:
     if "kernel_name" not in memo:
         source = kernel_source(compiled)
         memo["kernel_source"] = source
+        memo["kernel_lines"] = source.count("\n")
         memo["kernel_name"] = "sf_" + hashlib.sha256(source.encode()).hexdigest()[:24]
     return memo["kernel_name"]
 
@@ -722,7 +723,7 @@ def compile_seconds(compiled: CompiledModel) -> float:
     (:data:`COMPILE_FIXED_S` plus :data:`COMPILE_PER_LINE_S` a line of source).
     """
     kernel_name(compiled)
-    return COMPILE_FIXED_S + COMPILE_PER_LINE_S * compiled.memo["kernel_source"].count("\n")
+    return COMPILE_FIXED_S + COMPILE_PER_LINE_S * compiled.memo["kernel_lines"]
 
 
 def fits(compiled: CompiledModel) -> bool:
@@ -737,7 +738,7 @@ def fits(compiled: CompiledModel) -> bool:
         kernel_name(compiled)
     except GenerationError:
         return False
-    return compiled.memo["kernel_source"].count("\n") <= MAX_LINES
+    return compiled.memo["kernel_lines"] <= MAX_LINES
 
 
 def load_kernel(compiled: CompiledModel) -> Callable:
