@@ -18,7 +18,9 @@ Vocabulary:
 
 A :class:`Model` is a declaration (pure data); :func:`compile_model` turns it into flat arrays;
 :func:`run` steps a batch of parameter sets through an ``@njit(parallel=True, cache=True)`` kernel
-and returns an :class:`xarray.Dataset`.
+and returns an :class:`xarray.Dataset`. A single draw of a small model can run on a kernel
+generated for that model (:mod:`sim.engines.stockflow.generate`; same results bit for bit, see
+``run_arrays(kernel=...)``).
 """
 
 from sim.engines.stockflow.compile import CompiledModel, compile_model

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import heapq
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 
@@ -50,6 +50,7 @@ class CompiledModel:
     report_index: tuple[tuple[str, tuple[tuple[str, str], ...]], ...]  # (var, coords) per report
     arrays: dict[str, np.ndarray]
     zero_shares: tuple[str, ...] = ()  # share parameters into a capacity that must stay 0
+    memo: dict = field(default_factory=dict, compare=False, repr=False)  # derived, cached
 
     @property
     def n_stocks(self) -> int:

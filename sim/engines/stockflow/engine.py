@@ -10,7 +10,8 @@ period (flows), a mean over it (occupancy) or the value at its end (stocks at th
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import time
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
 import numpy as np
@@ -26,6 +27,14 @@ from sim.engines.stockflow.compile import (
     SUM,
     CompiledModel,
     compile_model,
+)
+from sim.engines.stockflow.generate import (
+    GenerationError,
+    compile_seconds,
+    fits,
+    is_ready,
+    kernel_name,
+    load_kernel,
 )
 from sim.engines.stockflow.kernels import BLOCK, KERNEL_ARRAYS, simulate_batch, simulate_serial
 from sim.engines.stockflow.model import LEDGER, Model, ModelError
@@ -64,6 +73,7 @@ def run_arrays(
     dt_days: float = 1.0,
     record_every: int = 1,
     out_dtype: type = np.float64,
+    kernel: str = "auto",
 ) -> RunOutput:
     """Step a batch: ``params`` is ``(n_draws, n_params)`` (see ``param_matrix``).
 
@@ -74,6 +84,16 @@ def run_arrays(
     either way, bit for bit. ``out_dtype=np.float32`` halves the memory of
     the reports (the state is always stepped in float64; each recorded value is rounded once,
     to about 7 significant digits, too coarse for checks of conservation to 1e-9).
+
+    ``kernel`` chooses the code a single draw runs on: ``"interpreter"`` (the generic kernel,
+    :mod:`~sim.engines.stockflow.kernels`), ``"generated"`` (the model's own kernel,
+    :mod:`~sim.engines.stockflow.generate`: compiled on first use, then loaded from the disk
+    cache; a ModelError for a batch or a model it cannot write) or ``"auto"`` (the default: the
+    generated kernel for a single draw of a model whose kernel is at most
+    ``generate.MAX_LINES`` lines long, once that costs no compilation, i.e. it is loaded or in
+    the disk cache, or once this process's single runs of the model have spent in the
+    interpreter about as long as compiling it takes; the interpreter otherwise). The results
+    are the same bit for bit.
     """
     params = np.ascontiguousarray(params, dtype=np.float64)
     n_draws = params.shape[0]
@@ -106,9 +126,28 @@ def run_arrays(
         raise ModelError(f"out_dtype = {out_dtype!r}: must be float64 or float32")
     out = np.zeros((n_draws, n_reports, n_periods), dtype=out_dtype)
     final = np.zeros((n_draws, compiled.n_stocks))
+    generated = _generated_kernel(compiled, n_draws, kernel)
+    if generated is not None:
+        a = compiled.arrays
+        generated(
+            params,
+            initial,
+            np.ascontiguousarray(series),
+            float(dt_days),
+            int(n_steps),
+            int(record_every),
+            out,
+            final,
+            a["lk_xs"],
+            a["lk_ys"],
+        )
+        return RunOutput(
+            compiled, out, final, params, initial, float(dt_days), int(n_steps), int(record_every)
+        )
+    started = time.perf_counter()
     arrays = [compiled.arrays[k] for k in KERNEL_ARRAYS]
-    kernel = simulate_serial if n_draws == 1 else simulate_batch
-    kernel(
+    interpreter = simulate_serial if n_draws == 1 else simulate_batch
+    interpreter(
         params,
         initial,
         np.ascontiguousarray(series),
@@ -120,9 +159,44 @@ def run_arrays(
         _block_size(n_draws),
         *arrays,
     )
+    name = compiled.memo.get("kernel_name")
+    if kernel == "auto" and n_draws == 1 and name is not None:
+        _INTERPRETED_S[name] = _INTERPRETED_S.get(name, 0.0) + time.perf_counter() - started
     return RunOutput(
         compiled, out, final, params, initial, float(dt_days), int(n_steps), int(record_every)
     )
+
+
+_INTERPRETED_S: dict[str, float] = {}
+"""Seconds single runs of each model (by generated kernel name) spent in the interpreter in
+this process, while ``kernel="auto"`` waited to compile its generated kernel."""
+
+
+def _generated_kernel(compiled: CompiledModel, n_draws: int, kernel: str) -> Callable | None:
+    """The generated kernel a run uses, or None for the interpreter (see ``run_arrays``).
+
+    ``"auto"`` compiles a model's kernel only once its single runs have spent as long in the
+    interpreter as the compilation is expected to take (so a model run once or twice never
+    pays for it, and one run many times pays at most about twice the better choice).
+    """
+    if kernel not in ("auto", "interpreter", "generated"):
+        raise ModelError(f"kernel = {kernel!r}: must be 'auto', 'interpreter' or 'generated'")
+    if kernel == "interpreter" or (kernel == "auto" and n_draws != 1):
+        return None
+    if kernel == "generated":
+        if n_draws != 1:
+            raise ModelError(f"kernel='generated' runs a single draw, not {n_draws}")
+        try:
+            return load_kernel(compiled)
+        except GenerationError as err:
+            name = compiled.model.name
+            raise ModelError(f"no generated kernel for model {name!r}: {err}") from err
+    if not fits(compiled):
+        return None
+    spent = _INTERPRETED_S.get(kernel_name(compiled), 0.0)
+    if is_ready(compiled) or spent >= compile_seconds(compiled):
+        return load_kernel(compiled)
+    return None
 
 
 def _block_size(n_draws: int) -> int:
@@ -133,9 +207,10 @@ def _block_size(n_draws: int) -> int:
 def _check_stage_lengths(compiled: CompiledModel, params: np.ndarray, dt_days: float) -> None:
     """A delay stage shorter than one step would be silently lengthened; refuse it."""
     a = compiled.arrays
-    for o, name in enumerate(compiled.op_names):
-        if a["op_kind"][o] != RESIDENCE:
-            continue
+    exits = np.flatnonzero(a["op_kind"] == RESIDENCE)
+    short = params[:, a["op_param"][exits]] * a["op_scale"][exits] < dt_days * (1 - 1e-12)
+    for o in exits[short.any(axis=0)][:1]:  # the first, named (one vectorised check per run)
+        name = compiled.op_names[o]
         stage_days = params[:, a["op_param"][o]] * a["op_scale"][o]
         if (stage_days < dt_days * (1 - 1e-12)).any():
             pname = compiled.param_names[a["op_param"][o]]
