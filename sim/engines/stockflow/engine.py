@@ -195,7 +195,10 @@ def _generated_kernel(compiled: CompiledModel, n_draws: int, kernel: str) -> Cal
         return None
     spent = _INTERPRETED_S.get(kernel_name(compiled), 0.0)
     if is_ready(compiled) or spent >= compile_seconds(compiled):
-        return load_kernel(compiled)
+        try:
+            return load_kernel(compiled)
+        except (GenerationError, OSError):  # e.g. no writable cache: the interpreter serves
+            return None
     return None
 
 
