@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import shutil
 import socket
 import subprocess
 import sys
@@ -46,12 +47,15 @@ PAGES = [  # (file name, sidebar title, an element the page draws last)
 ]
 
 
-def make_runs(workdir: Path) -> None:
-    """The saved runs the pages show, through the app's worker (as the Run page makes them)."""
+def make_runs(workdir: Path, reuse: bool) -> None:
+    """The saved runs the pages show, through the app's worker (as the Run page makes them);
+    runs saved by an earlier call are made again on today's model unless ``reuse``."""
     sys.path.insert(0, str(ROOT))
     from sim.app.worker import run_request
 
     for name, extra in RUNS.items():
+        if not reuse:
+            shutil.rmtree(workdir / "results" / name, ignore_errors=True)
         if not (workdir / "results" / name / "appraisal.nc").is_file():
             print(f"making the run {name} (a few minutes)")
             out = str(workdir / "results")
@@ -133,10 +137,13 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--workdir", type=Path, default=ROOT / "results" / "app-screenshots")
     parser.add_argument("--out", type=Path, default=ROOT / "docs" / "app")
+    parser.add_argument(
+        "--reuse", action="store_true", help="keep runs saved by an earlier call (faster)"
+    )
     ns = parser.parse_args()
     ns.workdir.mkdir(parents=True, exist_ok=True)
     ns.out.mkdir(parents=True, exist_ok=True)
-    make_runs(ns.workdir)
+    make_runs(ns.workdir, ns.reuse)
     proc, url = serve(ns.workdir)
     d = browser()
     try:
