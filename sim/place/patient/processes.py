@@ -38,8 +38,8 @@ import itertools
 import math
 
 import numpy as np
-import simpy
 
+from sim.engines.des.core import Environment
 from sim.engines.des.monitors import Recorder
 from sim.engines.des.resources import Level, Pool
 from sim.engines.des.rng import Streams
@@ -115,7 +115,7 @@ class PlaceSim:
         self, inputs: PlaceInputs, seed: int, replication: int, keep_log: bool = False
     ) -> None:
         self.inputs = inputs
-        self.env = env = simpy.Environment()
+        self.env = env = Environment()
         self.streams = Streams(seed, replication)
         place = self.place = inputs.place
         cfg, p = place.cfg, inputs.run.patient
