@@ -47,10 +47,10 @@ from sim.engines.des.sampling import (
     Arrivals,
     Family,
     Rows,
+    arrival_rows,
     normalised,
     poisson_arrivals,
     poisson_counts,
-    row_block,
 )
 from sim.place import crowding
 from sim.place.patient.inputs import PlaceInputs
@@ -519,27 +519,20 @@ class PlaceSim:
         """
         env = self.env
         ids, quint, ages = self._ids, self.quint, self.ages
-        n_u, fill = self.L.n_uniforms, self.L.fill
-        kinds_ = kinds.tolist() if kinds is not None else itertools.repeat(None)
-        need = np.zeros(self.n_days + 1, dtype=np.int64)
-        np.maximum.at(need, arr.day, arr.index + 1)
-        first = np.searchsorted(arr.day, np.arange(self.n_days + 1)).tolist()  # days ascend
-        day_rows: list[list[float]] = []
-        current = lo = -1
-        each = zip(arr.times.tolist(), arr.cohorts.tolist(), arr.day.tolist(), kinds_, strict=False)
-        for j, (t, c, d, kind) in enumerate(each):
-            dt = t - env.now
-            if dt > 0:
-                yield env.timeout(dt)
-            if d != current:  # the rows of this day's arrivals (in time order)
-                current, lo = d, first[d]
-                take = arr.index[lo : first[d + 1]]
-                day_rows = row_block(arr.row_seeds[d], int(need[d]), n_u, fill, take)
-            pt = Patient(next(ids), c, quint[c], ages[c], day_rows[j - lo])
-            if kind is None:
-                handler(pt)
-            else:
-                handler(pt, kind)
+        rows = arrival_rows(arr, self.L.n_uniforms, self.L.fill)
+        times, cohorts = arr.times.tolist(), arr.cohorts.tolist()
+        if kinds is None:
+            for t, c, row in zip(times, cohorts, rows, strict=False):
+                dt = t - env._now
+                if dt > 0:
+                    yield env.timeout(dt)
+                handler(Patient(next(ids), c, quint[c], ages[c], row))
+        else:
+            for t, c, row, kind in zip(times, cohorts, rows, kinds.tolist(), strict=False):
+                dt = t - env._now
+                if dt > 0:
+                    yield env.timeout(dt)
+                handler(Patient(next(ids), c, quint[c], ages[c], row), kind)
 
     # -- front doors ---------------------------------------------------------------------------
     def on_999(self, pt: Patient, kind: int) -> None:
