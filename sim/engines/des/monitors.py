@@ -69,6 +69,15 @@ class Recorder:
             values = self.tallies[name] = []
         values.append(value)
 
+    def values(self, name: str) -> list[float]:
+        """The list :meth:`tally` appends ``name``'s values to (created empty if need be), for
+        process code that appends to it directly.
+        """
+        values = self.tallies.get(name)
+        if values is None:
+            values = self.tallies[name] = []
+        return values
+
     def episode(
         self,
         patient: int,
