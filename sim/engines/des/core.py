@@ -4,19 +4,24 @@
 
 - ``run`` pops and dispatches events in one loop (SimPy calls ``step()`` per event);
 - ``timeout`` builds a :class:`simpy.Timeout` without its constructor's calls;
-- ``process`` starts a :class:`Process` whose ``_resume`` keeps its bound method and schedules
-  its own end without a call to ``schedule``.
+- ``process`` starts a :class:`Process` whose ``_resume`` schedules its own end without a call;
+- the schedule has two tiers: events due before the end of the current *bucket* (a slice of
+  ``1 / buckets_per_unit`` time units, a quarter of a day in the place by default) are in
+  SimPy's heap; later ones wait, unsorted, in a list per bucket and join the heap when the
+  clock reaches their bucket. The heap stays small (a few thousand events rather than every
+  91-day follow-up in progress), and each push and pop costs fewer comparisons.
 
 Nothing else changes: every event SimPy would schedule is scheduled, with the same
-``(time, priority, id)`` key (so ``next(env._eid)`` counts the same events and ties break the
-same way), failed events still crash the run unless defused, conditions (``a | b``), plain
-events and interrupts are SimPy's own classes. A model run on it gives results identical to
-plain SimPy's; the patient-level place runs on it (tests/patient/test_core.py checks both).
+``(time, priority, id)`` key, and popped in the order of that key (so ``next(env._eid)`` counts
+the same events and ties break the same way); failed events still crash the run unless
+defused; conditions (``a | b``), plain events and interrupts are SimPy's own classes. A model
+run on it gives results identical to plain SimPy's (tests/patient/test_core.py).
 """
 
 from __future__ import annotations
 
-from heapq import heappop, heappush
+from heapq import heapify, heappop, heappush
+from math import inf, isfinite
 from typing import Any
 
 import simpy
@@ -41,7 +46,7 @@ class Process(simpy.Process):
         init.callbacks = [self._resume]
         init._value = None
         init._ok = True
-        heappush(env._queue, (env._now, URGENT, next(env._eid), init))
+        env._push(env._now, URGENT, init)
         self._target = init
 
     def _resume(self, event: Event) -> None:
@@ -59,14 +64,14 @@ class Process(simpy.Process):
                 event = None
                 self._ok = True
                 self._value = e.args[0] if e.args else None
-                heappush(env._queue, (env._now, NORMAL, next(env._eid), self))
+                env._push(env._now, NORMAL, self)
                 break
             except BaseException as e:
                 event = None
                 self._ok = False
                 e.__traceback__ = e.__traceback__.tb_next
                 self._value = e
-                heappush(env._queue, (env._now, NORMAL, next(env._eid), self))
+                env._push(env._now, NORMAL, self)
                 break
             try:
                 callbacks = event.callbacks
@@ -84,7 +89,43 @@ class Process(simpy.Process):
 
 
 class Environment(simpy.Environment):
-    """A :class:`simpy.Environment` with the hot paths inline (see the module docstring)."""
+    """A :class:`simpy.Environment` with the hot paths inline (see the module docstring).
+
+    Args:
+        initial_time: the clock at the start.
+        buckets_per_unit: buckets of the far tier per time unit, a power of two (so bucket
+            edges are exact in floating point); 4 in the place, whose unit is a day.
+    """
+
+    def __init__(self, initial_time: float = 0, buckets_per_unit: int = 4) -> None:
+        super().__init__(initial_time)
+        if initial_time < 0:
+            raise ValueError(f"initial_time must be >= 0, not {initial_time}")
+        if buckets_per_unit < 1 or buckets_per_unit & (buckets_per_unit - 1):
+            raise ValueError(f"buckets_per_unit must be a power of two, not {buckets_per_unit}")
+        self._scale = float(buckets_per_unit)
+        self._far: dict[int, list[tuple]] = {}
+        self._far_keys: list[int] = []  # a heap of the buckets in _far
+        # Every event due before _horizon is in the heap; every later one in _far.
+        self._horizon = (int(initial_time * self._scale) + 1) / self._scale
+
+    def _push(self, t: float, priority: int, event: Event) -> None:
+        """Schedule ``event`` at time ``t`` with the next id (SimPy's key)."""
+        entry = (t, priority, next(self._eid), event)
+        if t < self._horizon or not isfinite(t):
+            heappush(self._queue, entry)
+        else:
+            k = int(t * self._scale)
+            bucket = self._far.get(k)
+            if bucket is None:
+                self._far[k] = [entry]
+                heappush(self._far_keys, k)
+            else:
+                bucket.append(entry)
+
+    def schedule(self, event: Event, priority: int = NORMAL, delay: float = 0) -> None:
+        """Schedule an *event* with a given *priority* and a *delay* (as SimPy's)."""
+        self._push(self._now + delay, priority, event)
 
     def timeout(self, delay: float = 0, value: Any = None) -> Timeout:
         """A :class:`simpy.Timeout` of ``delay`` (days in the place), as SimPy's."""
@@ -96,12 +137,41 @@ class Environment(simpy.Environment):
         ev._value = value
         ev._delay = delay
         ev._ok = True
-        heappush(self._queue, (self._now + delay, NORMAL, next(self._eid), ev))
+        t = self._now + delay
+        if t < self._horizon:
+            heappush(self._queue, (t, NORMAL, next(self._eid), ev))
+        else:
+            self._push(t, NORMAL, ev)
         return ev
 
     def process(self, generator: Any) -> Process:
         """Start a process running ``generator`` (as SimPy's ``env.process``)."""
         return Process(self, generator)
+
+    def _next_bucket(self) -> bool:
+        """Move the earliest bucket of the far tier into the heap; ``False`` if none is left."""
+        far = self._far
+        if not far:
+            return False
+        k = heappop(self._far_keys)
+        self._horizon = (k + 1) / self._scale
+        queue = self._queue
+        queue.extend(far.pop(k))
+        heapify(queue)
+        return True
+
+    def peek(self) -> float:
+        """The time of the next scheduled event (``inf`` if there is none)."""
+        queue = self._queue
+        while not (queue and queue[0][0] < self._horizon):
+            if not self._next_bucket():
+                return queue[0][0] if queue else inf
+        return queue[0][0]
+
+    def step(self) -> None:
+        """Process the next event (as SimPy's; raises :class:`EmptySchedule` if none is left)."""
+        self.peek()  # the next event is at the top of the heap
+        super().step()
 
     def run(self, until: float | Event | None = None) -> Any:
         """As :meth:`simpy.Environment.run`, with the loop of ``step()`` written out."""
@@ -120,12 +190,16 @@ class Environment(simpy.Environment):
                 return until.value
             until.callbacks.append(StopSimulation.callback)
         queue = self._queue
+        horizon = self._horizon
         try:
             while True:
-                try:
-                    self._now, _, _, event = heappop(queue)
-                except IndexError:
-                    raise EmptySchedule from None
+                if not (queue and queue[0][0] < horizon):
+                    if self._next_bucket():
+                        horizon = self._horizon
+                        continue
+                    if not queue:
+                        raise EmptySchedule
+                self._now, _, _, event = heappop(queue)
                 callbacks, event.callbacks = event.callbacks, None
                 for callback in callbacks:
                     callback(event)
