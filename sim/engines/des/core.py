@@ -46,7 +46,8 @@ class Process(simpy.Process):
         init.callbacks = [self._resume]
         init._value = None
         init._ok = True
-        env._push(env._now, URGENT, init)
+        # now is always before the horizon, so events due now go straight into the heap
+        heappush(env._queue, (env._now, URGENT, next(env._eid), init))
         self._target = init
 
     def _resume(self, event: Event) -> None:
@@ -64,14 +65,14 @@ class Process(simpy.Process):
                 event = None
                 self._ok = True
                 self._value = e.args[0] if e.args else None
-                env._push(env._now, NORMAL, self)
+                heappush(env._queue, (env._now, NORMAL, next(env._eid), self))
                 break
             except BaseException as e:
                 event = None
                 self._ok = False
                 e.__traceback__ = e.__traceback__.tb_next
                 self._value = e
-                env._push(env._now, NORMAL, self)
+                heappush(env._queue, (env._now, NORMAL, next(env._eid), self))
                 break
             try:
                 callbacks = event.callbacks

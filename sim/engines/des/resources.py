@@ -59,8 +59,12 @@ class Pool(Level):
 
     def try_acquire(self) -> bool:
         """Take a unit if one is free (and nobody is queueing for it)."""
-        if self.value < self.capacity and not self.queue:
-            self.add(1)
+        value = self.value
+        if value < self.capacity and not self.queue:
+            now = self.env._now  # Level.add(1), inline (the hot path)
+            self.area += value * (now - self.t)
+            self.t = now
+            self.value = value + 1
             return True
         return False
 
@@ -83,8 +87,12 @@ class Pool(Level):
 
     def release(self) -> None:
         """Give a unit back; the longest-waiting patient gets it if capacity allows."""
-        self.add(-1)
-        self._serve()
+        now = self.env._now  # Level.add(-1), inline (the hot path)
+        self.area += self.value * (now - self.t)
+        self.t = now
+        self.value -= 1
+        if self.queue:
+            self._serve()
 
     def set_capacity(self, capacity: float) -> None:
         """Change the number of units from now on (no one is evicted)."""
