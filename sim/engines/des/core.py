@@ -25,7 +25,7 @@ from math import inf, isfinite
 from typing import Any
 
 import simpy
-from simpy.core import EmptySchedule, StopSimulation
+from simpy.core import BoundClass, EmptySchedule, StopSimulation
 from simpy.events import NORMAL, URGENT, Event, Initialize, Timeout
 
 _new_timeout = Timeout.__new__
@@ -141,13 +141,21 @@ class Environment(simpy.Environment):
         t = self._now + delay
         if t < self._horizon:
             heappush(self._queue, (t, NORMAL, next(self._eid), ev))
+        elif t < inf:  # a later bucket (as _push, inline: a third of timeouts go there)
+            k = int(t * self._scale)
+            bucket = self._far.get(k)
+            if bucket is None:
+                self._far[k] = [(t, NORMAL, next(self._eid), ev)]
+                heappush(self._far_keys, k)
+            else:
+                bucket.append((t, NORMAL, next(self._eid), ev))
         else:
             self._push(t, NORMAL, ev)
         return ev
 
-    def process(self, generator: Any) -> Process:
-        """Start a process running ``generator`` (as SimPy's ``env.process``)."""
-        return Process(self, generator)
+    process = BoundClass(Process)
+    """Start a process running a generator (as SimPy's ``env.process``; bound to the
+    environment at its creation, so a call makes no Python frame of its own)."""
 
     def _next_bucket(self) -> bool:
         """Move the earliest bucket of the far tier into the heap; ``False`` if none is left."""

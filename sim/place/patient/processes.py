@@ -85,9 +85,6 @@ BY_DAY = (
 )
 INF = math.inf
 PATHWAYS = ("P0", "P1", "P2", "P3")
-GC_THRESHOLDS = (200_000, 50, 100)
-"""Garbage-collector thresholds during a replication (Python's default is 2,000, 10, 10):
-young collections every 200,000 net allocations, older generations rarely."""
 NO_BEDS_PRESSURE = 10.0
 """Bed pressure read when no acute bed is open: beyond the end of every pressure lookup, so
 each lookup gives its value at full pressure."""
@@ -306,6 +303,7 @@ class PlaceSim:
         self.ed_decision_days, self.ed_decision_col = d["ed_decision"], col["ed_decision"]
         self.handover_col = col["handover"]
         self.handover_days = self.handover_min / MIN_PER_DAY
+        self._in_system = self.in_system.add
 
     def rows(self, name: str) -> Rows:
         """The row source of one origin of episodes (its own named stream)."""
@@ -327,17 +325,17 @@ class PlaceSim:
 
     def enter(self) -> None:
         """A patient enters the system (the ledger)."""
-        self.in_system.add(1)
+        self._in_system(1.0)
         self.n_people_in[int(self.env._now)] += 1
 
     def leave_home(self) -> None:
         """A patient goes home (leaves the system)."""
-        self.in_system.add(-1)
+        self._in_system(-1.0)
         self.n_people_out[int(self.env._now)] += 1
 
     def die(self) -> None:
         """A patient dies in a service."""
-        self.in_system.add(-1)
+        self._in_system(-1.0)
         self.n_deaths[int(self.env._now)] += 1
 
     def pressure(self) -> float:
@@ -348,28 +346,26 @@ class PlaceSim:
     # -- the run -------------------------------------------------------------------------------
     def run(self) -> Recorder:
         """Warm start, arrivals, the clock; returns the recorder."""
-        # Python's cyclic garbage collector would rescan the many live SimPy objects again and
-        # again (it doubled the run time): the objects of the set-up are frozen (never scanned
-        # again) and young objects are collected only every GC_THRESHOLDS[0] allocations; a
-        # full collection needs a quarter of the long-lived objects again (Python's own rule),
-        # so it is rare. No gc.collect() anywhere in a replication.
-        enabled, thresholds = gc.isenabled(), gc.get_threshold()
+        # Python's cyclic garbage collector is off during a replication: the run makes no
+        # cyclic garbage (every object of a finished journey is freed by reference counting;
+        # tests/patient/test_core.py checks it), so the collector would only rescan the many
+        # live SimPy objects (it doubled the run time at Python's default thresholds, and one
+        # young collection still took 4% of a year at a threshold of 200,000). What is left
+        # when the replication is dropped (the processes still running at the horizon hold
+        # their place in cycles) is collected afterwards as usual.
+        enabled = gc.isenabled()
         gc.disable()
         try:
             start_patients(self)
             self._start_arrivals()
             self.env.process(self.clock())
-            gc.freeze()
-            gc.set_threshold(*GC_THRESHOLDS)
-            gc.enable()
             # To the horizon: events at it (midnight step-downs) belong to the day after it.
             self.env.run(until=self.n_days)
             if self.days_read < self.n_days:  # the midnight closing the last day
                 self.rec.read_day(self.n_days - 1)
         finally:
-            gc.unfreeze()
-            gc.set_threshold(*thresholds)
-            (gc.enable if enabled else gc.disable)()
+            if enabled:
+                gc.enable()
         self.rec.finish(float(self.n_days))
         return self.rec
 
