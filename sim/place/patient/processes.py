@@ -161,6 +161,7 @@ class PlaceSim:
         self.rec = Recorder(
             self.n_days, len(place.labels("quintile")), BY_QUINTILE, BY_DAY, levels, keep_log
         )
+        self.log = keep_log  # the episode log's calls are skipped when it is not kept
         self.cq = self.rec.by_q
         self.cd = self.rec.by_day
         self.nq = self.rec.nq
@@ -607,19 +608,21 @@ class PlaceSim:
         if not pt.resident:
             self.enter()
         t_call = env._now
-        tok = rec.begin(pt.pid, pt.c, "ambulance", t_call)
+        tok = rec.begin(pt.pid, pt.c, "ambulance", t_call) if self.log else -1
         ev = self.crews.acquire()
         if ev is not None:
             yield ev
         t_crew = env._now
-        rec.start(tok, t_crew)
+        if self.log:
+            rec.start(tok, t_crew)
         self.crew_waits.append((t_crew - t_call) * MIN_PER_DAY)
         scene = self.scene_days * row[self.scene_col]
         yield env.timeout(scene)
         if kind == 0:
             self.n_see_and_treat[int(env._now) * self.nq + pt.q] += 1
             self.crews.release()
-            rec.end(tok, env._now, "home", scene)
+            if self.log:
+                rec.end(tok, env._now, "home", scene)
             if not pt.resident:
                 self.leave_home()
             return
@@ -628,13 +631,15 @@ class PlaceSim:
             self.n_see_and_treat[i] += 1
             self.crews.release()
             self.n_ucr_starts[i] += 1
-            rec.end(tok, env._now, "ucr", scene)
+            if self.log:
+                rec.end(tok, env._now, "ucr", scene)
             yield from self.community(pt, "ucr")
             return
         travel = self.travel_days * row[self.travel_col]
         yield env.timeout(travel)
         self.n_conveyances[int(env._now) * self.nq + pt.q] += 1
-        rec.end(tok, env._now, "conveyed", scene + travel)
+        if self.log:
+            rec.end(tok, env._now, "conveyed", scene + travel)
         # Handover at ED: the delay of the moment (the place's table at the bed pressure of
         # the arrival) runs from the arrival, and the wait for a free cubicle is part of it,
         # not on top of it: the table is the whole delay beyond 15 minutes (calibrated to the
@@ -680,7 +685,7 @@ class PlaceSim:
         self.n_ed_type1[i] += 1
         pt.t_ed = now
         self.in_ed.add(1)
-        return self.rec.begin(pt.pid, pt.c, "ed", now)
+        return self.rec.begin(pt.pid, pt.c, "ed", now) if self.log else -1
 
     def ed_visit(self, pt: Patient, entered: bool = False):
         """A type 1 attendance that did not come by ambulance."""
@@ -701,19 +706,22 @@ class PlaceSim:
         ``admitted`` overrides the cohort's admitted share (care-home residents).
         """
         env, row = self.env, pt.row
-        self.rec.start(tok, env._now - before)
+        if self.log:
+            self.rec.start(tok, env._now - before)
         if admitted is None:
             admitted = row[self.L.ADMIT] < self.admit_share[pt.c]
         if admitted:
             dur = self.ed_decision_days * row[self.ed_decision_col]
             yield env.timeout(dur)
             self.n_ed_admissions[int(env._now) * self.nq + pt.q] += 1  # the decision to admit
-            self.rec.end(tok, env._now, "admit", dur + before)
+            if self.log:
+                self.rec.end(tok, env._now, "admit", dur + before)
             yield from self.admission(pt)
         else:
             dur = self.ed_home_days * row[self.ed_home_col]
             yield env.timeout(dur)
-            self.rec.end(tok, env._now, "home", dur + before)
+            if self.log:
+                self.rec.end(tok, env._now, "home", dur + before)
             self.leave_ed(pt)
             if not pt.resident:
                 self.leave_home()
@@ -748,7 +756,8 @@ class PlaceSim:
         self.n_admissions[int(self.env._now) * self.nq + pt.q] += 1
         if row[self.L.ZERO_LOS] < self.zero_los:
             now = self.env._now
-            self.rec.episode(pt.pid, c, "same_day", now, now, now, "home", 0.0)
+            if self.log:
+                self.rec.episode(pt.pid, c, "same_day", now, now, now, "home", 0.0)
             self.leave_ed(pt)
             if not pt.resident:
                 yield from self.follow_up(pt)
@@ -776,7 +785,7 @@ class PlaceSim:
         crowded = self.no_bed_today()
         if crowded or not self.beds.try_acquire():
             self.boarding.add(1)
-            tok = self.rec.begin(pt.pid, pt.c, "boarding", t0, t0)
+            tok = self.rec.begin(pt.pid, pt.c, "boarding", t0, t0) if self.log else -1
             if crowded:
                 while True:  # a bed is found at a moment of a following day, at its odds
                     now = env._now
@@ -788,7 +797,8 @@ class PlaceSim:
                 if env._now - t0 > 0.5:
                     self.count_day("decision_to_admit_over_12h")
                 if sent_home:
-                    self.rec.end(tok, env._now, "sent_home", env._now - t0)
+                    if self.log:
+                        self.rec.end(tok, env._now, "sent_home", env._now - t0)
                     self.leave_ed(pt)
                     if pt.row[self.L.OUTCOME] < self.outcome_cum[pt.c][0]:
                         pt.alive = False
@@ -800,7 +810,8 @@ class PlaceSim:
             elif env._now - t0 > 0.5:
                 self.count_day("decision_to_admit_over_12h")
             self.boarding.add(-1)
-            self.rec.end(tok, env._now, "bed", env._now - t0)
+            if self.log:
+                self.rec.end(tok, env._now, "bed", env._now - t0)
         self.leave_ed(pt)
         self.acute_age[pt.age].add(1)
         yield from self.acute_stay(pt, t0)
@@ -830,7 +841,7 @@ class PlaceSim:
         """
         env, row, c = self.env, pt.row, pt.c
         t_bed = env._now
-        tok = self.rec.begin(pt.pid, c, "acute_beds", t_request, t_bed)
+        tok = self.rec.begin(pt.pid, c, "acute_beds", t_request, t_bed) if self.log else -1
         if residual < 0:
             los = self.los_days[c] * row[self.los_col[c]] / self.speed(self.pressure())
         else:
@@ -847,7 +858,8 @@ class PlaceSim:
                     self.count("vw_step_down", pt.q)
                     self.count("discharges_P0", pt.q)
                     self._free_bed(pt)
-                    self.rec.end(tok, env._now, "step_down", t_sd)
+                    if self.log:
+                        self.rec.end(tok, env._now, "step_down", t_sd)
                     yield from self.community(pt, "virtual_ward")
                     return
                 yield env.timeout(los - t_sd)
@@ -857,7 +869,8 @@ class PlaceSim:
             yield env.timeout(los)
         u, cum = row[self.L.OUTCOME], self.outcome_cum[c]
         if u < cum[0]:
-            self.rec.end(tok, env._now, "death", los)
+            if self.log:
+                self.rec.end(tok, env._now, "death", los)
             self._free_bed(pt)
             self.count_day("hospital_deaths")
             pt.alive = False
@@ -865,12 +878,14 @@ class PlaceSim:
             return
         if pt.resident:  # back to their care home (counted as P0: usual place of residence)
             self.count("discharges_P0", pt.q)
-            self.rec.end(tok, env._now, "P0", los)
+            if self.log:
+                self.rec.end(tok, env._now, "P0", los)
             self._free_bed(pt)
             return
         k = 0 if u < cum[1] else (1 if u < cum[2] else (2 if u < cum[3] else 3))
         self.n_discharges[k][int(env._now) * self.nq + pt.q] += 1
-        self.rec.end(tok, env._now, PATHWAYS[k], los)
+        if self.log:
+            self.rec.end(tok, env._now, PATHWAYS[k], los)
         if k == 0:
             self._free_bed(pt)
             yield from self.follow_up(pt)
@@ -909,7 +924,7 @@ class PlaceSim:
         while True:
             t_k = env._now
             self.nctr[k].add(1)
-            tok = self.rec.begin(pt.pid, pt.c, f"await_p{k + 1}", t_ready, t_k)
+            tok = self.rec.begin(pt.pid, pt.c, f"await_p{k + 1}", t_ready, t_k) if self.log else -1
             rate = self.decondition[k]
             dec_at = t_k + row[clocks[k]] / rate if k < 2 and rate > 0 else INF
             ready_at = self.pathway_clock(t_k, row[assess[k]], self.assess_rate[k])
@@ -933,7 +948,8 @@ class PlaceSim:
             self.nctr[k].add(-1)
             if started:
                 self.rec.tally(f"discharge_wait_days_P{k + 1}", env._now - t_ready)
-                self.rec.end(tok, env._now, "start", env._now - t_k)
+                if self.log:
+                    self.rec.end(tok, env._now, "start", env._now - t_k)
                 self._free_bed(pt)
                 if k == 2:
                     self.count("care_home_admissions", pt.q)
@@ -942,12 +958,14 @@ class PlaceSim:
                     yield from self.community(pt, ("reablement", "ic_beds")[k])
                 return
             if death_at <= dec_at:  # the clock that ended the wait (not the time now: rounding)
-                self.rec.end(tok, env._now, "death", env._now - t_k)
+                if self.log:
+                    self.rec.end(tok, env._now, "death", env._now - t_k)
                 self._free_bed(pt)
                 self.count_day("hospital_deaths")
                 self.die()
                 return
-            self.rec.end(tok, env._now, "decondition", env._now - t_k)
+            if self.log:
+                self.rec.end(tok, env._now, "decondition", env._now - t_k)
             k += 1
 
     # -- community -----------------------------------------------------------------------------
@@ -955,7 +973,7 @@ class PlaceSim:
         """An episode of a community service whose place is already taken."""
         env, row = self.env, pt.row
         t0 = env._now
-        tok = self.rec.begin(pt.pid, pt.c, key, t0, t0)
+        tok = self.rec.begin(pt.pid, pt.c, key, t0, t0) if self.log else -1
         dur = self.svc_mean[key] * row[self.svc_col[key]] if residual < 0 else residual
         yield env.timeout(dur)
         self.svc[key].release()
@@ -965,7 +983,8 @@ class PlaceSim:
             if u < cum[0]
             else ("hospital" if u < cum[1] else ("care_home" if u < cum[2] else "death"))
         )
-        self.rec.end(tok, env._now, outcome, dur)
+        if self.log:
+            self.rec.end(tok, env._now, outcome, dur)
         if outcome == "home":
             if key in AFTER_DISCHARGE:
                 yield from self.follow_up(pt)
@@ -996,7 +1015,7 @@ class PlaceSim:
         env, row, L = self.env, pt.row, self.L
         t0 = env._now
         self.follow.add(1)
-        tok = self.rec.begin(pt.pid, pt.c, "follow_up", t0, t0)
+        tok = self.rec.begin(pt.pid, pt.c, "follow_up", t0, t0) if self.log else -1
         length = self.fu_days * row[L.follow_up] if residual < 0 else residual
         readmit = row[L.READMIT] / self.fu_readmit if self.fu_readmit > 0 else INF
         death = row[L.FOLLOW_DEATH] / self.fu_death if self.fu_death > 0 else INF
@@ -1004,16 +1023,19 @@ class PlaceSim:
         yield env.timeout(first)
         self.follow.add(-1)
         if first == length:
-            self.rec.end(tok, env._now, "home", first)
+            if self.log:
+                self.rec.end(tok, env._now, "home", first)
             self.n_at_home_91d[int(env._now) * self.nq + pt.q] += 1
             self.leave_home()
         elif first == readmit:
-            self.rec.end(tok, env._now, "readmitted", first)
+            if self.log:
+                self.rec.end(tok, env._now, "readmitted", first)
             self.n_readmissions[int(env._now) * self.nq + pt.q] += 1
             pt.row = self.rows("readmission").next()
             yield from self.admission(pt)
         else:
-            self.rec.end(tok, env._now, "death", first)
+            if self.log:
+                self.rec.end(tok, env._now, "death", first)
             self.die()
 
     def care_home_stay(self, pt: Patient):
@@ -1030,7 +1052,7 @@ class PlaceSim:
         rng = self.streams["care_home.urgent"]
         while True:
             t0 = env._now
-            tok = self.rec.begin(pt.pid, c, "care_home", t0, t0)
+            tok = self.rec.begin(pt.pid, c, "care_home", t0, t0) if self.log else -1
             nxt = rng.exponential(1.0 / urgent) if urgent > 0 else INF
             first = min(death_left, nxt)
             if first == INF:
@@ -1038,11 +1060,13 @@ class PlaceSim:
             yield env.timeout(first)
             if first == death_left:
                 self.svc["care_home"].release()
-                self.rec.end(tok, env._now, "death", first)
+                if self.log:
+                    self.rec.end(tok, env._now, "death", first)
                 self.die()
                 return
             death_left -= first
-            self.rec.end(tok, env._now, "urgent_care", first)
+            if self.log:
+                self.rec.end(tok, env._now, "urgent_care", first)
             self.svc["care_home"].release()
             yield from self.resident_urgent_care(pt, rng.random() * urgent < call)
             if not pt.alive:
@@ -1070,27 +1094,31 @@ class PlaceSim:
         rng = self.streams["ltc_home"]
         while True:
             t0 = env._now
-            tok = self.rec.begin(pt.pid, c, "ltc_home", t0, t0)
+            tok = self.rec.begin(pt.pid, c, "ltc_home", t0, t0) if self.log else -1
             nxt = rng.exponential(1.0 / total) if total > 0 else INF
             first = min(death_left, nxt)
             if first == INF:
                 return
             yield env.timeout(first)
             if first == death_left:
-                self.rec.end(tok, env._now, "death", first)
+                if self.log:
+                    self.rec.end(tok, env._now, "death", first)
                 self.die()
                 return
             death_left -= first
             u = rng.random() * total
             if u >= call + other:  # a move into a care home, if a place is free
                 if self.svc["care_home"].try_acquire():
-                    self.rec.end(tok, env._now, "care_home", first)
+                    if self.log:
+                        self.rec.end(tok, env._now, "care_home", first)
                     self.count("care_home_admissions", pt.q)
                     yield from self.care_home_stay(pt)
                     return
-                self.rec.end(tok, env._now, "no_place", first)
+                if self.log:
+                    self.rec.end(tok, env._now, "no_place", first)
                 continue
-            self.rec.end(tok, env._now, "urgent_care", first)
+            if self.log:
+                self.rec.end(tok, env._now, "urgent_care", first)
             yield from self.resident_urgent_care(pt, u < call)
             if not pt.alive:
                 return
