@@ -304,7 +304,6 @@ class PlaceSim:
         self.ed_decision_days, self.ed_decision_col = d["ed_decision"], col["ed_decision"]
         self.handover_col = col["handover"]
         self.handover_days = self.handover_min / MIN_PER_DAY
-        self._in_system = self.in_system.add
 
     def rows(self, name: str) -> Rows:
         """The row source of one origin of episodes (its own named stream)."""
@@ -326,18 +325,27 @@ class PlaceSim:
 
     def enter(self) -> None:
         """A patient enters the system (the ledger)."""
-        self._in_system(1.0)
-        self.n_people_in[int(self.env._now)] += 1
+        now, lv = self.env._now, self.in_system  # lv.add(1), inline (the hot path)
+        lv.area += lv.value * (now - lv.t)
+        lv.t = now
+        lv.value += 1
+        self.n_people_in[int(now)] += 1
 
     def leave_home(self) -> None:
         """A patient goes home (leaves the system)."""
-        self._in_system(-1.0)
-        self.n_people_out[int(self.env._now)] += 1
+        now, lv = self.env._now, self.in_system  # lv.add(-1), inline
+        lv.area += lv.value * (now - lv.t)
+        lv.t = now
+        lv.value -= 1
+        self.n_people_out[int(now)] += 1
 
     def die(self) -> None:
         """A patient dies in a service."""
-        self._in_system(-1.0)
-        self.n_deaths[int(self.env._now)] += 1
+        now, lv = self.env._now, self.in_system  # lv.add(-1), inline
+        lv.area += lv.value * (now - lv.t)
+        lv.t = now
+        lv.value -= 1
+        self.n_deaths[int(now)] += 1
 
     def pressure(self) -> float:
         """Acute patients plus boarders per (base) bed, as the stock-flow lookups read it."""
@@ -684,7 +692,10 @@ class PlaceSim:
         self.n_ed[i] += 1
         self.n_ed_type1[i] += 1
         pt.t_ed = now
-        self.in_ed.add(1)
+        lv = self.in_ed  # lv.add(1), inline (the hot path)
+        lv.area += lv.value * (now - lv.t)
+        lv.t = now
+        lv.value += 1
         return self.rec.begin(pt.pid, pt.c, "ed", now) if self.log else -1
 
     def ed_visit(self, pt: Patient, entered: bool = False):
@@ -741,7 +752,10 @@ class PlaceSim:
             if hours > 12:
                 self.n_ed_over_12h[int(now)] += 1.0
         pt.t_ed = -1.0
-        self.in_ed.add(-1)
+        lv = self.in_ed  # lv.add(-1), inline (the hot path)
+        lv.area += lv.value * (now - lv.t)
+        lv.t = now
+        lv.value -= 1
 
     # -- hospital ------------------------------------------------------------------------------
     def admission(self, pt: Patient):
