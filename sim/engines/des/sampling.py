@@ -7,7 +7,7 @@ variates* (multiplied by each patient's own mean later) by inversion of one unif
 family allows it, so a patient keeps the same quantile when a scenario changes a mean.
 
 Vectorised NumPy rather than Numba: drawing a year's arrivals and patient rows for the default
-place takes a few tenths of a second of a replication of about 15 s (the rest is SimPy's event
+place takes a few tenths of a second of a replication of about 6 s (the rest is SimPy's event
 loop and the process code), so a compiled kernel would not pay for its compile time.
 """
 
