@@ -59,8 +59,12 @@ class Pool(Level):
 
     def try_acquire(self) -> bool:
         """Take a unit if one is free (and nobody is queueing for it)."""
-        if self.value < self.capacity and not self.queue:
-            self.add(1)
+        value = self.value
+        if value < self.capacity and not self.queue:
+            now = self.env._now  # Level.add(1), inline (the hot path)
+            self.area += value * (now - self.t)
+            self.t = now
+            self.value = value + 1
             return True
         return False
 
@@ -72,7 +76,14 @@ class Pool(Level):
 
     def acquire(self) -> simpy.Event | None:
         """``None`` when a unit was taken at once, else the event to wait on."""
-        return None if self.try_acquire() else self.wait()
+        value = self.value
+        if value < self.capacity and not self.queue:  # try_acquire(), inline (the hot path)
+            now = self.env._now
+            self.area += value * (now - self.t)
+            self.t = now
+            self.value = value + 1
+            return None
+        return self.wait()
 
     def cancel(self, ev: simpy.Event) -> bool:
         """Leave the queue; ``False`` if the unit was already granted (the patient has it)."""
@@ -83,8 +94,12 @@ class Pool(Level):
 
     def release(self) -> None:
         """Give a unit back; the longest-waiting patient gets it if capacity allows."""
-        self.add(-1)
-        self._serve()
+        now = self.env._now  # Level.add(-1), inline (the hot path)
+        self.area += self.value * (now - self.t)
+        self.t = now
+        self.value -= 1
+        if self.queue:
+            self._serve()
 
     def set_capacity(self, capacity: float) -> None:
         """Change the number of units from now on (no one is evicted)."""

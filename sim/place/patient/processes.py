@@ -40,6 +40,7 @@ import math
 import numpy as np
 import simpy
 
+from sim.engines.des.core import Environment
 from sim.engines.des.monitors import Recorder
 from sim.engines.des.resources import Level, Pool
 from sim.engines.des.rng import Streams
@@ -47,10 +48,11 @@ from sim.engines.des.sampling import (
     Arrivals,
     Family,
     Rows,
+    UniformStream,
+    arrival_rows,
     normalised,
     poisson_arrivals,
     poisson_counts,
-    row_block,
 )
 from sim.place import crowding
 from sim.place.patient.inputs import PlaceInputs
@@ -82,9 +84,7 @@ BY_DAY = (
     "bed_pressure_handover_minutes",
 )
 INF = math.inf
-GC_THRESHOLDS = (200_000, 50, 100)
-"""Garbage-collector thresholds during a replication (Python's default is 2,000, 10, 10):
-young collections every 200,000 net allocations, older generations rarely."""
+PATHWAYS = ("P0", "P1", "P2", "P3")
 NO_BEDS_PRESSURE = 10.0
 """Bed pressure read when no acute bed is open: beyond the end of every pressure lookup, so
 each lookup gives its value at full pressure."""
@@ -115,7 +115,7 @@ class PlaceSim:
         self, inputs: PlaceInputs, seed: int, replication: int, keep_log: bool = False
     ) -> None:
         self.inputs = inputs
-        self.env = env = simpy.Environment()
+        self.env = env = Environment()
         self.streams = Streams(seed, replication)
         place = self.place = inputs.place
         cfg, p = place.cfg, inputs.run.patient
@@ -163,6 +163,7 @@ class PlaceSim:
         self.rec = Recorder(
             self.n_days, len(place.labels("quintile")), BY_QUINTILE, BY_DAY, levels, keep_log
         )
+        self.log = keep_log  # the episode log's calls are skipped when it is not kept
         self.cq = self.rec.by_q
         self.cd = self.rec.by_day
         self.nq = self.rec.nq
@@ -195,7 +196,7 @@ class PlaceSim:
         # day, the stock-flow engine's lookup (sim/place/crowding.py), drawn from its own stream.
         xs, found = crowding.bed_found_table(ac.crowding_full_occupancy, ac.crowding_spread)
         self.bed_found = Table(xs, found)
-        self.crowd_rng = self.streams["crowding"]
+        self.crowd_uniform = UniformStream(self.streams["crowding"])
         self.crowding_on = min(found) < 1.0
         amb = cfg.ambulance
         self.handover_table = Table(amb.handover_bed_pressure, amb.handover_minutes_lost)
@@ -240,6 +241,7 @@ class PlaceSim:
         self._ids = itertools.count()
         self.days_read = 0
         self._rows: dict[str, Rows] = {}
+        self._bind_hot_paths()
 
     # -- set-up --------------------------------------------------------------------------------
     def _layout(self, cfg, p) -> None:
@@ -275,6 +277,36 @@ class PlaceSim:
         }
         self.dur_col = self.L.duration
 
+    def _bind_hot_paths(self) -> None:
+        """Plain attributes for what the process code touches on most events, so the hot
+        paths do no string-keyed lookups: count lists (indexed ``day * nq + q`` or ``day``),
+        tally lists, pools, mean durations (days) and their columns of the patient's row.
+        """
+        cq, cd, rec, svc = self.cq, self.cd, self.rec, self.svc
+        self.n_people_in, self.n_people_out = cd["people_in"], cd["people_out"]
+        self.n_deaths, self.n_ed_corridor = cd["deaths"], cd["ed_corridor"]
+        self.n_ed_over_4h, self.n_ed_over_12h = cd["ed_over_4h"], cd["ed_over_12h"]
+        self.n_hours_lost = cd["handover_hours_lost"]
+        self.n_ed, self.n_ed_type1 = cq["ed_attendances"], cq["ed_type1_attendances"]
+        self.n_see_and_treat, self.n_ucr_starts = cq["see_and_treat"], cq["ucr_starts"]
+        self.n_conveyances, self.n_ed_admissions = cq["conveyances"], cq["ed_admissions"]
+        self.n_admissions, self.n_readmissions = cq["emergency_admissions"], cq["readmissions"]
+        self.n_at_home_91d = cq["at_home_91d"]
+        self.n_discharges = [cq[f"discharges_P{k}"] for k in range(4)]
+        self.crew_waits = rec.values("crew_wait_minutes")
+        self.handover_delays = rec.values("handover_delay_minutes")
+        self.ed_hours = rec.values("ed_hours")
+        self.ucr, self.virtual_ward = svc["ucr"], svc["virtual_ward"]
+        self.care_home = svc["care_home"]
+        d, col = self.durations, self.dur_col
+        self.scene_days, self.scene_col = d["scene"], col["scene"]
+        self.travel_days, self.travel_col = d["travel"], col["travel"]
+        self.turnaround_days, self.turnaround_col = d["turnaround"], col["turnaround"]
+        self.ed_home_days, self.ed_home_col = d["ed_discharged"], col["ed_discharged"]
+        self.ed_decision_days, self.ed_decision_col = d["ed_decision"], col["ed_decision"]
+        self.handover_col = col["handover"]
+        self.handover_days = self.handover_min / MIN_PER_DAY
+
     def rows(self, name: str) -> Rows:
         """The row source of one origin of episodes (its own named stream)."""
         if name not in self._rows:
@@ -283,26 +315,39 @@ class PlaceSim:
 
     def count(self, name: str, q: int, k: float = 1) -> None:
         """Add to a per-day, per-quintile count."""
-        self.cq[name][int(self.env.now) * self.nq + q] += k
+        self.cq[name][int(self.env._now) * self.nq + q] += k
 
     def count_day(self, name: str, k: float = 1.0) -> None:
         """Add to a per-day count."""
-        self.cd[name][int(self.env.now)] += k
+        self.cd[name][int(self.env._now)] += k
+
+    def slot(self, pt: Patient) -> int:
+        """Today's index of the patient's quintile in a per-day, per-quintile count list."""
+        return int(self.env._now) * self.nq + pt.q
 
     def enter(self) -> None:
         """A patient enters the system (the ledger)."""
-        self.in_system.add(1)
-        self.cd["people_in"][int(self.env.now)] += 1
+        now, lv = self.env._now, self.in_system  # lv.add(1), inline (the hot path)
+        lv.area += lv.value * (now - lv.t)
+        lv.t = now
+        lv.value += 1
+        self.n_people_in[int(now)] += 1
 
     def leave_home(self) -> None:
         """A patient goes home (leaves the system)."""
-        self.in_system.add(-1)
-        self.cd["people_out"][int(self.env.now)] += 1
+        now, lv = self.env._now, self.in_system  # lv.add(-1), inline
+        lv.area += lv.value * (now - lv.t)
+        lv.t = now
+        lv.value -= 1
+        self.n_people_out[int(now)] += 1
 
     def die(self) -> None:
         """A patient dies in a service."""
-        self.in_system.add(-1)
-        self.cd["deaths"][int(self.env.now)] += 1
+        now, lv = self.env._now, self.in_system  # lv.add(-1), inline
+        lv.area += lv.value * (now - lv.t)
+        lv.t = now
+        lv.value -= 1
+        self.n_deaths[int(now)] += 1
 
     def pressure(self) -> float:
         """Acute patients plus boarders per (base) bed, as the stock-flow lookups read it."""
@@ -312,28 +357,26 @@ class PlaceSim:
     # -- the run -------------------------------------------------------------------------------
     def run(self) -> Recorder:
         """Warm start, arrivals, the clock; returns the recorder."""
-        # Python's cyclic garbage collector would rescan the many live SimPy objects again and
-        # again (it doubled the run time): the objects of the set-up are frozen (never scanned
-        # again) and young objects are collected only every GC_THRESHOLDS[0] allocations; a
-        # full collection needs a quarter of the long-lived objects again (Python's own rule),
-        # so it is rare. No gc.collect() anywhere in a replication.
-        enabled, thresholds = gc.isenabled(), gc.get_threshold()
+        # Python's cyclic garbage collector is off during a replication: the run makes no
+        # cyclic garbage (every object of a finished journey is freed by reference counting;
+        # tests/patient/test_core.py checks it), so the collector would only rescan the many
+        # live SimPy objects (it doubled the run time at Python's default thresholds, and one
+        # young collection still took 4% of a year at a threshold of 200,000). What is left
+        # when the replication is dropped (the processes still running at the horizon hold
+        # their place in cycles) is collected afterwards as usual.
+        enabled = gc.isenabled()
         gc.disable()
         try:
             start_patients(self)
             self._start_arrivals()
             self.env.process(self.clock())
-            gc.freeze()
-            gc.set_threshold(*GC_THRESHOLDS)
-            gc.enable()
             # To the horizon: events at it (midnight step-downs) belong to the day after it.
             self.env.run(until=self.n_days)
             if self.days_read < self.n_days:  # the midnight closing the last day
                 self.rec.read_day(self.n_days - 1)
         finally:
-            gc.unfreeze()
-            gc.set_threshold(*thresholds)
-            (gc.enable if enabled else gc.disable)()
+            if enabled:
+                gc.enable()
         self.rec.finish(float(self.n_days))
         return self.rec
 
@@ -350,7 +393,7 @@ class PlaceSim:
             self.cd["bed_pressure_handover_minutes"][day] = acc / 24.0
             env_day = day + 1
             # the last hour lands exactly on the midnight (hours of 1/24 do not add up exactly)
-            yield env.timeout(env_day - env.now)
+            yield env.timeout(env_day - env._now)
             self.rec.read_day(day)
             self.days_read = env_day
             if env_day < self.n_days:
@@ -521,27 +564,20 @@ class PlaceSim:
         """
         env = self.env
         ids, quint, ages = self._ids, self.quint, self.ages
-        n_u, fill = self.L.n_uniforms, self.L.fill
-        kinds_ = kinds.tolist() if kinds is not None else itertools.repeat(None)
-        need = np.zeros(self.n_days + 1, dtype=np.int64)
-        np.maximum.at(need, arr.day, arr.index + 1)
-        first = np.searchsorted(arr.day, np.arange(self.n_days + 1)).tolist()  # days ascend
-        day_rows: list[list[float]] = []
-        current = lo = -1
-        each = zip(arr.times.tolist(), arr.cohorts.tolist(), arr.day.tolist(), kinds_, strict=False)
-        for j, (t, c, d, kind) in enumerate(each):
-            dt = t - env.now
-            if dt > 0:
-                yield env.timeout(dt)
-            if d != current:  # the rows of this day's arrivals (in time order)
-                current, lo = d, first[d]
-                take = arr.index[lo : first[d + 1]]
-                day_rows = row_block(arr.row_seeds[d], int(need[d]), n_u, fill, take)
-            pt = Patient(next(ids), c, quint[c], ages[c], day_rows[j - lo])
-            if kind is None:
-                handler(pt)
-            else:
-                handler(pt, kind)
+        rows = arrival_rows(arr, self.L.n_uniforms, self.L.fill)
+        times, cohorts = arr.times.tolist(), arr.cohorts.tolist()
+        if kinds is None:
+            for t, c, row in zip(times, cohorts, rows, strict=False):
+                dt = t - env._now
+                if dt > 0:
+                    yield env.timeout(dt)
+                handler(Patient(next(ids), c, quint[c], ages[c], row))
+        else:
+            for t, c, row, kind in zip(times, cohorts, rows, kinds.tolist(), strict=False):
+                dt = t - env._now
+                if dt > 0:
+                    yield env.timeout(dt)
+                handler(Patient(next(ids), c, quint[c], ages[c], row), kind)
 
     # -- front doors ---------------------------------------------------------------------------
     def on_999(self, pt: Patient, kind: int) -> None:
@@ -578,86 +614,101 @@ class PlaceSim:
         UCR that has room) or conveyed (counted on arrival at ED); incidents still waiting
         for a crew, on scene or travelling at the horizon are open rows of the log.
         """
-        env, row, d, rec = self.env, pt.row, self.durations, self.rec
+        env, row, rec = self.env, pt.row, self.rec
         if not pt.resident:
             self.enter()
-        t_call = env.now
-        tok = rec.begin(pt.pid, pt.c, "ambulance", t_call)
+        t_call = env._now
+        tok = rec.begin(pt.pid, pt.c, "ambulance", t_call) if self.log else -1
         ev = self.crews.acquire()
         if ev is not None:
             yield ev
-        t_crew = env.now
-        rec.start(tok, t_crew)
-        rec.tally("crew_wait_minutes", (t_crew - t_call) * MIN_PER_DAY)
-        scene = d["scene"] * row[self.dur_col["scene"]]
+        t_crew = env._now
+        if self.log:
+            rec.start(tok, t_crew)
+        self.crew_waits.append((t_crew - t_call) * MIN_PER_DAY)
+        scene = self.scene_days * row[self.scene_col]
         yield env.timeout(scene)
         if kind == 0:
-            self.count("see_and_treat", pt.q)
+            self.n_see_and_treat[int(env._now) * self.nq + pt.q] += 1
             self.crews.release()
-            rec.end(tok, env.now, "home", scene)
+            if self.log:
+                rec.end(tok, env._now, "home", scene)
             if not pt.resident:
                 self.leave_home()
             return
-        if kind == 1 and self.svc["ucr"].try_acquire():
-            self.count("see_and_treat", pt.q)
+        if kind == 1 and self.ucr.try_acquire():
+            i = int(env._now) * self.nq + pt.q
+            self.n_see_and_treat[i] += 1
             self.crews.release()
-            self.count("ucr_starts", pt.q)
-            rec.end(tok, env.now, "ucr", scene)
+            self.n_ucr_starts[i] += 1
+            if self.log:
+                rec.end(tok, env._now, "ucr", scene)
             yield from self.community(pt, "ucr")
             return
-        travel = d["travel"] * row[self.dur_col["travel"]]
+        travel = self.travel_days * row[self.travel_col]
         yield env.timeout(travel)
-        self.count("conveyances", pt.q)
-        rec.end(tok, env.now, "conveyed", scene + travel)
+        self.n_conveyances[int(env._now) * self.nq + pt.q] += 1
+        if self.log:
+            rec.end(tok, env._now, "conveyed", scene + travel)
         # Handover at ED: the delay of the moment (the place's table at the bed pressure of
         # the arrival) runs from the arrival, and the wait for a free cubicle is part of it,
         # not on top of it: the table is the whole delay beyond 15 minutes (calibrated to the
         # national hours lost, EVIDENCE 1.16), as the stock-flow engine counts it; a cubicle
         # queue longer than the delay still holds the crew. Then 15 minutes of handover.
-        t_arr = env.now
+        t_arr = env._now
         ed = self.arrive_ed(pt)
-        delay = self.handover_table(self.pressure()) * row[self.dur_col["handover"]]
-        yield from self.take_cubicle(pt)
-        t_cub = env.now
+        delay = self.handover_table(self.pressure()) * row[self.handover_col]
+        ev = self.take_cubicle(pt)
+        if ev is not None:
+            yield ev
+        t_cub = env._now
         rest = max(0.0, delay / MIN_PER_DAY - (t_cub - t_arr))
-        yield env.timeout(rest + self.handover_min / MIN_PER_DAY)
-        lost = (env.now - t_arr) * MIN_PER_DAY - self.handover_min
-        rec.tally("handover_delay_minutes", lost)
-        self.count_day("handover_hours_lost", lost / 60.0)
-        turn = d["turnaround"] * row[self.dur_col["turnaround"]]
+        yield env.timeout(rest + self.handover_days)
+        now = env._now
+        lost = (now - t_arr) * MIN_PER_DAY - self.handover_min
+        self.handover_delays.append(lost)
+        self.n_hours_lost[int(now)] += lost / 60.0
+        turn = self.turnaround_days * row[self.turnaround_col]
         env.timeout(turn).callbacks.append(self._crew_back)
-        yield from self.treat_in_ed(pt, t_arr, env.now - t_cub, ed, admitted)
+        yield from self.treat_in_ed(pt, t_arr, now - t_cub, ed, admitted)
 
     def _crew_back(self, _event) -> None:
         self.crews.release()
 
-    def take_cubicle(self, pt: Patient):
-        """An ED cubicle, waiting for one if need be; or the corridor when it is allowed and
-        every cubicle is taken.
+    def take_cubicle(self, pt: Patient) -> simpy.Event | None:
+        """An ED cubicle, or the corridor when it is allowed and every cubicle is taken:
+        ``None`` when the patient has their place now, else the event to wait on (the
+        cubicle is theirs when it fires).
         """
-        if not self.corridor or self.cubicles.value < self.cubicles.capacity:
-            ev = self.cubicles.acquire()
-            if ev is not None:
-                yield ev
+        cubicles = self.cubicles
+        if not self.corridor or cubicles.value < cubicles.capacity:
             pt.cubicle = True
-        else:
-            self.count_day("ed_corridor")
+            return cubicles.acquire()
+        self.n_ed_corridor[int(self.env._now)] += 1.0
+        return None
 
     def arrive_ed(self, pt: Patient) -> int:
         """Count a type 1 attendance and start the patient's time in ED; the log's token."""
-        self.count("ed_attendances", pt.q)
-        self.count("ed_type1_attendances", pt.q)
-        pt.t_ed = self.env.now
-        self.in_ed.add(1)
-        return self.rec.begin(pt.pid, pt.c, "ed", pt.t_ed)
+        now = self.env._now
+        i = int(now) * self.nq + pt.q
+        self.n_ed[i] += 1
+        self.n_ed_type1[i] += 1
+        pt.t_ed = now
+        lv = self.in_ed  # lv.add(1), inline (the hot path)
+        lv.area += lv.value * (now - lv.t)
+        lv.t = now
+        lv.value += 1
+        return self.rec.begin(pt.pid, pt.c, "ed", now) if self.log else -1
 
     def ed_visit(self, pt: Patient, entered: bool = False):
         """A type 1 attendance that did not come by ambulance."""
         if not entered:
             self.enter()
-        t_arr = self.env.now
+        t_arr = self.env._now
         tok = self.arrive_ed(pt)
-        yield from self.take_cubicle(pt)
+        ev = self.take_cubicle(pt)
+        if ev is not None:
+            yield ev
         yield from self.treat_in_ed(pt, t_arr, 0.0, tok)
 
     def treat_in_ed(
@@ -668,19 +719,22 @@ class PlaceSim:
         ``admitted`` overrides the cohort's admitted share (care-home residents).
         """
         env, row = self.env, pt.row
-        self.rec.start(tok, env.now - before)
+        if self.log:
+            self.rec.start(tok, env._now - before)
         if admitted is None:
             admitted = row[self.L.ADMIT] < self.admit_share[pt.c]
         if admitted:
-            dur = self.durations["ed_decision"] * row[self.dur_col["ed_decision"]]
+            dur = self.ed_decision_days * row[self.ed_decision_col]
             yield env.timeout(dur)
-            self.count("ed_admissions", pt.q)  # the decision to admit, at its time
-            self.rec.end(tok, env.now, "admit", dur + before)
+            self.n_ed_admissions[int(env._now) * self.nq + pt.q] += 1  # the decision to admit
+            if self.log:
+                self.rec.end(tok, env._now, "admit", dur + before)
             yield from self.admission(pt)
         else:
-            dur = self.durations["ed_discharged"] * row[self.dur_col["ed_discharged"]]
+            dur = self.ed_home_days * row[self.ed_home_col]
             yield env.timeout(dur)
-            self.rec.end(tok, env.now, "home", dur + before)
+            if self.log:
+                self.rec.end(tok, env._now, "home", dur + before)
             self.leave_ed(pt)
             if not pt.resident:
                 self.leave_home()
@@ -692,29 +746,34 @@ class PlaceSim:
         if pt.cubicle:
             self.cubicles.release()
             pt.cubicle = False
-        hours = (self.env.now - pt.t_ed) * H_PER_DAY
-        self.rec.tally("ed_hours", hours)
+        now = self.env._now
+        hours = (now - pt.t_ed) * H_PER_DAY
+        self.ed_hours.append(hours)
         if hours > 4:
-            self.count_day("ed_over_4h")
-        if hours > 12:
-            self.count_day("ed_over_12h")
+            self.n_ed_over_4h[int(now)] += 1.0
+            if hours > 12:
+                self.n_ed_over_12h[int(now)] += 1.0
         pt.t_ed = -1.0
-        self.in_ed.add(-1)
+        lv = self.in_ed  # lv.add(-1), inline (the hot path)
+        lv.area += lv.value * (now - lv.t)
+        lv.t = now
+        lv.value -= 1
 
     # -- hospital ------------------------------------------------------------------------------
     def admission(self, pt: Patient):
         """A decided admission: step-up to a virtual ward, same-day discharge, or a bed."""
         row, c = pt.row, pt.c
         if not pt.resident and self.step_up[c] > 0 and row[self.L.STEP_UP] < self.step_up[c]:
-            if self.svc["virtual_ward"].try_acquire():
+            if self.virtual_ward.try_acquire():
                 self.count("vw_step_up", pt.q)
                 self.leave_ed(pt)
                 yield from self.community(pt, "virtual_ward")
                 return
-        self.count("emergency_admissions", pt.q)
+        self.n_admissions[int(self.env._now) * self.nq + pt.q] += 1
         if row[self.L.ZERO_LOS] < self.zero_los:
-            now = self.env.now
-            self.rec.episode(pt.pid, c, "same_day", now, now, now, "home", 0.0)
+            now = self.env._now
+            if self.log:
+                self.rec.episode(pt.pid, c, "same_day", now, now, now, "home", 0.0)
             self.leave_ed(pt)
             if not pt.resident:
                 yield from self.follow_up(pt)
@@ -729,7 +788,7 @@ class PlaceSim:
             return False
         cap = self.beds.capacity
         occupancy = self.beds.value / cap if cap > 0 else NO_BEDS_PRESSURE
-        return self.crowd_rng.random() >= self.bed_found(occupancy)
+        return self.crowd_uniform() >= self.bed_found(occupancy)
 
     def board(self, pt: Patient):
         """Wait for a bed (boarding): below full, some find no suitable bed on the day and
@@ -738,22 +797,24 @@ class PlaceSim:
         one, and after a while some are treated in ED and sent home.
         """
         env = self.env
-        t0 = env.now
+        t0 = env._now
         crowded = self.no_bed_today()
         if crowded or not self.beds.try_acquire():
             self.boarding.add(1)
-            tok = self.rec.begin(pt.pid, pt.c, "boarding", t0, t0)
+            tok = self.rec.begin(pt.pid, pt.c, "boarding", t0, t0) if self.log else -1
             if crowded:
                 while True:  # a bed is found at a moment of a following day, at its odds
-                    yield env.timeout(math.floor(env.now) + 1.0 + self.crowd_rng.random() - env.now)
+                    now = env._now
+                    yield env.timeout(math.floor(now) + 1.0 + self.crowd_uniform() - now)
                     if not self.no_bed_today():
                         break
             if not (crowded and self.beds.try_acquire()):
                 sent_home = yield from self.wait_for_bed(pt)
-                if env.now - t0 > 0.5:
+                if env._now - t0 > 0.5:
                     self.count_day("decision_to_admit_over_12h")
                 if sent_home:
-                    self.rec.end(tok, env.now, "sent_home", env.now - t0)
+                    if self.log:
+                        self.rec.end(tok, env._now, "sent_home", env._now - t0)
                     self.leave_ed(pt)
                     if pt.row[self.L.OUTCOME] < self.outcome_cum[pt.c][0]:
                         pt.alive = False
@@ -762,10 +823,11 @@ class PlaceSim:
                     if not pt.resident:
                         yield from self.follow_up(pt)
                     return
-            elif env.now - t0 > 0.5:
+            elif env._now - t0 > 0.5:
                 self.count_day("decision_to_admit_over_12h")
             self.boarding.add(-1)
-            self.rec.end(tok, env.now, "bed", env.now - t0)
+            if self.log:
+                self.rec.end(tok, env._now, "bed", env._now - t0)
         self.leave_ed(pt)
         self.acute_age[pt.age].add(1)
         yield from self.acute_stay(pt, t0)
@@ -794,8 +856,8 @@ class PlaceSim:
         ``residual`` is the time left of a stay in progress at the start.
         """
         env, row, c = self.env, pt.row, pt.c
-        t_bed = env.now
-        tok = self.rec.begin(pt.pid, c, "acute_beds", t_request, t_bed)
+        t_bed = env._now
+        tok = self.rec.begin(pt.pid, c, "acute_beds", t_request, t_bed) if self.log else -1
         if residual < 0:
             los = self.los_days[c] * row[self.los_col[c]] / self.speed(self.pressure())
         else:
@@ -808,11 +870,12 @@ class PlaceSim:
             t_sd = first + tries - 1 - t_bed
             if t_sd < los:
                 yield env.timeout(t_sd)
-                if self.svc["virtual_ward"].try_acquire():
+                if self.virtual_ward.try_acquire():
                     self.count("vw_step_down", pt.q)
                     self.count("discharges_P0", pt.q)
                     self._free_bed(pt)
-                    self.rec.end(tok, env.now, "step_down", t_sd)
+                    if self.log:
+                        self.rec.end(tok, env._now, "step_down", t_sd)
                     yield from self.community(pt, "virtual_ward")
                     return
                 yield env.timeout(los - t_sd)
@@ -822,7 +885,8 @@ class PlaceSim:
             yield env.timeout(los)
         u, cum = row[self.L.OUTCOME], self.outcome_cum[c]
         if u < cum[0]:
-            self.rec.end(tok, env.now, "death", los)
+            if self.log:
+                self.rec.end(tok, env._now, "death", los)
             self._free_bed(pt)
             self.count_day("hospital_deaths")
             pt.alive = False
@@ -830,12 +894,14 @@ class PlaceSim:
             return
         if pt.resident:  # back to their care home (counted as P0: usual place of residence)
             self.count("discharges_P0", pt.q)
-            self.rec.end(tok, env.now, "P0", los)
+            if self.log:
+                self.rec.end(tok, env._now, "P0", los)
             self._free_bed(pt)
             return
         k = 0 if u < cum[1] else (1 if u < cum[2] else (2 if u < cum[3] else 3))
-        self.count(f"discharges_P{k}", pt.q)
-        self.rec.end(tok, env.now, f"P{k}", los)
+        self.n_discharges[k][int(env._now) * self.nq + pt.q] += 1
+        if self.log:
+            self.rec.end(tok, env._now, PATHWAYS[k], los)
         if k == 0:
             self._free_bed(pt)
             yield from self.follow_up(pt)
@@ -865,16 +931,16 @@ class PlaceSim:
     def await_discharge(self, pt: Patient, k: int):
         """No criteria to reside: in the bed until pathway ``k`` (0 = P1) has a place."""
         env, row, L = self.env, pt.row, self.L
-        t_ready = env.now
+        t_ready = env._now
         wd = self.waiting_death_rate
         death_at = t_ready + row[L.WAITING_DEATH] / wd if wd > 0 else INF
         clocks = (L.DECONDITION1, L.DECONDITION2)
         assess = (L.ASSESS1, L.ASSESS2, L.ASSESS3)
         pools = (self.svc["reablement"], self.svc["ic_beds"], self.svc["care_home"])
         while True:
-            t_k = env.now
+            t_k = env._now
             self.nctr[k].add(1)
-            tok = self.rec.begin(pt.pid, pt.c, f"await_p{k + 1}", t_ready, t_k)
+            tok = self.rec.begin(pt.pid, pt.c, f"await_p{k + 1}", t_ready, t_k) if self.log else -1
             rate = self.decondition[k]
             dec_at = t_k + row[clocks[k]] / rate if k < 2 and rate > 0 else INF
             ready_at = self.pathway_clock(t_k, row[assess[k]], self.assess_rate[k])
@@ -891,14 +957,15 @@ class PlaceSim:
                 else:
                     other = min(death_at, dec_at)
                     if other < INF:
-                        yield ev | env.timeout(other - env.now)
+                        yield ev | env.timeout(other - env._now)
                     else:
                         yield ev
                     started = not pools[k].cancel(ev)
             self.nctr[k].add(-1)
             if started:
-                self.rec.tally(f"discharge_wait_days_P{k + 1}", env.now - t_ready)
-                self.rec.end(tok, env.now, "start", env.now - t_k)
+                self.rec.tally(f"discharge_wait_days_P{k + 1}", env._now - t_ready)
+                if self.log:
+                    self.rec.end(tok, env._now, "start", env._now - t_k)
                 self._free_bed(pt)
                 if k == 2:
                     self.count("care_home_admissions", pt.q)
@@ -906,21 +973,23 @@ class PlaceSim:
                 else:
                     yield from self.community(pt, ("reablement", "ic_beds")[k])
                 return
-            if death_at <= dec_at:  # the clock that ended the wait (not env.now: rounding)
-                self.rec.end(tok, env.now, "death", env.now - t_k)
+            if death_at <= dec_at:  # the clock that ended the wait (not the time now: rounding)
+                if self.log:
+                    self.rec.end(tok, env._now, "death", env._now - t_k)
                 self._free_bed(pt)
                 self.count_day("hospital_deaths")
                 self.die()
                 return
-            self.rec.end(tok, env.now, "decondition", env.now - t_k)
+            if self.log:
+                self.rec.end(tok, env._now, "decondition", env._now - t_k)
             k += 1
 
     # -- community -----------------------------------------------------------------------------
     def community(self, pt: Patient, key: str, residual: float = -1.0):
         """An episode of a community service whose place is already taken."""
         env, row = self.env, pt.row
-        t0 = env.now
-        tok = self.rec.begin(pt.pid, pt.c, key, t0, t0)
+        t0 = env._now
+        tok = self.rec.begin(pt.pid, pt.c, key, t0, t0) if self.log else -1
         dur = self.svc_mean[key] * row[self.svc_col[key]] if residual < 0 else residual
         yield env.timeout(dur)
         self.svc[key].release()
@@ -930,7 +999,8 @@ class PlaceSim:
             if u < cum[0]
             else ("hospital" if u < cum[1] else ("care_home" if u < cum[2] else "death"))
         )
-        self.rec.end(tok, env.now, outcome, dur)
+        if self.log:
+            self.rec.end(tok, env._now, outcome, dur)
         if outcome == "home":
             if key in AFTER_DISCHARGE:
                 yield from self.follow_up(pt)
@@ -959,9 +1029,9 @@ class PlaceSim:
     def follow_up(self, pt: Patient, residual: float = -1.0):
         """91 days at home after discharge: readmission, death, or counted at home."""
         env, row, L = self.env, pt.row, self.L
-        t0 = env.now
+        t0 = env._now
         self.follow.add(1)
-        tok = self.rec.begin(pt.pid, pt.c, "follow_up", t0, t0)
+        tok = self.rec.begin(pt.pid, pt.c, "follow_up", t0, t0) if self.log else -1
         length = self.fu_days * row[L.follow_up] if residual < 0 else residual
         readmit = row[L.READMIT] / self.fu_readmit if self.fu_readmit > 0 else INF
         death = row[L.FOLLOW_DEATH] / self.fu_death if self.fu_death > 0 else INF
@@ -969,16 +1039,19 @@ class PlaceSim:
         yield env.timeout(first)
         self.follow.add(-1)
         if first == length:
-            self.rec.end(tok, env.now, "home", first)
-            self.count("at_home_91d", pt.q)
+            if self.log:
+                self.rec.end(tok, env._now, "home", first)
+            self.n_at_home_91d[int(env._now) * self.nq + pt.q] += 1
             self.leave_home()
         elif first == readmit:
-            self.rec.end(tok, env.now, "readmitted", first)
-            self.count("readmissions", pt.q)
+            if self.log:
+                self.rec.end(tok, env._now, "readmitted", first)
+            self.n_readmissions[int(env._now) * self.nq + pt.q] += 1
             pt.row = self.rows("readmission").next()
             yield from self.admission(pt)
         else:
-            self.rec.end(tok, env.now, "death", first)
+            if self.log:
+                self.rec.end(tok, env._now, "death", first)
             self.die()
 
     def care_home_stay(self, pt: Patient):
@@ -994,8 +1067,8 @@ class PlaceSim:
         urgent = call + other
         rng = self.streams["care_home.urgent"]
         while True:
-            t0 = env.now
-            tok = self.rec.begin(pt.pid, c, "care_home", t0, t0)
+            t0 = env._now
+            tok = self.rec.begin(pt.pid, c, "care_home", t0, t0) if self.log else -1
             nxt = rng.exponential(1.0 / urgent) if urgent > 0 else INF
             first = min(death_left, nxt)
             if first == INF:
@@ -1003,11 +1076,13 @@ class PlaceSim:
             yield env.timeout(first)
             if first == death_left:
                 self.svc["care_home"].release()
-                self.rec.end(tok, env.now, "death", first)
+                if self.log:
+                    self.rec.end(tok, env._now, "death", first)
                 self.die()
                 return
             death_left -= first
-            self.rec.end(tok, env.now, "urgent_care", first)
+            if self.log:
+                self.rec.end(tok, env._now, "urgent_care", first)
             self.svc["care_home"].release()
             yield from self.resident_urgent_care(pt, rng.random() * urgent < call)
             if not pt.alive:
@@ -1034,8 +1109,8 @@ class PlaceSim:
         total = call + other + move
         rng = self.streams["ltc_home"]
         while True:
-            t0 = env.now
-            tok = self.rec.begin(pt.pid, c, "ltc_home", t0, t0)
+            t0 = env._now
+            tok = self.rec.begin(pt.pid, c, "ltc_home", t0, t0) if self.log else -1
             nxt = rng.exponential(1.0 / total) if total > 0 else INF
             first = min(death_left, nxt)
             if first == INF:
@@ -1044,20 +1119,24 @@ class PlaceSim:
             yield env.timeout(first)
             self.ltc_at_home.add(-1)
             if first == death_left:
-                self.rec.end(tok, env.now, "death", first)
+                if self.log:
+                    self.rec.end(tok, env._now, "death", first)
                 self.die()
                 return
             death_left -= first
             u = rng.random() * total
             if u >= call + other:  # a move into a care home, if a place is free
                 if self.svc["care_home"].try_acquire():
-                    self.rec.end(tok, env.now, "care_home", first)
+                    if self.log:
+                        self.rec.end(tok, env._now, "care_home", first)
                     self.count("care_home_admissions", pt.q)
                     yield from self.care_home_stay(pt)
                     return
-                self.rec.end(tok, env.now, "no_place", first)
+                if self.log:
+                    self.rec.end(tok, env._now, "no_place", first)
                 continue
-            self.rec.end(tok, env.now, "urgent_care", first)
+            if self.log:
+                self.rec.end(tok, env._now, "urgent_care", first)
             yield from self.resident_urgent_care(pt, u < call)
             if not pt.alive:
                 return
@@ -1084,7 +1163,9 @@ class PlaceSim:
                 return
             yield from self.crew_job(pt, 2, admitted)
             return
-        t_arr = self.env.now
+        t_arr = self.env._now
         tok = self.arrive_ed(pt)
-        yield from self.take_cubicle(pt)
+        ev = self.take_cubicle(pt)
+        if ev is not None:
+            yield ev
         yield from self.treat_in_ed(pt, t_arr, 0.0, tok, admitted)
