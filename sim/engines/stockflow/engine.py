@@ -126,28 +126,7 @@ def run_arrays(
         raise ModelError(f"out_dtype = {out_dtype!r}: must be float64 or float32")
     out = np.zeros((n_draws, n_reports, n_periods), dtype=out_dtype)
     final = np.zeros((n_draws, compiled.n_stocks))
-    generated = _generated_kernel(compiled, n_draws, kernel)
-    if generated is not None:
-        a = compiled.arrays
-        generated(
-            params,
-            initial,
-            np.ascontiguousarray(series),
-            float(dt_days),
-            int(n_steps),
-            int(record_every),
-            out,
-            final,
-            a["lk_xs"],
-            a["lk_ys"],
-        )
-        return RunOutput(
-            compiled, out, final, params, initial, float(dt_days), int(n_steps), int(record_every)
-        )
-    started = time.perf_counter()
-    arrays = [compiled.arrays[k] for k in KERNEL_ARRAYS]
-    interpreter = simulate_serial if n_draws == 1 else simulate_batch
-    interpreter(
+    run = (
         params,
         initial,
         np.ascontiguousarray(series),
@@ -156,12 +135,18 @@ def run_arrays(
         int(record_every),
         out,
         final,
-        _block_size(n_draws),
-        *arrays,
     )
-    name = compiled.memo.get("kernel_name")
-    if kernel == "auto" and n_draws == 1 and name is not None:
-        _INTERPRETED_S[name] = _INTERPRETED_S.get(name, 0.0) + time.perf_counter() - started
+    generated = _generated_kernel(compiled, n_draws, kernel)
+    if generated is not None:
+        generated(*run, compiled.arrays["lk_xs"], compiled.arrays["lk_ys"])
+    else:
+        started = time.perf_counter()
+        interpreter = simulate_serial if n_draws == 1 else simulate_batch
+        interpreter(*run, _block_size(n_draws), *(compiled.arrays[k] for k in KERNEL_ARRAYS))
+        name = compiled.memo.get("kernel_name")
+        if kernel == "auto" and n_draws == 1 and name is not None:
+            spent = time.perf_counter() - started
+            _INTERPRETED_S[name] = _INTERPRETED_S.get(name, 0.0) + spent
     return RunOutput(
         compiled, out, final, params, initial, float(dt_days), int(n_steps), int(record_every)
     )

@@ -214,12 +214,6 @@ def _max_acc(v: float, acc: float) -> float:
 
 
 @njit(cache=True)
-def _min_acc(v: float, acc: float) -> float:
-    """A running minimum (``if v < acc: acc = v``)."""
-    return v if v < acc else acc
-
-
-@njit(cache=True)
 def _lookup(v: float, xs: np.ndarray, ys: np.ndarray, p0: int, p1: int) -> float:
     """``kernels._interp``, called (not inlined into the generated code by Numba)."""
     return _interp(v, xs, ys, p0, p1)
@@ -233,7 +227,7 @@ def _step_fraction(g: float, dt: float) -> float:
 
 _HELPER_NAMES = (
     "_cap", "_lesser", "_pos", "_last", "_ration", "_per_limit", "_fill", "_leave_total",
-    "_split", "_stage_terms", "_stage_hazard", "_stage_exit", "_max_acc", "_min_acc",
+    "_split", "_stage_terms", "_stage_hazard", "_stage_exit", "_max_acc",
     "_lookup", "_step_fraction",
 )  # fmt: skip
 
@@ -660,7 +654,7 @@ class _Generator:
             if st == MAX:
                 w(f"{acc} = _max_acc({v}, {acc})")
             elif st == MIN:
-                w(f"{acc} = _min_acc({v}, {acc})")
+                w(f"{acc} = _lesser({v}, {acc})")  # a running minimum
             elif st == END:
                 w(f"{acc} = {v}")
             else:
