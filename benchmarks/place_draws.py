@@ -3,7 +3,9 @@
 Runs the steps of ``sim.jobs.simulate.simulate_run`` one by one on the default place (10 years,
 daily steps, weekly records as configured) for N draws, timing each: inputs and the model
 (declare + compile), parameter rows of the draws, the warm-up, the kernel, and shaping the
-Dataset (``to_dataset`` + derived variables). Prints a table with the peak resident memory.
+Dataset (``to_dataset`` + derived variables). Reports are recorded as the runner records them
+(``run_warm``): float32, with the conservation ledger in float64. Prints a table with the peak
+resident memory after each phase.
 
 Usage (from the repo root)::
 
@@ -29,9 +31,6 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--draws", type=int, default=1000)
     parser.add_argument("--years", type=int, default=10)
-    parser.add_argument(
-        "--float32", action="store_true", help="record the reports in float32 (out_dtype)"
-    )
     parser.add_argument("--out", type=Path, default=None)
     args = parser.parse_args()
     started = dt.datetime.now()
@@ -61,9 +60,12 @@ def main() -> None:
     cpu: dict[str, float] = {"import and config": time.process_time() - c0}
     marks: list[float] = []
 
+    peak_mib: dict[str, float] = {"import and config": _peak_mib()}
+
     def phase(name: str, t: float) -> None:
         phases[name] = time.perf_counter() - t
         cpu[name] = time.process_time() - marks[-1]
+        peak_mib[name] = _peak_mib()
 
     t = time.perf_counter()
     marks.append(time.process_time())
@@ -88,7 +90,7 @@ def main() -> None:
     marks.append(time.process_time())
     out = run_arrays(compiled, params, n_steps=steps, series=series, initial=initial,
                      dt_days=step, record_every=run.record_every_days,
-                     out_dtype=np.float32 if args.float32 else np.float64)  # fmt: skip
+                     out_dtype=np.float32)  # fmt: skip
     phase("kernel", t)
     t = time.perf_counter()
     marks.append(time.process_time())
@@ -96,27 +98,29 @@ def main() -> None:
     ds = add_derived(ds, inputs.samples, inputs.lever_paths, record_every=run.record_every_days)
     phase("to_dataset and derived", t)
     total = sum(phases.values())
-    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    peak = _peak_mib()
     print(f"default place: {args.draws} draws x {args.years} years ({steps} steps, records every "
           f"{run.record_every_days} days); {compiled.n_stocks} stocks, "
           f"{len(compiled.report_index)} report cells; reports array "
-          f"{out.reports.nbytes / 2**20:.0f} MiB ({out.reports.dtype})")  # fmt: skip
-    print(f"  {'phase':<32} {'wall s':>8} {'CPU s':>8}")
+          f"{out.reports.nbytes / 2**20:.0f} MiB ({out.reports.dtype}), ledger "
+          f"{out.ledger.nbytes / 2**20:.0f} MiB ({out.ledger.dtype})")  # fmt: skip
+    print(f"  {'phase':<32} {'wall s':>8} {'CPU s':>8} {'peak MiB':>9}")
     for name, s in phases.items():
-        print(f"  {name:<32} {s:8.2f} {cpu[name]:8.2f}")
+        print(f"  {name:<32} {s:8.2f} {cpu[name]:8.2f} {peak_mib[name]:9.0f}")
     print(f"  {'total':<32} {total:8.2f} s; peak RSS {peak:.0f} MiB; load "
           f"{load_before[0]:.1f} -> {os.getloadavg()[0]:.1f}")  # fmt: skip
     result = {
         "benchmark": "place_draws",
         "started": started.isoformat(timespec="seconds"),
         "draws": args.draws,
-        "float32": args.float32,
         "years": args.years,
         "n_stocks": compiled.n_stocks,
         "n_report_cells": len(compiled.report_index),
         "reports_mib": out.reports.nbytes / 2**20,
         "phases_s": phases,
         "phases_cpu_s": cpu,
+        "phases_peak_rss_mib": peak_mib,
+        "ledger_mib": out.ledger.nbytes / 2**20,
         "total_s": total,
         "peak_rss_mib": peak,
         "load_average_before": load_before,
@@ -127,6 +131,11 @@ def main() -> None:
     out_path.parent.mkdir(parents=True, exist_ok=True)
     out_path.write_text(json.dumps(result, indent=2) + "\n")
     print(f"wrote {out_path}")
+
+
+def _peak_mib() -> float:
+    """Peak resident memory of this process so far, MiB (``getrusage`` max RSS)."""
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
 if __name__ == "__main__":

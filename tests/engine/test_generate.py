@@ -38,11 +38,13 @@ def both(compiled: CompiledModel, params: np.ndarray, **kwargs) -> tuple[RunOutp
 
 
 def assert_identical(a: RunOutput, b: RunOutput, what: str = "") -> None:
-    """Every report of every period and every final stock equal, bit for bit."""
+    """Every report of every period, the float64 ledger and every final stock equal, bit
+    for bit."""
     assert a.reports.dtype == b.reports.dtype
     bad = [cell for r, cell in enumerate(a.compiled.report_index)
            if not np.array_equal(a.reports[:, r], b.reports[:, r])]  # fmt: skip
     assert not bad, (what, bad[:5])
+    assert np.array_equal(a.ledger, b.ledger), what
     assert np.array_equal(a.final, b.final), what
 
 

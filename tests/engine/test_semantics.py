@@ -429,6 +429,45 @@ def test_capacity_convention_and_fill_time_are_checked():
 # -- output shaping ----------------------------------------------------------------------------
 
 
+@pytest.mark.parametrize(("draws", "kernel"), [(40, "auto"), (1, "interpreter"), (1, "generated")])
+def test_float32_runs_keep_the_ledger_in_float64(draws: int, kernel: str):
+    """With float32 reports the conservation ledger (people in all stocks, in, out, dead) is
+    still recorded in float64, the same values as a float64 run's, and the Dataset's ledger
+    variables come from it; the model's own reports are the float64 ones rounded once.
+    Batch (blocks of draws), serial and generated kernels alike.
+    """
+    from sim.engines.stockflow import run_arrays, to_dataset
+    from sim.engines.stockflow.model import LEDGER
+
+    m = Model("ledger")
+    m.param("k", 1 / 3)
+    m.stock("a", initial=1000.0 / 7)
+    m.stock("b", initial=0.1)
+    m.inflow("born", "a", rate_per_day=math.pi)
+    m.outflow("move", "a", rate_per_day="k", to="b")
+    m.outflow("die", "b", rate_per_day=0.01, to=None, exit="death")
+    m.outflow("leave", "b", rate_per_day=0.1, to=None)
+    m.describe("in_b", units="people", long_name="people in b")
+    m.report("in_b", stocks=["b"], at="end")
+    compiled = compile_model(m)
+    p = compiled.param_matrix({"k": np.linspace(0.1, 0.5, draws)})  # the draws differ
+    wide = run_arrays(compiled, p, n_steps=30, record_every=7, kernel=kernel)
+    narrow = run_arrays(
+        compiled, p, n_steps=30, record_every=7, out_dtype=np.float32, kernel=kernel
+    )
+    n = len(LEDGER)
+    assert narrow.ledger.dtype == np.float64
+    np.testing.assert_array_equal(narrow.ledger, wide.ledger)
+    np.testing.assert_array_equal(wide.ledger, wide.reports[:, :n])
+    np.testing.assert_array_equal(narrow.reports, wide.reports.astype(np.float32))
+    assert (narrow.reports[:, :n] != narrow.ledger).any()  # float32 would lose digits here
+    ds = to_dataset(narrow)
+    for var in LEDGER:
+        assert ds[var].dtype == np.float64, var
+        np.testing.assert_array_equal(ds[var], to_dataset(wide)[var])
+    assert ds["in_b"].dtype == np.float32
+
+
 def test_float32_reports_are_the_float64_ones_rounded_and_cells_land_in_place():
     """float32 output: each value is the float64 one rounded once. Cells declared out of grid
     order (and one missing) land at their coordinates, the missing one NaN.

@@ -81,7 +81,8 @@ def test_the_engine_runs_the_plan_on_top_of_todays_capacity():
     }
     for svc, base in today.items():
         expected = base * (1 + growth[svc]) ** np.arange(3)
-        np.testing.assert_allclose(a.sel(service=svc).values, expected, rtol=1e-9, err_msg=svc)
+        # a year's mean of weekly float32 reports: about 6 significant digits
+        np.testing.assert_allclose(a.sel(service=svc).values, expected, rtol=1e-5, err_msg=svc)
     gp = ds["gp_appointments"] + ds["gp_unmet"]  # demand exceeds capacity: all capacity used
     given = ds["gp_appointments"].sum("quintile").isel(draw=0).groupby(_fy(ds)).sum()
     np.testing.assert_allclose(

@@ -109,10 +109,10 @@ def test_residents_by_funder_split_the_occupied_places(homefirst):
     base, _, _ = homefirst
     by = base["care_home_residents"]
     np.testing.assert_allclose(
-        by.sum("funder"), base["occupied"].sel(service="care_home"), rtol=1e-9
-    )
+        by.sum("funder"), base["occupied"].sel(service="care_home"), rtol=1e-6
+    )  # reports are float32: about 7 significant digits
     share = by.sel(funder="self_funded") / by.sum("funder")
-    np.testing.assert_allclose(share, 0.489, rtol=1e-9)
+    np.testing.assert_allclose(share, 0.489, rtol=1e-6)
 
 
 def test_places_follow_occupancy_toward_the_target_over_ten_years():

@@ -36,7 +36,8 @@ def test_ageing_leaves_each_band_at_its_top_year_share():
 
 def test_deaths_by_place_add_up_to_all_deaths(ten_years):
     by_place = ten_years["deaths_by_place"].sum(["place_of_death", "age_band"])
-    np.testing.assert_allclose(by_place.values, ten_years["deaths"].values, rtol=1e-9)
+    # deaths is the float64 ledger, deaths_by_place a float32 report (7 significant digits)
+    np.testing.assert_allclose(by_place.values, ten_years["deaths"].values, rtol=1e-6)
 
 
 def test_older_populations_grow_as_ons_projects(ten_years):

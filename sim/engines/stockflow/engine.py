@@ -51,10 +51,15 @@ _CELL_METHODS = {
 
 @dataclass(frozen=True)
 class RunOutput:
-    """Raw kernel output: ``reports[draw, report, period]``, the final stocks and the inputs."""
+    """Raw kernel output: ``reports[draw, report, period]``, the final stocks and the inputs.
+
+    ``ledger[draw, row, period]`` holds the first ``len(LEDGER)`` report rows (the conservation
+    ledger) in float64 whatever the reports' dtype, so people can be counted exactly.
+    """
 
     compiled: CompiledModel
     reports: np.ndarray
+    ledger: np.ndarray
     final: np.ndarray
     params: np.ndarray
     initial: np.ndarray
@@ -83,7 +88,8 @@ def run_arrays(
     blocks of ``kernels.BLOCK`` draws stepped together; the results of a draw are the same
     either way, bit for bit. ``out_dtype=np.float32`` halves the memory of
     the reports (the state is always stepped in float64; each recorded value is rounded once,
-    to about 7 significant digits, too coarse for checks of conservation to 1e-9).
+    to about 7 significant digits); the ledger is always also kept in float64 (``ledger``), so
+    conservation can still be checked to 1e-9.
 
     ``kernel`` chooses the code a single draw runs on: ``"interpreter"`` (the generic kernel,
     :mod:`~sim.engines.stockflow.kernels`), ``"generated"`` (the model's own kernel,
@@ -125,6 +131,7 @@ def run_arrays(
     if np.dtype(out_dtype) not in (np.dtype(np.float64), np.dtype(np.float32)):
         raise ModelError(f"out_dtype = {out_dtype!r}: must be float64 or float32")
     out = np.zeros((n_draws, n_reports, n_periods), dtype=out_dtype)
+    ledger = np.zeros((n_draws, len(LEDGER), n_periods))
     final = np.zeros((n_draws, compiled.n_stocks))
     run = (
         params,
@@ -134,6 +141,7 @@ def run_arrays(
         int(n_steps),
         int(record_every),
         out,
+        ledger,
         final,
     )
     generated = _generated_kernel(compiled, n_draws, kernel)
@@ -148,7 +156,15 @@ def run_arrays(
             spent = time.perf_counter() - started
             _INTERPRETED_S[name] = _INTERPRETED_S.get(name, 0.0) + spent
     return RunOutput(
-        compiled, out, final, params, initial, float(dt_days), int(n_steps), int(record_every)
+        compiled,
+        out,
+        ledger,
+        final,
+        params,
+        initial,
+        float(dt_days),
+        int(n_steps),
+        int(record_every),
     )
 
 
@@ -235,7 +251,8 @@ def to_dataset(
         cells = [dict(compiled.report_index[r][1]) for r in rows]
         dims = list(cells[0])
         labels = {d: list(dict.fromkeys(c[d] for c in cells)) for d in dims}
-        arr = _variable_array(output.reports, rows, cells, dims, labels)
+        source = output.ledger if var in LEDGER else output.reports
+        arr = _variable_array(source, rows, cells, dims, labels)
         units, long_name = LEDGER[var] if var in LEDGER else (info[var].units, info[var].long_name)
         data_vars[var] = xr.Variable(
             ("draw", "time", *dims),

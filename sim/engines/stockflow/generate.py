@@ -63,6 +63,7 @@ from sim.engines.stockflow.compile import (
     CompiledModel,
 )
 from sim.engines.stockflow.kernels import _interp, _per_step
+from sim.engines.stockflow.model import LEDGER
 
 MAX_LINES = 3000
 """``run_arrays(kernel="auto")`` keeps the interpreter for models whose generated kernel would be
@@ -252,9 +253,10 @@ class _Writer:
 def kernel_source(compiled: CompiledModel) -> str:
     """The Python source of a module defining ``step_draw``, the model's single-draw kernel.
 
-    ``step_draw(P, X0, Z, dt, n_steps, record_every, out, final, lk_xs, lk_ys)`` steps draw 0
-    of ``P`` (parameters), ``X0`` (initial stocks, people) and ``Z`` (series) for ``n_steps``
-    steps of ``dt`` days, writing reports into ``out[0]`` and the last state into ``final[0]``,
+    ``step_draw(P, X0, Z, dt, n_steps, record_every, out, ledger, final, lk_xs, lk_ys)`` steps
+    draw 0 of ``P`` (parameters), ``X0`` (initial stocks, people) and ``Z`` (series) for
+    ``n_steps`` steps of ``dt`` days, writing reports into ``out[0]`` (the ledger's rows also
+    into ``ledger[0]``, in float64) and the last state into ``final[0]``,
     as ``simulate_block`` does for a block of one draw. Raises :class:`GenerationError` for a
     model it cannot write (too many operations, or a structure it does not know).
 
@@ -404,7 +406,7 @@ class _Generator:
             "",
             "",
             '@njit(cache=True, error_model="numpy")',
-            "def step_draw(P, X0, Z, dt, n_steps, record_every, out, final, lk_xs, lk_ys):",
+            "def step_draw(P, X0, Z, dt, n_steps, record_every, out, ledger, final, lk_xs, lk_ys):",
             f"    W = np.zeros({len(self.slots)})",
         ]
         return "\n".join(head + body.lines) + "\n"
@@ -667,7 +669,7 @@ class _Generator:
             tail = " / steps_in_period" if st == MEAN else ""
             if not self.linear[r]:
                 acc = self.W("acc", r)
-                w(f"out[0, {r}, period] = {acc}{tail}")
+                self._record(r, f"{acc}{tail}")
                 w(f"{acc} = {_acc_start(st)}")
                 continue
             terms = []
@@ -679,12 +681,23 @@ class _Generator:
                 terms.append(f"{_lit(wt)} * {term}")
             v = w.tmp()
             w(f"{v} = {self._sum(terms)}")
-            w(f"out[0, {r}, period] = {v}{tail}")
+            self._record(r, f"{v}{tail}")
         for (kind, _), slot in self.slots.items():
             if kind in ("fa", "la", "ka", "ma"):
                 w(f"W[{slot}] = 0.0")
         w("steps_in_period = 0")
         w.depth -= 1
+
+    def _record(self, r: int, value: str) -> None:
+        """Write report ``r``'s period value; a ledger row also into ``ledger`` (float64)."""
+        w = self.w
+        if r >= len(LEDGER):
+            w(f"out[0, {r}, period] = {value}")
+            return
+        v = w.tmp()
+        w(f"{v} = {value}")
+        w(f"out[0, {r}, period] = {v}")
+        w(f"ledger[0, {r}, period] = {v}")
 
 
 _LOADED: dict[str, Callable] = {}

@@ -110,6 +110,7 @@ def simulate_block(
     n_steps,
     record_every,
     out,
+    ledger,
     final,
     stock_same_step,
     stock_cap,
@@ -166,6 +167,7 @@ def simulate_block(
     n_lk = lk_t0.shape[0]
     n_rep = rep_kind.shape[0]
     n_arcs = arc_src.shape[0]
+    n_ledger = ledger.shape[1]  # the first report rows, also kept in float64
     zsel = np.zeros(nb, dtype=np.int64)  # the row of Z each draw reads
     if Z.shape[0] > 1:
         for j in range(nb):
@@ -483,7 +485,10 @@ def simulate_block(
                 if rep_stepwise[r]:
                     for j in range(nb):
                         a = acc[r, j]
-                        out[b0 + j, r, period] = a / steps_in_period if st == MEAN else a
+                        v = a / steps_in_period if st == MEAN else a
+                        out[b0 + j, r, period] = v
+                        if r < n_ledger:
+                            ledger[b0 + j, r, period] = v
                         acc[r, j] = _acc_start(st)
                     continue
                 for j in range(nb):
@@ -501,6 +506,8 @@ def simulate_block(
                     if st == MEAN:
                         v = v / steps_in_period
                     out[b0 + j, r, period] = v
+                    if r < n_ledger:
+                        ledger[b0 + j, r, period] = v
             flow_acc[:, :] = 0.0
             level_acc[:, :] = 0.0
             lk_acc[:, :] = 0.0
@@ -723,6 +730,7 @@ def simulate_batch(
     n_steps,
     record_every,
     out,
+    ledger,
     final,
     block,
     stock_same_step,
@@ -779,6 +787,7 @@ def simulate_batch(
             n_steps,
             record_every,
             out,
+            ledger,
             final,
             stock_same_step,
             stock_cap,
@@ -831,6 +840,7 @@ def simulate_batch(
             n_steps,
             record_every,
             out,
+            ledger,
             final,
             stock_same_step,
             stock_cap,
@@ -883,6 +893,7 @@ def simulate_serial(
     n_steps,
     record_every,
     out,
+    ledger,
     final,
     block,
     stock_same_step,
@@ -941,6 +952,7 @@ def simulate_serial(
             n_steps,
             record_every,
             out,
+            ledger,
             final,
             stock_same_step,
             stock_cap,
@@ -993,6 +1005,7 @@ def simulate_serial(
             n_steps,
             record_every,
             out,
+            ledger,
             final,
             stock_same_step,
             stock_cap,
