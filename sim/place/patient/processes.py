@@ -40,7 +40,7 @@ import math
 import numpy as np
 import simpy
 
-from sim.engines.des.core import Environment
+from sim.engines.des.core import Environment, release
 from sim.engines.des.monitors import Recorder
 from sim.engines.des.resources import Level, Pool
 from sim.engines.des.rng import Streams
@@ -361,9 +361,9 @@ class PlaceSim:
         # cyclic garbage (every object of a finished journey is freed by reference counting;
         # tests/patient/test_core.py checks it), so the collector would only rescan the many
         # live SimPy objects (it doubled the run time at Python's default thresholds, and one
-        # young collection still took 4% of a year at a threshold of 200,000). What is left
-        # when the replication is dropped (the processes still running at the horizon hold
-        # their place in cycles) is collected afterwards as usual.
+        # young collection still took 4% of a year at a threshold of 200,000). The journeys
+        # still running at the horizon are closed at the end (``release``), so they too are
+        # freed by reference counting rather than left in cycles for the collector.
         enabled = gc.isenabled()
         gc.disable()
         try:
@@ -374,6 +374,8 @@ class PlaceSim:
             self.env.run(until=self.n_days)
             if self.days_read < self.n_days:  # the midnight closing the last day
                 self.rec.read_day(self.n_days - 1)
+            pools = (lv for lv in self.rec.levels.values() if isinstance(lv, Pool))
+            release(self.env, [ev for pool in pools for ev in pool.queue])
         finally:
             if enabled:
                 gc.enable()
