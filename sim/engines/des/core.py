@@ -42,6 +42,7 @@ class Process(simpy.Process):
         self.env = env
         self.callbacks = []
         self._generator = generator
+        self._send = generator.send  # bound once (no cycle: the generator does not hold it)
         init = _new_initialize(Initialize)
         init.env = env
         init.callbacks = [self._resume]
@@ -58,7 +59,7 @@ class Process(simpy.Process):
             return
         env = self.env
         env._active_proc = self
-        send = self._generator.send
+        send = self._send
         while True:
             try:
                 event = send(event._value)
