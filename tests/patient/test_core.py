@@ -19,6 +19,7 @@ from sim.engines.des.sampling import (
     Arrivals,
     UniformStream,
     arrival_rows,
+    poisson_counts,
     row_arrays,
 )
 from sim.jobs.load import load_config
@@ -191,6 +192,19 @@ def test_release_closes_processes_and_unhooks_their_events():
     assert sorted(closed) == [0, 1, 2]
     assert not env._queue and not env._far
     assert gate.callbacks is None and all(p._target.callbacks is None for p in procs)
+
+
+def test_poisson_counts_are_scipy_stats_poisson_ppf():
+    from scipy import stats
+
+    rng = np.random.default_rng(5)
+    u = np.concatenate([[0.0, 1e-300, 0.5, 1 - 2**-53], rng.random(20_000)])
+    means = rng.choice([0.0, 1e-9, 0.3, 7.0, 40.0, 900.0], 20_000)
+    mean = np.concatenate([[3.0, 0.0, -1.0, 1e4], means])
+    expected = np.where(
+        mean > 0, np.nan_to_num(stats.poisson.ppf(u, np.where(mean > 0, mean, 1.0))), 0
+    )
+    np.testing.assert_array_equal(poisson_counts(u, mean), expected.astype(np.int64))
 
 
 def test_uniform_stream_gives_the_generator_single_draws():
