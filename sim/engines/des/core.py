@@ -43,9 +43,11 @@ class Process(simpy.Process):
         self.callbacks = []
         self._generator = generator
         self._send = generator.send  # bound once (no cycle: the generator does not hold it)
+        # _resume bound once too: a cycle (the process holds it) broken when the process ends
+        self._wake = wake = self._resume
         init = _new_initialize(Initialize)
         init.env = env
-        init.callbacks = [self._resume]
+        init.callbacks = [wake]
         init._value = None
         init._ok = True
         # now is always before the horizon, so events due now go straight into the heap
@@ -55,7 +57,7 @@ class Process(simpy.Process):
     def _resume(self, event: Event) -> None:
         """SimPy's ``Process._resume`` for successful events; failures go to SimPy's own."""
         if not event._ok:
-            simpy.Process._resume(self, event)
+            self._fail(event)
             return
         env = self.env
         env._active_proc = self
@@ -67,6 +69,7 @@ class Process(simpy.Process):
                 event = None
                 self._ok = True
                 self._value = e.args[0] if e.args else None
+                self._wake = None
                 heappush(env._queue, (env._now, NORMAL, next(env._eid), self))
                 break
             except BaseException as e:
@@ -74,6 +77,7 @@ class Process(simpy.Process):
                 self._ok = False
                 e.__traceback__ = e.__traceback__.tb_next
                 self._value = e
+                self._wake = None
                 heappush(env._queue, (env._now, NORMAL, next(env._eid), self))
                 break
             try:
@@ -81,14 +85,20 @@ class Process(simpy.Process):
             except AttributeError:
                 raise RuntimeError(f'Invalid yield value "{event}"') from None
             if callbacks is not None:
-                callbacks.append(self._resume)
+                callbacks.append(self._wake)
                 break
             if not event._ok:  # an already processed failed event: SimPy's path
                 env._active_proc = None
-                simpy.Process._resume(self, event)
+                self._fail(event)
                 return
         self._target = event
         env._active_proc = None
+
+    def _fail(self, event: Event) -> None:
+        """SimPy's own resume with a failed event (thrown into the generator)."""
+        simpy.Process._resume(self, event)
+        if not self.is_alive:
+            self._wake = None
 
 
 class Environment(simpy.Environment):
@@ -263,6 +273,7 @@ def release(env: simpy.Environment, waiting: Iterable[Event] = ()) -> None:
             owner = getattr(callback, "__self__", None)
             if isinstance(owner, simpy.Process):
                 owner._generator.close()
+                owner._wake = None  # this module's processes hold their own resume
                 pending.append(owner)
             elif isinstance(owner, Condition):
                 pending.append(owner)
