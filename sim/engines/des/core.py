@@ -9,7 +9,11 @@
   ``1 / buckets_per_unit`` time units, a quarter of a day in the place by default) are in
   SimPy's heap; later ones wait, unsorted, in a list per bucket and join the heap when the
   clock reaches their bucket. The heap stays small (a few thousand events rather than every
-  91-day follow-up in progress), and each push and pop costs fewer comparisons.
+  91-day follow-up in progress), and each push and pop costs fewer comparisons;
+- events scheduled *at* the current time with SimPy's priorities (process starts and ends,
+  granted requests, interrupts) wait in two first-in-first-out queues, one per priority,
+  rather than in the heap: they come out in id order, and an event of the heap due at the
+  same time goes before them when its key is lower, so the order is still SimPy's.
 
 Nothing else changes: every event SimPy would schedule is scheduled, with the same
 ``(time, priority, id)`` key, and popped in the order of that key (so ``next(env._eid)`` counts
@@ -20,6 +24,7 @@ run on it gives results identical to plain SimPy's (tests/patient/test_core.py).
 
 from __future__ import annotations
 
+from collections import deque
 from collections.abc import Iterable
 from heapq import heapify, heappop, heappush
 from math import inf, isfinite
@@ -50,8 +55,7 @@ class Process(simpy.Process):
         init.callbacks = [wake]
         init._value = None
         init._ok = True
-        # now is always before the horizon, so events due now go straight into the heap
-        heappush(env._queue, (env._now, URGENT, next(env._eid), init))
+        env._urgent_now.append((next(env._eid), init))
         self._target = init
 
     def _resume(self, event: Event) -> None:
@@ -70,7 +74,7 @@ class Process(simpy.Process):
                 self._ok = True
                 self._value = e.args[0] if e.args else None
                 self._wake = None
-                heappush(env._queue, (env._now, NORMAL, next(env._eid), self))
+                env._normal_now.append((next(env._eid), self))
                 break
             except BaseException as e:
                 event = None
@@ -78,7 +82,7 @@ class Process(simpy.Process):
                 e.__traceback__ = e.__traceback__.tb_next
                 self._value = e
                 self._wake = None
-                heappush(env._queue, (env._now, NORMAL, next(env._eid), self))
+                env._normal_now.append((next(env._eid), self))
                 break
             try:
                 callbacks = event.callbacks
@@ -121,9 +125,18 @@ class Environment(simpy.Environment):
         self._far_keys: list[int] = []  # a heap of the buckets in _far
         # Every event due before _horizon is in the heap; every later one in _far.
         self._horizon = (int(initial_time * self._scale) + 1) / self._scale
+        # Events scheduled *at* the current time with SimPy's two priorities, in id order
+        # (process starts and ends, granted requests: a third of the place's events), as
+        # (id, event): first in, first out, with no heap operation.
+        self._urgent_now: deque[tuple[int, Event]] = deque()
+        self._normal_now: deque[tuple[int, Event]] = deque()
 
     def _push(self, t: float, priority: int, event: Event) -> None:
         """Schedule ``event`` at time ``t`` with the next id (SimPy's key)."""
+        if t == self._now and (priority == URGENT or priority == NORMAL):
+            due = self._urgent_now if priority == URGENT else self._normal_now
+            due.append((next(self._eid), event))
+            return
         entry = (t, priority, next(self._eid), event)
         if t < self._horizon or not isfinite(t):
             heappush(self._queue, entry)
@@ -183,6 +196,8 @@ class Environment(simpy.Environment):
 
     def peek(self) -> float:
         """The time of the next scheduled event (``inf`` if there is none)."""
+        if self._urgent_now or self._normal_now:
+            return self._now
         queue = self._queue
         while not (queue and queue[0][0] < self._horizon):
             if not self._next_bucket():
@@ -191,6 +206,10 @@ class Environment(simpy.Environment):
 
     def step(self) -> None:
         """Process the next event (as SimPy's; raises :class:`EmptySchedule` if none is left)."""
+        for due, priority in ((self._urgent_now, URGENT), (self._normal_now, NORMAL)):
+            for eid, event in due:  # into the heap, with their keys
+                heappush(self._queue, (self._now, priority, eid, event))
+            due.clear()
         self.peek()  # the next event is at the top of the heap
         super().step()
 
@@ -212,15 +231,23 @@ class Environment(simpy.Environment):
             until.callbacks.append(StopSimulation.callback)
         queue = self._queue
         horizon = self._horizon
+        urgent, normal = self._urgent_now, self._normal_now
         try:
             while True:
-                if not (queue and queue[0][0] < horizon):
-                    if self._next_bucket():
-                        horizon = self._horizon
-                        continue
-                    if not queue:
-                        raise EmptySchedule
-                self._now, _, _, event = heappop(queue)
+                if urgent or normal:  # events due now; the heap's go first if their key does
+                    due, priority = (urgent, URGENT) if urgent else (normal, NORMAL)
+                    if queue and queue[0][0] == self._now and queue[0][1:3] < (priority, due[0][0]):
+                        event = heappop(queue)[3]
+                    else:
+                        event = due.popleft()[1]
+                else:
+                    if not (queue and queue[0][0] < horizon):
+                        if self._next_bucket():
+                            horizon = self._horizon
+                            continue
+                        if not queue:
+                            raise EmptySchedule
+                    self._now, _, _, event = heappop(queue)
                 callbacks, event.callbacks = event.callbacks, None
                 for callback in callbacks:
                     callback(event)
@@ -256,6 +283,11 @@ def release(env: simpy.Environment, waiting: Iterable[Event] = ()) -> None:
     queue = env._queue
     pending = [entry[3] for entry in queue]
     queue.clear()
+    for name in ("_urgent_now", "_normal_now"):  # this module's environment only
+        due = getattr(env, name, None)
+        if due:
+            pending.extend(event for _, event in due)
+            due.clear()
     far = getattr(env, "_far", None)
     if far:
         for bucket in far.values():
