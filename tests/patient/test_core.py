@@ -91,6 +91,49 @@ def test_environment_runs_a_model_exactly_as_simpy():
     assert len(ours[0]) > 300
 
 
+def _ties_at_one_time(env: simpy.Environment, trace: list) -> None:
+    """Timeouts due exactly at t = 1 (in the heap since t = 0) among process starts, ends,
+    granted events and an interrupt made at t = 1 (due now): all in SimPy's key order."""
+
+    def child(i: int):
+        trace.append(("child", i, env.now))
+        yield env.timeout(0)
+        trace.append(("child done", i, env.now))
+        return i
+
+    def parent(i: int):
+        yield env.timeout(1.0)
+        trace.append(("parent", i, env.now))
+        value = yield env.process(child(i))
+        trace.append(("joined", i, value, env.now))
+        if not gate.triggered:
+            gate.succeed(i)
+
+    def sleeper():
+        try:
+            yield env.timeout(5.0)
+        except simpy.Interrupt:
+            trace.append(("interrupted", env.now))
+
+    gate = env.event()
+    gate.callbacks.append(lambda ev: trace.append(("gate", ev.value, env.now)))
+    s = env.process(sleeper())
+    for i in range(4):
+        env.process(parent(i))
+    env.timeout(1.0).callbacks.append(lambda ev: s.interrupt())
+
+
+def test_environment_orders_events_due_now_as_simpy():
+    traces = []
+    for env_class in (Environment, simpy.Environment):
+        env, trace = env_class(), []
+        _ties_at_one_time(env, trace)
+        env.run()
+        traces.append((trace, next(env._eid)))
+    assert traces[0] == traces[1]
+    assert len(traces[0][0]) > 15
+
+
 def test_environment_steps_and_peeks_across_buckets_as_simpy():
     def model(env, out):
         def p(i):
