@@ -13,15 +13,19 @@ import pytest
 import simpy
 import xarray as xr
 
-from sim.engines.des.core import Environment
+from sim.engines.des.core import Environment, release
 from sim.engines.des.monitors import Recorder
 from sim.engines.des.sampling import (
     Arrivals,
     UniformStream,
     arrival_rows,
+    poisson_counts,
     row_arrays,
 )
+from sim.jobs.load import load_config
 from sim.place.patient import processes
+from sim.place.patient.engine import run_replication
+from sim.place.patient.inputs import prepare_inputs
 
 from .helpers import run_patient
 
@@ -85,6 +89,49 @@ def test_environment_runs_a_model_exactly_as_simpy():
     assert ours[0] == theirs[0]
     assert ours[1:] == theirs[1:]
     assert len(ours[0]) > 300
+
+
+def _ties_at_one_time(env: simpy.Environment, trace: list) -> None:
+    """Timeouts due exactly at t = 1 (in the heap since t = 0) among process starts, ends,
+    granted events and an interrupt made at t = 1 (due now): all in SimPy's key order."""
+
+    def child(i: int):
+        trace.append(("child", i, env.now))
+        yield env.timeout(0)
+        trace.append(("child done", i, env.now))
+        return i
+
+    def parent(i: int):
+        yield env.timeout(1.0)
+        trace.append(("parent", i, env.now))
+        value = yield env.process(child(i))
+        trace.append(("joined", i, value, env.now))
+        if not gate.triggered:
+            gate.succeed(i)
+
+    def sleeper():
+        try:
+            yield env.timeout(5.0)
+        except simpy.Interrupt:
+            trace.append(("interrupted", env.now))
+
+    gate = env.event()
+    gate.callbacks.append(lambda ev: trace.append(("gate", ev.value, env.now)))
+    s = env.process(sleeper())
+    for i in range(4):
+        env.process(parent(i))
+    env.timeout(1.0).callbacks.append(lambda ev: s.interrupt())
+
+
+def test_environment_orders_events_due_now_as_simpy():
+    traces = []
+    for env_class in (Environment, simpy.Environment):
+        env, trace = env_class(), []
+        _ties_at_one_time(env, trace)
+        env.run()
+        traces.append((trace, next(env._eid)))
+    assert traces[0] == traces[1]
+    assert len(traces[0][0]) > 15
 
 
 def test_environment_steps_and_peeks_across_buckets_as_simpy():
@@ -157,6 +204,50 @@ def test_a_replication_makes_no_cyclic_garbage(monkeypatch):
     run_patient(SHORT)
     assert len(found) == 10
     assert found[1:] == [0] * 9  # the first collection also frees what came before the run
+
+
+def test_a_finished_replication_leaves_no_cycles_behind():
+    """The journeys still running at the horizon are closed (``release``): dropping the
+    replication frees them by reference counting; only the environment's own few objects
+    (SimPy binds ``env.process`` and friends to it) are left for the collector."""
+    cfg = load_config(["run.engine=patient", "run.draws=1", *SHORT])
+    inputs = prepare_inputs(cfg)
+    gc.collect()
+    result = run_replication(inputs[0], cfg.run.seed, 0)
+    assert result.events > 10_000
+    assert gc.collect() < 20
+
+
+def test_release_closes_processes_and_unhooks_their_events():
+    env = Environment()
+    closed: list[int] = []
+
+    def waiter(i: int, ev: simpy.Event):
+        try:
+            yield ev | env.timeout(100.0 + i)
+        finally:
+            closed.append(i)
+
+    gate = env.event()
+    procs = [env.process(waiter(i, gate)) for i in range(3)]
+    env.run(until=1.0)
+    release(env, [gate])
+    assert sorted(closed) == [0, 1, 2]
+    assert not env._queue and not env._far
+    assert gate.callbacks is None and all(p._target.callbacks is None for p in procs)
+
+
+def test_poisson_counts_are_scipy_stats_poisson_ppf():
+    from scipy import stats
+
+    rng = np.random.default_rng(5)
+    u = np.concatenate([[0.0, 1e-300, 0.5, 1 - 2**-53], rng.random(20_000)])
+    means = rng.choice([0.0, 1e-9, 0.3, 7.0, 40.0, 900.0], 20_000)
+    mean = np.concatenate([[3.0, 0.0, -1.0, 1e4], means])
+    expected = np.where(
+        mean > 0, np.nan_to_num(stats.poisson.ppf(u, np.where(mean > 0, mean, 1.0))), 0
+    )
+    np.testing.assert_array_equal(poisson_counts(u, mean), expected.astype(np.int64))
 
 
 def test_uniform_stream_gives_the_generator_single_draws():

@@ -20,11 +20,11 @@ A patient's journey (times in days; each step reads its own column of the patien
 - ``community``: reablement, intermediate care, virtual ward, urgent community response and
   district nursing episodes, ending at home, in hospital, in a care home or in death;
 - ``follow_up``: 91 days at home after discharge, with readmissions and deaths;
-- ``care_home_stay``: long-term residents until death, with urgent care of their own (999
-  calls and type 1 attendances at the place's rates for residents): the journey above, but
-  never to a virtual ward or a discharge pathway; after ED or a stay they return to their home
-  (their place is free while they are away, taken again on return) unless they die;
-- ``ltc_home_stay``: at home with long-term care needs (a move into a care home with no place
+- ``long_term_care`` in a care home: long-term residents until death, with urgent care of
+  their own (999 calls and type 1 attendances at the place's rates for residents): the journey
+  above, but never to a virtual ward or a discharge pathway; after ED or a stay they return to
+  their home (their place is free while they are away, taken again on return) unless they die;
+- ``long_term_care`` at home with long-term care needs (a move into a care home with no place
   free, or a resident whose place went while away, in the residents' age bands): the
   residents' death rate and urgent care, no care-home place, and a move into a care home at
   the cohort's community rate when one is free (as the stock-flow engine's ``ltc_home``).
@@ -40,7 +40,7 @@ import math
 import numpy as np
 import simpy
 
-from sim.engines.des.core import Environment
+from sim.engines.des.core import Environment, release
 from sim.engines.des.monitors import Recorder
 from sim.engines.des.resources import Level, Pool
 from sim.engines.des.rng import Streams
@@ -361,9 +361,9 @@ class PlaceSim:
         # cyclic garbage (every object of a finished journey is freed by reference counting;
         # tests/patient/test_core.py checks it), so the collector would only rescan the many
         # live SimPy objects (it doubled the run time at Python's default thresholds, and one
-        # young collection still took 4% of a year at a threshold of 200,000). What is left
-        # when the replication is dropped (the processes still running at the horizon hold
-        # their place in cycles) is collected afterwards as usual.
+        # young collection still took 4% of a year at a threshold of 200,000). The journeys
+        # still running at the horizon are closed at the end (``release``), so they too are
+        # freed by reference counting rather than left in cycles for the collector.
         enabled = gc.isenabled()
         gc.disable()
         try:
@@ -374,6 +374,8 @@ class PlaceSim:
             self.env.run(until=self.n_days)
             if self.days_read < self.n_days:  # the midnight closing the last day
                 self.rec.read_day(self.n_days - 1)
+            pools = (lv for lv in self.rec.levels.values() if isinstance(lv, Pool))
+            release(self.env, [ev for pool in pools for ev in pool.queue])
         finally:
             if enabled:
                 gc.enable()
@@ -438,7 +440,7 @@ class PlaceSim:
         )
         self._incidents(calls, 0, "call_999")
         streams = [
-            ("walk_in", r["walk_in"] * t1 * home * winter, ed_hours, week, self.on_walk_in),
+            ("walk_in", r["walk_in"] * t1 * home * winter, ed_hours, week, self.ed_visit),
             ("direct_admission", r["direct_admission"] * home * winter, ed_hours, week,
              self.on_direct_admission),
             ("care_home_admission", r["care_home_admission"] * home, flat, None,
@@ -460,9 +462,7 @@ class PlaceSim:
             self._bulk_count("nhs111_calls", arr.times, arr.cohorts)
             route = np.searchsorted(self.routes_111, arr.extra[:, 0], side="right")
             self._incidents(arr.subset(route == 0), 1, f"{name}_to_999")
-            env.process(
-                self.arrivals(arr.subset(route == 1), None, self.on_walk_in, f"{name}_to_ed")
-            )
+            env.process(self.arrivals(arr.subset(route == 1), None, self.ed_visit, f"{name}_to_ed"))
 
     def _incidents(self, arr: Arrivals, route_col: int, source: str) -> None:
         """999 incidents: counted, routed in bulk; those needing a crew get a process."""
@@ -472,7 +472,7 @@ class PlaceSim:
         hear = kind == 0
         self._bulk_count("hear_and_treat", arr.times[hear], arr.cohorts[hear])
         crew = ~hear
-        self.env.process(self.arrivals(arr.subset(crew), kind[crew] - 1, self.on_999, source))
+        self.env.process(self.arrivals(arr.subset(crew), kind[crew] - 1, self.crew_job, source))
 
     def _bulk_count(self, name: str, times: np.ndarray, cohorts: np.ndarray) -> None:
         day = np.floor(times).astype(np.int64)
@@ -557,12 +557,14 @@ class PlaceSim:
                 arr[d * self.nq + q] += float(sums[q])
 
     def arrivals(self, arr: Arrivals, kinds: np.ndarray | None, handler, source: str):
-        """Release pre-sampled arrivals at their times; ``handler`` starts each journey.
+        """Release pre-sampled arrivals at their times; ``handler`` gives each arrival's
+        journey, started as a process (``None``: no journey, e.g. no place free).
 
         Each arrival's attributes are row ``index`` of its day's rows (from the stream's own
         seed for that day), so an arrival keeps its attributes across scenarios.
         """
         env = self.env
+        process, timeout = env.process, env.timeout
         ids, quint, ages = self._ids, self.quint, self.ages
         rows = arrival_rows(arr, self.L.n_uniforms, self.L.fill)
         times, cohorts = arr.times.tolist(), arr.cohorts.tolist()
@@ -570,41 +572,41 @@ class PlaceSim:
             for t, c, row in zip(times, cohorts, rows, strict=False):
                 dt = t - env._now
                 if dt > 0:
-                    yield env.timeout(dt)
-                handler(Patient(next(ids), c, quint[c], ages[c], row))
+                    yield timeout(dt)
+                journey = handler(Patient(next(ids), c, quint[c], ages[c], row))
+                if journey is not None:
+                    process(journey)
         else:
             for t, c, row, kind in zip(times, cohorts, rows, kinds.tolist(), strict=False):
                 dt = t - env._now
                 if dt > 0:
-                    yield env.timeout(dt)
-                handler(Patient(next(ids), c, quint[c], ages[c], row), kind)
+                    yield timeout(dt)
+                process(handler(Patient(next(ids), c, quint[c], ages[c], row), kind))
 
-    # -- front doors ---------------------------------------------------------------------------
-    def on_999(self, pt: Patient, kind: int) -> None:
-        """A 999 incident needing a crew: 0 see-and-treat, 1 UCR referral, 2 conveyance."""
-        self.env.process(self.crew_job(pt, kind))
-
-    def on_walk_in(self, pt: Patient) -> None:
-        """A walk-in type 1 attendance."""
-        self.env.process(self.ed_visit(pt))
-
-    def on_direct_admission(self, pt: Patient) -> None:
+    # -- front doors: each gives the arrival's journey (a generator) or None ------------------
+    def on_direct_admission(self, pt: Patient):
         """An admission not through type 1 ED (GP referral, assessment unit)."""
         self.enter()
-        self.env.process(self.admission(pt))
+        return self.direct_admission(pt)
 
-    def on_care_home_admission(self, pt: Patient) -> None:
+    def direct_admission(self, pt: Patient):
+        """The journey of a direct admission (started as a process of its own)."""
+        yield from self.admission(pt) or ()
+
+    def on_care_home_admission(self, pt: Patient):
         """A frail person moves from home into a care home, if a bed is free."""
         if self.svc["care_home"].try_acquire():
             self.enter()
             self.count("care_home_admissions", pt.q)
-            self.env.process(self.care_home_stay(pt))
+            return self.long_term_care(pt, True)
+        return None
 
-    def on_dn_referral(self, pt: Patient) -> None:
+    def on_dn_referral(self, pt: Patient):
         """A referral to district nursing, taken on if the caseload has room."""
         if self.svc["district_nursing"].try_acquire():
             self.enter()
-            self.env.process(self.community(pt, "district_nursing"))
+            return self.community(pt, "district_nursing")
+        return None
 
     # -- ambulance and ED ----------------------------------------------------------------------
     def crew_job(self, pt: Patient, kind: int, admitted: bool | None = None):
@@ -729,7 +731,7 @@ class PlaceSim:
             self.n_ed_admissions[int(env._now) * self.nq + pt.q] += 1  # the decision to admit
             if self.log:
                 self.rec.end(tok, env._now, "admit", dur + before)
-            yield from self.admission(pt)
+            yield from self.admission(pt) or ()
         else:
             dur = self.ed_home_days * row[self.ed_home_col]
             yield env.timeout(dur)
@@ -761,24 +763,28 @@ class PlaceSim:
 
     # -- hospital ------------------------------------------------------------------------------
     def admission(self, pt: Patient):
-        """A decided admission: step-up to a virtual ward, same-day discharge, or a bed."""
+        """A decided admission: step-up to a virtual ward, same-day discharge, or a bed.
+
+        Decided at the call; returns the generator of what follows, or ``None`` (a resident
+        discharged the same day goes back to their home): callers ``yield from`` it ``or ()``
+        (a plain function rather than a generator: one generator fewer to make and to pass
+        every later resumption of the journey through).
+        """
         row, c = pt.row, pt.c
-        if not pt.resident and self.step_up[c] > 0 and row[self.L.STEP_UP] < self.step_up[c]:
+        step_up = self.step_up[c]
+        if step_up > 0 and not pt.resident and row[self.L.STEP_UP] < step_up:
             if self.virtual_ward.try_acquire():
                 self.count("vw_step_up", pt.q)
                 self.leave_ed(pt)
-                yield from self.community(pt, "virtual_ward")
-                return
-        self.n_admissions[int(self.env._now) * self.nq + pt.q] += 1
+                return self.community(pt, "virtual_ward")
+        now = self.env._now
+        self.n_admissions[int(now) * self.nq + pt.q] += 1
         if row[self.L.ZERO_LOS] < self.zero_los:
-            now = self.env._now
             if self.log:
                 self.rec.episode(pt.pid, c, "same_day", now, now, now, "home", 0.0)
             self.leave_ed(pt)
-            if not pt.resident:
-                yield from self.follow_up(pt)
-            return
-        yield from self.board(pt)
+            return None if pt.resident else self.follow_up(pt)
+        return self.board(pt)
 
     def no_bed_today(self) -> bool:
         """Crowding below full: whether a decided admission finds no suitable bed today, with
@@ -791,46 +797,57 @@ class PlaceSim:
         return self.crowd_uniform() >= self.bed_found(occupancy)
 
     def board(self, pt: Patient):
-        """Wait for a bed (boarding): below full, some find no suitable bed on the day and
-        try again once during each following day (crowding, as the stock-flow engine's
-        ``bed_found`` lookup moves boarders day by day); when every bed is taken they wait for
-        one, and after a while some are treated in ED and sent home.
+        """A bed for a decided admission, taken at once or waited for (``boarding``).
+        Returns the generator of the journey from here (a plain function, as ``admission``).
         """
-        env = self.env
-        t0 = env._now
+        t0 = self.env._now
         crowded = self.no_bed_today()
         if crowded or not self.beds.try_acquire():
-            self.boarding.add(1)
-            tok = self.rec.begin(pt.pid, pt.c, "boarding", t0, t0) if self.log else -1
-            if crowded:
-                while True:  # a bed is found at a moment of a following day, at its odds
-                    now = env._now
-                    yield env.timeout(math.floor(now) + 1.0 + self.crowd_uniform() - now)
-                    if not self.no_bed_today():
-                        break
-            if not (crowded and self.beds.try_acquire()):
-                sent_home = yield from self.wait_for_bed(pt)
-                if env._now - t0 > 0.5:
-                    self.count_day("decision_to_admit_over_12h")
-                if sent_home:
-                    if self.log:
-                        self.rec.end(tok, env._now, "sent_home", env._now - t0)
-                    self.leave_ed(pt)
-                    if pt.row[self.L.OUTCOME] < self.outcome_cum[pt.c][0]:
-                        pt.alive = False
-                        self.die()  # the death risk of the stay they would have had
-                        return
-                    if not pt.resident:
-                        yield from self.follow_up(pt)
-                    return
-            elif env._now - t0 > 0.5:
-                self.count_day("decision_to_admit_over_12h")
-            self.boarding.add(-1)
-            if self.log:
-                self.rec.end(tok, env._now, "bed", env._now - t0)
+            return self.boarding_wait(pt, t0, crowded)
+        return self.into_bed(pt, t0)
+
+    def into_bed(self, pt: Patient, t_request: float):
+        """The patient (decided to admit at ``t_request``) has a bed: their acute stay."""
         self.leave_ed(pt)
         self.acute_age[pt.age].add(1)
-        yield from self.acute_stay(pt, t0)
+        return self.acute_stay(pt, t_request)
+
+    def boarding_wait(self, pt: Patient, t0: float, crowded: bool):
+        """Wait for a bed from ``t0``: below full, some find no suitable bed on the day
+        (``crowded``) and try again once during each following day (as the stock-flow
+        engine's ``bed_found`` lookup moves boarders day by day); when every bed is taken they
+        wait for one, and after a while some are treated in ED and sent home.
+        """
+        env = self.env
+        self.boarding.add(1)
+        tok = self.rec.begin(pt.pid, pt.c, "boarding", t0, t0) if self.log else -1
+        if crowded:
+            while True:  # a bed is found at a moment of a following day, at its odds
+                now = env._now
+                yield env.timeout(math.floor(now) + 1.0 + self.crowd_uniform() - now)
+                if not self.no_bed_today():
+                    break
+        if not (crowded and self.beds.try_acquire()):
+            sent_home = yield from self.wait_for_bed(pt)
+            if env._now - t0 > 0.5:
+                self.count_day("decision_to_admit_over_12h")
+            if sent_home:
+                if self.log:
+                    self.rec.end(tok, env._now, "sent_home", env._now - t0)
+                self.leave_ed(pt)
+                if pt.row[self.L.OUTCOME] < self.outcome_cum[pt.c][0]:
+                    pt.alive = False
+                    self.die()  # the death risk of the stay they would have had
+                    return
+                if not pt.resident:
+                    yield from self.follow_up(pt)
+                return
+        elif env._now - t0 > 0.5:
+            self.count_day("decision_to_admit_over_12h")
+        self.boarding.add(-1)
+        if self.log:
+            self.rec.end(tok, env._now, "bed", env._now - t0)
+        yield from self.into_bed(pt, t0)
 
     def wait_for_bed(self, pt: Patient):
         """Every bed is taken: wait for one; treated in ED and sent home after an exponential
@@ -969,7 +986,7 @@ class PlaceSim:
                 self._free_bed(pt)
                 if k == 2:
                     self.count("care_home_admissions", pt.q)
-                    yield from self.care_home_stay(pt)
+                    yield from self.long_term_care(pt, True)
                 else:
                     yield from self.community(pt, ("reablement", "ic_beds")[k])
                 return
@@ -1014,13 +1031,13 @@ class PlaceSim:
             elif key == "ucr":
                 yield from self.ed_visit(pt, entered=True)
             else:
-                yield from self.admission(pt)
+                yield from self.admission(pt) or ()
         elif outcome == "care_home":
             if self.svc["care_home"].try_acquire():
                 self.count("care_home_admissions", pt.q)
-                yield from self.care_home_stay(pt)
+                yield from self.long_term_care(pt, True)
             elif self.ltc[pt.c]:  # no place free: at home, with their long-term care needs
-                yield from self.ltc_home_stay(pt)
+                yield from self.long_term_care(pt, False)
             else:
                 self.leave_home()
         else:
@@ -1048,98 +1065,81 @@ class PlaceSim:
                 self.rec.end(tok, env._now, "readmitted", first)
             self.n_readmissions[int(env._now) * self.nq + pt.q] += 1
             pt.row = self.rows("readmission").next()
-            yield from self.admission(pt)
+            yield from self.admission(pt) or ()
         else:
             if self.log:
                 self.rec.end(tok, env._now, "death", first)
             self.die()
 
-    def care_home_stay(self, pt: Patient):
-        """A long-term care-home resident (bed already taken), until death: in the home,
-        with spells of urgent care (999 or type 1 ED, maybe a stay) from which they return.
-        Deaths in the home are an Exp(1) clock of the patient's row run only while there.
-        """
-        env, c = self.env, pt.c
-        death_left = (
-            pt.row[self.L.CARE_HOME_DEATH] / self.ch_death_rate if self.ch_death_rate > 0 else INF
-        )
-        call, other = self.ch_call[c], self.ch_other[c]
-        urgent = call + other
-        rng = self.streams["care_home.urgent"]
-        while True:
-            t0 = env._now
-            tok = self.rec.begin(pt.pid, c, "care_home", t0, t0) if self.log else -1
-            nxt = rng.exponential(1.0 / urgent) if urgent > 0 else INF
-            first = min(death_left, nxt)
-            if first == INF:
-                return
-            yield env.timeout(first)
-            if first == death_left:
-                self.svc["care_home"].release()
-                if self.log:
-                    self.rec.end(tok, env._now, "death", first)
-                self.die()
-                return
-            death_left -= first
-            if self.log:
-                self.rec.end(tok, env._now, "urgent_care", first)
-            self.svc["care_home"].release()
-            yield from self.resident_urgent_care(pt, rng.random() * urgent < call)
-            if not pt.alive:
-                return
-            if not self.svc["care_home"].try_acquire():  # places cut while away: home
-                if self.ltc[c]:
-                    yield from self.ltc_home_stay(pt)
-                else:
-                    self.leave_home()
-                return
+    def long_term_care(self, pt: Patient, in_care_home: bool):
+        """Long-term care until death: in a care home (``in_care_home``, the place already
+        taken) or at home with long-term care needs, with spells of urgent care (999 or type 1
+        ED, maybe a stay) from which they return.
 
-    def ltc_home_stay(self, pt: Patient):
-        """At home with long-term care needs, until death or a move into a care home: the
-        care-home residents' death rate and urgent care (the selection of people who need
-        long-term care, carried home) without a care-home place; a move into a care home at
-        the cohort's community rate, taken only when a place is free (else they stay).
-        Deaths are an Exp(1) clock of the patient's row, run only while at home.
+        - In a care home: their place is free while they are away and taken again on return;
+          if the places were cut meanwhile they go home (with long-term care needs if their
+          age band keeps them, ``ltc``; else they leave the system).
+        - At home (``ltc_home``, as the stock-flow engine's): a move into a care home at the
+          cohort's community rate, taken only when a place is free (else they stay).
+
+        Both have the care-home residents' death rate and urgent care (the selection of people
+        who need long-term care). Deaths are an Exp(1) clock of the patient's row at the start
+        of each stay (in a home or at home), run only while there; the next event of a stay
+        comes from that setting's own stream.
         """
-        env, c = self.env, pt.c
-        death_left = (
-            pt.row[self.L.CARE_HOME_DEATH] / self.ch_death_rate if self.ch_death_rate > 0 else INF
-        )
-        call, other, move = self.ch_call[c], self.ch_other[c], self.ch_community[c]
-        total = call + other + move
-        rng = self.streams["ltc_home"]
-        while True:
-            t0 = env._now
-            tok = self.rec.begin(pt.pid, c, "ltc_home", t0, t0) if self.log else -1
-            nxt = rng.exponential(1.0 / total) if total > 0 else INF
-            first = min(death_left, nxt)
-            if first == INF:
-                return
-            self.ltc_at_home.add(1)
-            yield env.timeout(first)
-            self.ltc_at_home.add(-1)
-            if first == death_left:
-                if self.log:
-                    self.rec.end(tok, env._now, "death", first)
-                self.die()
-                return
-            death_left -= first
-            u = rng.random() * total
-            if u >= call + other:  # a move into a care home, if a place is free
-                if self.svc["care_home"].try_acquire():
-                    if self.log:
-                        self.rec.end(tok, env._now, "care_home", first)
-                    self.count("care_home_admissions", pt.q)
-                    yield from self.care_home_stay(pt)
+        env, c, L = self.env, pt.c, self.L
+        rate, care_home = self.ch_death_rate, self.care_home
+        call, other = self.ch_call[c], self.ch_other[c]
+        while True:  # a stay, in a care home or at home
+            death_left = pt.row[L.CARE_HOME_DEATH] / rate if rate > 0 else INF
+            if in_care_home:
+                service, move, rng = "care_home", 0.0, self.streams["care_home.urgent"]
+            else:
+                service, move, rng = "ltc_home", self.ch_community[c], self.streams["ltc_home"]
+            total = call + other + move
+            while True:  # until the stay ends (death, a move, or no place on return)
+                t0 = env._now
+                tok = self.rec.begin(pt.pid, c, service, t0, t0) if self.log else -1
+                first = min(death_left, rng.exponential(1.0 / total) if total > 0 else INF)
+                if first == INF:
                     return
+                if in_care_home:
+                    yield env.timeout(first)
+                else:
+                    self.ltc_at_home.add(1)
+                    yield env.timeout(first)
+                    self.ltc_at_home.add(-1)
+                if first == death_left:
+                    if in_care_home:
+                        care_home.release()
+                    if self.log:
+                        self.rec.end(tok, env._now, "death", first)
+                    self.die()
+                    return
+                death_left -= first
+                u = rng.random() * total
+                if not in_care_home and u >= call + other:  # a move, if a place is free
+                    moved = care_home.try_acquire()
+                    if self.log:
+                        self.rec.end(tok, env._now, "care_home" if moved else "no_place", first)
+                    if moved:
+                        self.count("care_home_admissions", pt.q)
+                        in_care_home = True
+                        break
+                    continue
                 if self.log:
-                    self.rec.end(tok, env._now, "no_place", first)
-                continue
-            if self.log:
-                self.rec.end(tok, env._now, "urgent_care", first)
-            yield from self.resident_urgent_care(pt, u < call)
-            if not pt.alive:
-                return
+                    self.rec.end(tok, env._now, "urgent_care", first)
+                if in_care_home:
+                    care_home.release()
+                yield from self.resident_urgent_care(pt, u < call)
+                if not pt.alive:
+                    return
+                if in_care_home and not care_home.try_acquire():  # places cut while away
+                    if not self.ltc[c]:
+                        self.leave_home()
+                        return
+                    in_care_home = False
+                    break
 
     def resident_urgent_care(self, pt: Patient, by_999: bool):
         """One urgent-care spell of a care-home resident: a 999 incident (conveyed, or

@@ -89,10 +89,10 @@ def start_patients(sim: PlaceSim) -> None:
         for _ in range(n):
             pt = new(c)
             sim.svc["care_home"].add(1)
-            env.process(sim.care_home_stay(pt))
+            env.process(sim.long_term_care(pt, True))
     for c, n in enumerate(counts.get("ltc_home", ())):  # at home with long-term care needs
         for _ in range(n):
-            env.process(sim.ltc_home_stay(new(c)))
+            env.process(sim.long_term_care(new(c), False))
     fam = svc_family(cfg.follow_up.stages)
     for c, n in enumerate(counts["follow_up"]):
         left = cfg.follow_up.days * fam.residual(rng.random(n), rng.random(n))
