@@ -1,4 +1,4 @@
-"""People at home with long-term care needs on the patient engine (``ltc_home_stay``): the
+"""People at home with long-term care needs on the patient engine (``long_term_care``): the
 care-home residents' death rate and urgent care (EVIDENCE 10.1, 10.2, 10.17;
 ``care_home.deaths_per_1000_year``) without a care-home place, as the stock-flow engine's
 ``ltc_home`` (tests/place/test_ltc_home.py). Checked on the cohort alone from the event log."""
