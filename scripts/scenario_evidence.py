@@ -149,6 +149,18 @@ def table(central: list[Row], drawn: list[Row] | None) -> list[str]:
     return lines
 
 
+def _label(measure: str) -> str:
+    """A ten-year measure's name as a table shows it: money in GBP millions."""
+    return measure.replace("(GBP)", "(GBP m)")
+
+
+def _cell(measure: str, value: float) -> str:
+    """A ten-year difference as a table shows it: money in GBP millions to one decimal,
+    activity to the unit (the central run's own figure).
+    """
+    return f"{value / 1e6:,.1f}" if "(GBP)" in measure else f"{value:,.0f}"
+
+
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--draws", type=int, default=30)
@@ -224,7 +236,8 @@ def main() -> int:
     for m in measures:
         names = ("annual_contracting", "multiyear_payments", "community_investment")
         a, b, c = (ten[s][m] - ten["baseline"][m] for s in names)
-        out.append(f"| change in {m} vs baseline | {a:,.0f} | {b:,.0f} | {b - a:,.0f} | {c:,.0f} |")
+        cells = " | ".join(_cell(m, v) for v in (a, b, b - a, c))
+        out.append(f"| change in {_label(m)} vs baseline | {cells} |")
     la = ten["annual_contracting"].get("last year paid", np.inf)
     lm = ten["multiyear_payments"].get("last year paid", np.inf)
     out += [
@@ -243,14 +256,22 @@ def main() -> int:
     ]
     out += ["## Every scenario: ten-year differences from baseline (central)", ""]
     names = [n for n in options("scenario") if n != "baseline"]
-    out += ["| scenario | " + " | ".join(measures) + " |", "|---|" + "---:|" * len(measures)]
+    out += [
+        "| scenario | " + " | ".join(map(_label, measures)) + " |",
+        "|---|" + "---:|" * len(measures),
+    ]
     for name in names:
         if name not in ten:
             ds = sim.run([*BASE, "run.horizon_years=10", f"scenario={name}"])
             ten[name] = {k: float(v[0]) for k, v in ten_year(ds).items()}
-        cells = [f"{ten[name][m] - ten['baseline'][m]:,.0f}" for m in measures]
+        cells = [_cell(m, ten[name][m] - ten["baseline"][m]) for m in measures]
         out.append(f"| {name} | " + " | ".join(cells) + " |")
-    out += ["", "Money in GBP at the finance price year (configs/finance/default.yaml).", ""]
+    out += [
+        "",
+        "Money in GBP millions at the finance price year (configs/finance/default.yaml), to "
+        "GBP 0.1m: the central run's figures, not more precise than the model's inputs.",
+        "",
+    ]
     Path(args.out).write_text("\n".join(out))
     print("\n".join(out))
     if args.check and not all(r.within() for r in hf_rows):
