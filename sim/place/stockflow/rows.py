@@ -93,11 +93,13 @@ class ValueModel(Model):
         return name
 
     def _routes(self, name: str, to: object, exit: str) -> None:
-        routes = to if isinstance(to, Mapping) else {to: 1.0}
-        for dst, share in routes.items():
-            label = dst if dst is not None else exit
+        values = self.values
+        if to is None or isinstance(to, str):  # one destination (the common case)
+            values[f"{name}->{exit if to is None else to}.share"] = 1.0
+            return
+        for dst, share in to.items():  # a mapping of destinations to shares
             if not isinstance(share, str):
-                self.values[f"{name}->{label}.share"] = float(share)
+                values[f"{name}->{exit if dst is None else dst}.share"] = float(share)
 
     def capacity(  # noqa: D102
         self,
