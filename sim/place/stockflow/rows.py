@@ -182,6 +182,11 @@ def draw_rows(
     """Parameter rows for ``places`` (one per draw) in a group's compiled model; a draw whose
     values would change the structure (stages, routes, lookup tables) is refused by name.
     """
+    # A draw with the group's fingerprint declares the same names in the same order, so its
+    # values go into the row by position (no lookup by name).
+    names = fingerprint[0]
+    position = {name: k for k, name in enumerate(names)}
+    take = np.array([position[p] for p in compiled.param_names], dtype=np.int64)
     rows = np.empty((len(places), len(compiled.param_names)))
     for i, place in enumerate(places):
         vm = declare_values(place, dt_days, levers)
@@ -190,7 +195,7 @@ def draw_rows(
                 f"draw {i}: uncertain values change the model's structure (e.g. the number of "
                 f"stages of a stay, or a lookup table); narrow their ranges"
             )
-        rows[i] = param_row(compiled, vm.values)
+        rows[i] = np.fromiter(vm.values.values(), float, len(names))[take]
     return rows
 
 
