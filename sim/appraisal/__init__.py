@@ -2,8 +2,7 @@
 
 ``appraise`` builds the appraisal Dataset; ``metrics`` holds the arithmetic (discounting,
 NPV, benefit-cost ratio, payback); ``run`` runs the main job's options.
+
+The package imports nothing itself, so checking a configuration (``validate``) does not load
+the appraisal's numerical libraries.
 """
-
-from sim.appraisal.appraise import appraise, summarise
-
-__all__ = ["appraise", "summarise"]

@@ -24,7 +24,7 @@ from sim.finance.money import compute_money
 from sim.place.capacity_plan import planned_capacity
 from sim.place.cohorts import DAYS_PER_YEAR, Place, build_place
 from sim.place.draws import place_for_draw, sample_uncertain
-from sim.place.patient import simulate_patient
+from sim.place.patient.simulate import simulate_patient
 from sim.place.stockflow.declare import build_model, series_values
 from sim.place.stockflow.rows import check_against_full_build, declare_values, draw_rows
 from sim.place.stockflow.warm import WARMUP_DAYS, run_warm

@@ -11,7 +11,7 @@ import pytest
 import xarray as xr
 
 import sim
-from sim.appraisal import appraise, summarise
+from sim.appraisal.appraise import appraise, summarise
 from sim.appraisal.metrics import (
     benefit_cost_ratio,
     discount_factors,

@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 import xarray as xr
 
-from sim.appraisal import appraise
+from sim.appraisal.appraise import appraise
 from sim.config.schema import CostLineCfg
 from sim.finance.money import compute_money
 from sim.jobs.load import load_config

@@ -13,10 +13,6 @@ Vocabulary:
 - **simulate** (:mod:`.simulate`): the results Dataset in the stock-flow engine's schema
   (:mod:`.dataset`), and the event log on disk (:mod:`.eventlog`).
 
-``simulate_patient(cfg)`` is what ``python -m sim run.engine=patient`` runs.
+``simulate.simulate_patient(cfg)`` is what ``python -m sim run.engine=patient`` runs. The
+package imports nothing itself, so checking a configuration (``validate``) stays cheap.
 """
-
-from sim.place.patient.engine import run_all, run_replication
-from sim.place.patient.simulate import simulate_patient
-
-__all__ = ["run_all", "run_replication", "simulate_patient"]
