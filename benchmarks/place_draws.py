@@ -10,6 +10,7 @@ resident memory after each phase.
 Usage (from the repo root)::
 
     PYTHONPATH=. python benchmarks/place_draws.py --draws 1000
+    PYTHONPATH=. python benchmarks/place_draws.py --draws 1000 KEY=VALUE ...  # another place
 
 Writes ``benchmarks/results/place_draws-<date>.json``.
 """
@@ -32,6 +33,9 @@ def main() -> None:
     parser.add_argument("--draws", type=int, default=1000)
     parser.add_argument("--years", type=int, default=10)
     parser.add_argument("--out", type=Path, default=None)
+    parser.add_argument(
+        "overrides", nargs="*", help="configuration overrides (e.g. another place's shape)"
+    )
     args = parser.parse_args()
     started = dt.datetime.now()
     load_before = os.getloadavg()
@@ -52,7 +56,12 @@ def main() -> None:
 
     # One run only (no appraisal options), so the size check counts one run, not seven.
     cfg = load_config(
-        [f"run.draws={args.draws}", f"run.horizon_years={args.years}", "appraisal.options=[]"]
+        [
+            f"run.draws={args.draws}",
+            f"run.horizon_years={args.years}",
+            "appraisal.options=[]",
+            *args.overrides,
+        ]
     )
     run = cfg.run
     step, steps = run.step_days, n_steps(cfg)
@@ -114,6 +123,7 @@ def main() -> None:
         "started": started.isoformat(timespec="seconds"),
         "draws": args.draws,
         "years": args.years,
+        "overrides": args.overrides,
         "n_stocks": compiled.n_stocks,
         "n_report_cells": len(compiled.report_index),
         "reports_mib": out.reports.nbytes / 2**20,
