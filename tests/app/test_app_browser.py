@@ -119,6 +119,26 @@ def _settled(driver) -> None:
     )
 
 
+def _click(driver, xpath: str, timeout: float = 60) -> None:
+    """Click the element at ``xpath`` once it is there and clickable; a page rerun that
+    replaces it between finding and clicking (a stale element) is waited out, not failed."""
+    from selenium.common.exceptions import StaleElementReferenceException
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support import expected_conditions as ec
+
+    def click(d) -> bool:
+        element = ec.element_to_be_clickable((By.XPATH, xpath))(d)
+        if not element:
+            return False
+        try:
+            element.click()
+        except StaleElementReferenceException:
+            return False
+        return True
+
+    _wait(driver, click, timeout)
+
+
 def _set_number(driver, label: str, value: str) -> None:
     from selenium.webdriver.common.by import By
     from selenium.webdriver.common.keys import Keys
@@ -189,10 +209,11 @@ def test_change_an_effect_run_see_the_table_change_and_download_the_pdf(server, 
     _set_number(d, STEP_UP, "0.02")
     _wait(d, lambda d: "Every effect size is inside its range" in d.page_source, 120)
     _go(d, "Run")
-    d.find_element(By.XPATH, '//button[.//p[text()="Run the appraisal"]]').click()
+    _click(d, '//button[.//p[text()="Run the appraisal"]]')
     _wait(d, lambda d: "Done in" in d.page_source or "The run stopped" in d.page_source, 600)
     assert "Done in" in d.page_source
-    d.find_element(By.XPATH, '//a[.//p[text()="See the options table"]]').click()
+    _settled(d)  # the link is drawn after the "Done in" line, by a rerun of the page
+    _click(d, '//a[.//p[text()="See the options table"]]')
     _wait(d, lambda d: d.find_element(By.XPATH, '//h1[contains(., "Options table")]'))
     _settled(d)
     after = _table(d)
@@ -201,7 +222,7 @@ def test_change_an_effect_run_see_the_table_change_and_download_the_pdf(server, 
     money = saved.table(pack, "Options - money").display
     assert [r[1] for r in after] == money.iloc[:, 1].tolist()  # and shows the new run's figures
 
-    d.find_element(By.XPATH, '//button[.//p[text()="Board pack (PDF)"]]').click()
+    _click(d, '//button[.//p[text()="Board pack (PDF)"]]')
     pdf = d.downloads / "browser_board_pack.pdf"
     _wait(d, lambda _: pdf.is_file() and pdf.stat().st_size > 0, 60)
     assert pdf.read_bytes()[:5] == b"%PDF-"
