@@ -28,13 +28,14 @@ def _both(compiled: CompiledModel, generated: Callable) -> Callable:
     """A kernel that runs ``generated`` and the interpreter and asserts they agree."""
     arrays = [compiled.arrays[k] for k in KERNEL_ARRAYS]
 
-    def run(P, X0, Z, dt, n_steps, record_every, out, final, lk_xs, lk_ys):
-        generated(P, X0, Z, dt, n_steps, record_every, out, final, lk_xs, lk_ys)
-        out2, final2 = np.zeros_like(out), np.zeros_like(final)
-        simulate_serial(P, X0, Z, dt, n_steps, record_every, out2, final2, 1, *arrays)
+    def run(P, X0, Z, dt, n_steps, record_every, out, ledger, final, lk_xs, lk_ys):
+        generated(P, X0, Z, dt, n_steps, record_every, out, ledger, final, lk_xs, lk_ys)
+        out2, ledger2, final2 = np.zeros_like(out), np.zeros_like(ledger), np.zeros_like(final)
+        simulate_serial(P, X0, Z, dt, n_steps, record_every, out2, ledger2, final2, 1, *arrays)
         bad = [c for r, c in enumerate(compiled.report_index)
                if not np.array_equal(out[:, r], out2[:, r], equal_nan=True)]  # fmt: skip
         assert not bad, f"generated kernel differs from the interpreter on {bad[:5]}"
+        assert np.array_equal(ledger, ledger2, equal_nan=True), "ledgers differ"
         assert np.array_equal(final, final2, equal_nan=True), "final stocks differ"
 
     return run

@@ -11,6 +11,7 @@ import math
 from dataclasses import dataclass
 
 import numpy as np
+import pytest
 import xarray as xr
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -199,12 +200,15 @@ def test_batch_draw_equals_single_run_bit_for_bit(rows, record_every):
             assert np.array_equal(batch[var].values[i], single[var].values[0]), var
 
 
-def test_blocks_of_draws_equal_single_runs_bit_for_bit():
-    """A batch large enough to be stepped in blocks of draws (two full blocks per thread and
-    a remainder stepped one draw at a time) gives each draw exactly its single run, for draws
-    whose capacity binds and draws whose does not, with per-draw series."""
+@pytest.mark.parametrize("full_blocks", [True, False], ids=["full-blocks", "smaller-blocks"])
+def test_blocks_of_draws_equal_single_runs_bit_for_bit(full_blocks):
+    """A batch stepped in blocks of draws gives each draw exactly its single run, for draws
+    whose capacity binds and draws whose does not, with per-draw series: a large batch (two
+    full blocks per thread and a remainder stepped one draw at a time) and one too small for
+    a full block per thread (smaller blocks, one per thread, the last one shorter)."""
     compiled = compile_model(_batch_model())
-    n = 2 * BLOCK * get_num_threads() + 3
+    threads = get_num_threads()
+    n = 2 * BLOCK * threads + 3 if full_blocks else BLOCK * threads - 3
     rng = np.random.default_rng(7)
     cols = {
         "k": rng.uniform(0.0, 5.0, n),
@@ -215,7 +219,7 @@ def test_blocks_of_draws_equal_single_runs_bit_for_bit():
     season = 1.0 + 0.5 * np.sin(np.arange(24)[None, :] / 3.0 + np.arange(n)[:, None])
     kwargs = dict(n_steps=24, record_every=3)
     batch = run(compiled, params=cols, series={"season": season}, **kwargs)
-    for i in (0, BLOCK - 1, BLOCK, n - 4, n - 1):
+    for i in sorted({0, BLOCK - 1, BLOCK, n // 2, n - 4, n - 1} & set(range(n))):
         one = {k: v[i] for k, v in cols.items()}
         single = run(compiled, params=one, series={"season": season[i]}, **kwargs)
         for var in single.data_vars:

@@ -85,7 +85,8 @@ def run_arrays(
     ``series`` is ``(1 or n_draws, n_series, n_steps)`` (see ``series_array``); ``initial``
     overrides the initial stocks, ``(n_draws, n_stocks)``. Inputs are checked before any work.
     One draw runs on the calling thread (no thread-pool start-up), a batch in parallel in
-    blocks of ``kernels.BLOCK`` draws stepped together; the results of a draw are the same
+    blocks of ``kernels.BLOCK`` draws stepped together (smaller blocks, one per thread, when
+    the batch has fewer than a full block per thread); the results of a draw are the same
     either way, bit for bit. ``out_dtype=np.float32`` halves the memory of
     the reports (the state is always stepped in float64; each recorded value is rounded once,
     to about 7 significant digits); the ledger is always also kept in float64 (``ledger``), so
@@ -204,8 +205,8 @@ def _generated_kernel(compiled: CompiledModel, n_draws: int, kernel: str) -> Cal
 
 
 def _block_size(n_draws: int) -> int:
-    """Draws one thread steps together: ``BLOCK`` when every thread gets a block, else 1."""
-    return BLOCK if n_draws >= BLOCK * get_num_threads() else 1
+    """Draws one thread steps together: ``BLOCK``, or fewer so every thread gets a block."""
+    return max(1, min(BLOCK, -(-n_draws // get_num_threads())))
 
 
 def _check_stage_lengths(compiled: CompiledModel, params: np.ndarray, dt_days: float) -> None:
