@@ -112,7 +112,7 @@ def _inputs_for(place: Place, run: RunCfg, draw: int, snapshot: Path | None) -> 
     params = compiled.param_matrix()
     values = series_values(place, run.start_date, n_days, 1.0)
     series = compiled.series_array(values, n_days, 1)
-    x, calibrated = warm_start(compiled, params, series, 1.0)
+    x, calibrated = warm_start(compiled, params, series, 1.0, out_dtype=np.float64)
     out = run_arrays(
         compiled, calibrated, n_steps=n_days, series=series, initial=x, dt_days=1.0, record_every=1
     )

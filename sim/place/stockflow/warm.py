@@ -32,7 +32,11 @@ CALIBRATION_PASSES = 2
 
 
 def warm_start(
-    compiled: CompiledModel, params: np.ndarray, series: np.ndarray, dt: float
+    compiled: CompiledModel,
+    params: np.ndarray,
+    series: np.ndarray,
+    dt: float,
+    out_dtype: type = np.float32,
 ) -> tuple[np.ndarray, np.ndarray]:
     """Initial stocks after a warm-up, and the parameters calibrated on it.
 
@@ -46,6 +50,9 @@ def warm_start(
         params: parameters, shape ``(draws, params)``.
         series: per-step inputs, shape ``(draws or 1, series, steps)``.
         dt: step length, days.
+        out_dtype: the dtype of the warm-up's reports, which are not used: that of the run
+            that follows (float32 for :func:`run_warm`), so both use one compiled kernel
+            (Numba compiles one per dtype, about half a minute each on a cold cache).
 
     Returns:
         Stocks at the end of the warm-up ``(draws, stocks)`` and the calibrated parameters.
@@ -62,7 +69,14 @@ def warm_start(
     calibrated = params.copy()
     for _ in range(CALIBRATION_PASSES):
         warm = run_arrays(
-            compiled, calibrated, n_steps=n, series=z, initial=x0, dt_days=dt, record_every=n
+            compiled,
+            calibrated,
+            n_steps=n,
+            series=z,
+            initial=x0,
+            dt_days=dt,
+            record_every=n,
+            out_dtype=out_dtype,
         )
         x = warm.final.copy()
         for label, kinds in model.cohort_stocks.items():
