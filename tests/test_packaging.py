@@ -18,6 +18,8 @@ from pathlib import Path
 
 import pytest
 
+pytestmark = pytest.mark.xdist_group("packaging")  # fixtures made once
+
 ROOT = Path(__file__).resolve().parents[1]
 SKIP = shutil.ignore_patterns(
     ".git",

@@ -25,6 +25,8 @@ from sim.appraisal.switching import exact_switching, fitted_switching
 from sim.config.errors import ConfigError
 from sim.jobs.load import load_config
 
+pytestmark = pytest.mark.xdist_group("appraisal")  # fixtures made once
+
 
 def test_discount_factors_follow_the_green_book_convention():
     """Year 0 undiscounted; year t divided by 1.035^t (EVIDENCE 6.1)."""

@@ -16,6 +16,8 @@ from sim.place.patient.eventlog import PM_COLUMNS, process_mining_frame, write_e
 
 from .helpers import run_patient
 
+pytestmark = pytest.mark.xdist_group("bookkeeping")  # fixtures made once
+
 MONTH = ["run.horizon_years=0.082"]  # 30 days
 
 

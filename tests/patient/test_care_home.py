@@ -10,6 +10,8 @@ import sim
 
 from .helpers import run_patient
 
+pytestmark = pytest.mark.xdist_group("care_home")  # fixtures made once
+
 YEAR = ["run.horizon_years=1", "run.record_every_days=1"]
 
 

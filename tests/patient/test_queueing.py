@@ -12,6 +12,8 @@ import pytest
 
 from sim.engines.des.ward import erlang_b, erlang_c, mmc_mean_wait, run_ward
 
+pytestmark = pytest.mark.xdist_group("queueing")  # fixtures made once
+
 LAM, MEAN, C = 8.0, 1.0, 10  # offered load 8 erlangs on 10 beds (occupancy 0.8)
 N, HORIZON, WARMUP, SEED = 20, 2000.0, 100.0, 11
 

@@ -15,6 +15,8 @@ from sim.place.cohorts import build_place
 from sim.place.stockflow.declare import build_model, resident_labels, series_values
 from sim.place.stockflow.warm import warm_start
 
+pytestmark = pytest.mark.xdist_group("care_home_market")  # fixtures made once
+
 YEAR = ["run.horizon_years=1", "run.draws=1", "run.record_every_days=365"]
 
 

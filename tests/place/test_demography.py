@@ -15,6 +15,8 @@ from sim.config.errors import ConfigError
 from sim.jobs.load import load_config
 from sim.place.cohorts import band_exit_per_year, build_place
 
+pytestmark = pytest.mark.xdist_group("demography")  # fixtures made once
+
 
 @pytest.fixture(scope="module")
 def ten_years():

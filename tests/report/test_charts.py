@@ -14,6 +14,8 @@ from sim.report.stats import option_labels
 
 from .expected import CHARTS
 
+pytestmark = pytest.mark.xdist_group("report_pack")  # made once on one worker
+
 
 def _charts(result) -> list[Chart]:
     return [b for b in build_pack(result).blocks if isinstance(b, Chart)]

@@ -18,6 +18,8 @@ from sim.report.excel import render_xlsx
 from sim.report.stats import option_labels
 from sim.report.tables import Table, draws_table, options_money_table
 
+pytestmark = pytest.mark.xdist_group("report_pack")  # made once on one worker
+
 FY = re.compile(r"\d{4}/\d{2}")
 PAYBACK_WORDS = {"never a net cost", "beyond horizon"}
 

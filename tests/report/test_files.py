@@ -11,6 +11,8 @@ from pypdf import PdfReader
 
 from .expected import SECTIONS, STRESS
 
+pytestmark = pytest.mark.xdist_group("report_pack")  # made once on one worker
+
 
 @pytest.fixture(scope="module")
 def pdf_text(pack_dir):

@@ -15,6 +15,8 @@ from sim.report.pdf import SEPARATORS, _atoms, _wrap, column_widths
 
 from .expected import SECTIONS, STRESS
 
+pytestmark = pytest.mark.xdist_group("report_pack")  # made once on one worker
+
 
 @pytest.fixture(scope="module")
 def reader(pack_dir):

@@ -10,6 +10,8 @@ from sim.report.pack import write_board_pack
 from sim.report.stats import count, gbp, gbp_m, option_labels, payback_label, spread
 from sim.report.tables import options_money_table, who_pays_table
 
+pytestmark = pytest.mark.xdist_group("report_pack")  # made once on one worker
+
 
 def test_formats():
     """GBP m with the sign first, thousands separators, signed counts, payback labels."""

@@ -16,6 +16,8 @@ from sim.report.tables import options_money_table
 
 from .expected import SECTIONS
 
+pytestmark = pytest.mark.xdist_group("report_pack")  # made once on one worker
+
 
 @pytest.fixture(scope="module")
 def document(pack_dir):
